@@ -1,0 +1,36 @@
+//! Hark's admin UI: staff sign in and work through the queue.
+
+#![recursion_limit = "256"]
+
+pub mod api;
+mod login;
+mod queue;
+
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Title text="Hark" />
+        <Router>
+            <Routes fallback=|| view! { <main class="page"><p>"This page does not exist."</p></main> }>
+                <Route path=path!("/admin") view=queue::QueuePage />
+                <Route path=path!("/admin/login") view=login::LoginPage />
+            </Routes>
+        </Router>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

@@ -1,0 +1,57 @@
+//! What the server hands the UI: storage, cookie policy, the built assets' names.
+
+use super::App;
+use hark_core::store::StaffRecord;
+use hark_core::Store;
+use leptos::prelude::*;
+use leptos_meta::MetaTags;
+
+/// Provided as context to every page render and server function.
+#[derive(Clone)]
+pub struct AdminContext {
+    pub store: Store,
+    /// `Secure` cookies unless Hark is served over plain http.
+    pub secure_cookies: bool,
+    /// The hydrate entry and stylesheet under `/pkg/`; empty when not built.
+    pub script: String,
+    pub stylesheet: String,
+}
+
+/// The HTML document around the app.
+pub fn shell(_options: LeptosOptions) -> impl IntoView {
+    let context = use_context::<AdminContext>();
+    let (script, stylesheet) = context.map(|c| (c.script, c.stylesheet)).unwrap_or_default();
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light dark" />
+                <link rel="stylesheet" href=format!("/pkg/{stylesheet}") />
+                <script type="module" src=format!("/pkg/{script}")></script>
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The staff member whose session cookie came with this request, if any.
+pub async fn current_staff() -> Result<Option<StaffRecord>, ServerFnError> {
+    use axum_extra::extract::CookieJar;
+    let context = expect_context::<AdminContext>();
+    let Some(parts) = use_context::<axum::http::request::Parts>() else { return Ok(None) };
+    let Some(cookie) = CookieJar::from_headers(&parts.headers).get(hark_core::auth::SESSION_COOKIE).cloned() else {
+        return Ok(None);
+    };
+    context.store.staff_by_session(cookie.value()).await.map_err(internal)
+}
+
+/// Logs the cause; the browser learns only that something failed.
+pub fn internal(cause: impl std::fmt::Display) -> ServerFnError {
+    leptos::logging::error!("admin server function failed: {cause}");
+    ServerFnError::new("Something went wrong on our side. Try again.")
+}

@@ -1,0 +1,165 @@
+//! Organisations, their staff, and the staff's API tokens.
+
+use super::{is_unique_violation, new_id, now_millis, parse_column, Store};
+use crate::auth;
+use crate::error::{Error, Result};
+use crate::model::{Role, StaffMember};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Org {
+    pub id: String,
+    pub name: String,
+}
+
+/// A staff member with the ids the server needs to scope their requests.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StaffRecord {
+    pub user_id: String,
+    pub org_id: String,
+    pub member: StaffMember,
+}
+
+pub(super) const STAFF_COLUMNS: &str = "u.id AS user_id, u.org_id, u.email, u.role, o.name AS org_name";
+
+pub(super) fn staff_from_row(row: &AnyRow) -> Result<StaffRecord> {
+    Ok(StaffRecord {
+        user_id: row.try_get("user_id")?,
+        org_id: row.try_get("org_id")?,
+        member: StaffMember {
+            email: row.try_get("email")?,
+            role: parse_column(row, "role")?,
+            org_name: row.try_get("org_name")?,
+        },
+    })
+}
+
+impl Store {
+    /// The organisation called `name`, created if it does not exist yet.
+    pub async fn ensure_org(&self, name: &str) -> Result<Org> {
+        sqlx::query("INSERT INTO orgs (id, name, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING")
+            .bind(new_id())
+            .bind(name)
+            .bind(now_millis())
+            .execute(&self.pool)
+            .await?;
+        let row = sqlx::query("SELECT id, name FROM orgs WHERE name = $1")
+            .bind(name)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(Org { id: row.try_get("id")?, name: row.try_get("name")? })
+    }
+
+    /// The oldest organisation: the default for commands that name none.
+    pub async fn first_org(&self) -> Result<Option<Org>> {
+        let row = sqlx::query("SELECT id, name FROM orgs ORDER BY created_at, id LIMIT 1")
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| Ok(Org { id: r.try_get("id")?, name: r.try_get("name")? })).transpose()
+    }
+
+    pub async fn count_users(&self) -> Result<i64> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM users").fetch_one(&self.pool).await?;
+        Ok(row.try_get("n")?)
+    }
+
+    /// Adds a staff member; the email is unique across Hark, compared case-insensitively.
+    pub async fn add_user(&self, org: &Org, email: &str, password: &str, role: Role) -> Result<StaffRecord> {
+        let email = email.trim().to_lowercase();
+        if !validator::ValidateEmail::validate_email(&email) {
+            return Err(Error::field("email", "must be a valid email address"));
+        }
+        if password.chars().count() < 8 {
+            return Err(Error::field("password", "must be at least 8 characters"));
+        }
+        let password_hash = auth::hash_password(password)?;
+        let user_id = new_id();
+        sqlx::query(
+            "INSERT INTO users (id, org_id, email, password_hash, role, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&user_id)
+        .bind(&org.id)
+        .bind(&email)
+        .bind(password_hash)
+        .bind(role.as_str())
+        .bind(now_millis())
+        .execute(&self.pool)
+        .await
+        .map_err(|e| {
+            if is_unique_violation(&e) {
+                Error::Conflict(format!("a user with email {email} already exists"))
+            } else {
+                e.into()
+            }
+        })?;
+        Ok(StaffRecord {
+            user_id,
+            org_id: org.id.clone(),
+            member: StaffMember { email, role, org_name: org.name.clone() },
+        })
+    }
+
+    /// Checks a login; the same error for an unknown email and a wrong password.
+    pub async fn authenticate(&self, email: &str, password: &str) -> Result<StaffRecord> {
+        let row = sqlx::query(&format!(
+            "SELECT {STAFF_COLUMNS}, u.password_hash FROM users u JOIN orgs o ON o.id = u.org_id \
+             WHERE u.email = $1"
+        ))
+        .bind(email.trim().to_lowercase())
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else {
+            // Spend the same time as a real check so response times do not reveal accounts.
+            let _ = auth::verify_password(password, dummy_hash());
+            return Err(Error::BadCredentials);
+        };
+        let hash: String = row.try_get("password_hash")?;
+        if auth::verify_password(password, &hash) {
+            staff_from_row(&row)
+        } else {
+            Err(Error::BadCredentials)
+        }
+    }
+
+    pub async fn staff_by_email(&self, email: &str) -> Result<StaffRecord> {
+        let row = sqlx::query(&format!(
+            "SELECT {STAFF_COLUMNS} FROM users u JOIN orgs o ON o.id = u.org_id WHERE u.email = $1"
+        ))
+        .bind(email.trim().to_lowercase())
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(Error::NotFound)?;
+        staff_from_row(&row)
+    }
+
+    /// Issues an API token acting as `staff`; only its digest is stored.
+    pub async fn create_api_token(&self, staff: &StaffRecord) -> Result<String> {
+        let token = format!("hark_{}", auth::random_hex(32));
+        sqlx::query("INSERT INTO api_tokens (token_digest, user_id, created_at) VALUES ($1, $2, $3)")
+            .bind(auth::token_digest(&token))
+            .bind(&staff.user_id)
+            .bind(now_millis())
+            .execute(&self.pool)
+            .await?;
+        Ok(token)
+    }
+
+    pub async fn staff_by_api_token(&self, token: &str) -> Result<Option<StaffRecord>> {
+        let row = sqlx::query(&format!(
+            "SELECT {STAFF_COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id \
+             JOIN orgs o ON o.id = u.org_id WHERE t.token_digest = $1"
+        ))
+        .bind(auth::token_digest(token))
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(staff_from_row).transpose()
+    }
+}
+
+/// A real Argon2 hash of a random password, checked against when the email is unknown.
+fn dummy_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| auth::hash_password(&auth::generate_password()).unwrap_or_default())
+}

@@ -1,0 +1,75 @@
+//! The admin API: staff, signed in by session cookie or bearer token, see only their
+//! own organisation's data.
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{FromRequestParts, Query, State};
+use axum::http::header;
+use axum::http::request::Parts;
+use axum::routing::get;
+use axum::{Json, Router};
+use axum_extra::extract::CookieJar;
+use hark_core::auth::SESSION_COOKIE;
+use hark_core::model::QueueItem;
+use hark_core::store::{QueueCursor, StaffRecord};
+use serde::{Deserialize, Serialize};
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/api/v1/admin/submissions", get(list_submissions))
+        .with_state(state)
+}
+
+/// The staff member making the request.
+pub struct Staff(pub StaffRecord);
+
+impl FromRequestParts<AppState> for Staff {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let bearer = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "));
+        let staff = if let Some(token) = bearer {
+            state.store.staff_by_api_token(token.trim()).await?
+        } else if let Some(cookie) = CookieJar::from_headers(&parts.headers).get(SESSION_COOKIE) {
+            state.store.staff_by_session(cookie.value()).await?
+        } else {
+            None
+        };
+        staff.map(Staff).ok_or_else(ApiError::unauthorized)
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct ListQuery {
+    limit: Option<i64>,
+    cursor: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct ListPage {
+    items: Vec<QueueItem>,
+    next_cursor: Option<String>,
+}
+
+async fn list_submissions(
+    State(state): State<AppState>,
+    Staff(staff): Staff,
+    query: Result<Query<ListQuery>, QueryRejection>,
+) -> Result<Json<ListPage>, ApiError> {
+    let Query(query) = query.map_err(|e| ApiError::bad_json(e.body_text()))?;
+    let limit = query.limit.unwrap_or(50);
+    if !(1..=100).contains(&limit) {
+        return Err(hark_core::Error::field("limit", "must be between 1 and 100").into());
+    }
+    let cursor = match query.cursor.as_deref() {
+        None | Some("") => None,
+        Some(text) => Some(QueueCursor::decode(text).ok_or_else(|| ApiError::bad_json("cursor is not one we issued"))?),
+    };
+    let (items, next) = state.store.queue(&staff.org_id, limit, cursor.as_ref()).await?;
+    Ok(Json(ListPage { items, next_cursor: next.map(|c| c.encode()) }))
+}

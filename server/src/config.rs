@@ -1,0 +1,163 @@
+//! Command line and environment: one typed description of how Hark runs.
+
+use crate::telemetry::LogFormat;
+use clap::{Args, Parser, Subcommand};
+use hark_core::model::Role;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/hark.db";
+
+#[derive(Debug, Parser)]
+#[command(name = "hark", version, about = "Hark: hear your shop's customers.", args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// With no command, `hark` serves.
+    #[command(flatten)]
+    pub serve: ServeArgs,
+}
+
+impl Cli {
+    pub fn log_format(&self) -> LogFormat {
+        match &self.command {
+            Some(Command::Serve(args)) => args.log_format,
+            _ => self.serve.log_format,
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTP server (the default).
+    Serve(ServeArgs),
+    /// Manage staff accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage API tokens for integrations.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Manage merchants' sites.
+    #[command(subcommand)]
+    Site(SiteCommand),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DatabaseArgs {
+    /// `sqlite://path` (created if missing) or `postgres://…`.
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+    pub database_url: String,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// Address to listen on.
+    #[arg(long, env = "HARK_ADDR", default_value = "127.0.0.1:3000")]
+    pub addr: SocketAddr,
+    /// The URL shoppers and staff reach Hark at (default: `http://ADDR`). Used in the
+    /// snippet, tracking links and the demo site's allowed origin.
+    #[arg(long, env = "HARK_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Folder holding the built browser assets (`cargo xtask build`).
+    #[arg(long, env = "HARK_SITE_DIR", default_value = DEFAULT_SITE_DIR)]
+    pub site_dir: PathBuf,
+    #[arg(long, env = "HARK_LOG_FORMAT", value_enum, default_value = "text")]
+    pub log_format: LogFormat,
+}
+
+/// Where `cargo xtask build` puts the assets in this checkout.
+const DEFAULT_SITE_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../target/site");
+
+#[derive(Debug, Clone, Args)]
+pub struct Output {
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a staff member; the password is read from standard input.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        /// Organisation name; created if missing (default: the first one).
+        #[arg(long)]
+        org: Option<String>,
+        #[command(flatten)]
+        database: DatabaseArgs,
+        #[command(flatten)]
+        output: Output,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create an API token acting as a staff member.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[command(flatten)]
+        database: DatabaseArgs,
+        #[command(flatten)]
+        output: Output,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SiteCommand {
+    /// Add a site and print the snippet to paste.
+    Add {
+        #[arg(long)]
+        name: String,
+        /// An origin allowed to post (`https://shop.example`); repeatable.
+        #[arg(long = "origin", required = true)]
+        origins: Vec<String>,
+        #[arg(long)]
+        org: Option<String>,
+        /// Where Hark is reached, for the snippet.
+        #[arg(long, env = "HARK_PUBLIC_URL", default_value = "http://127.0.0.1:3000")]
+        public_url: String,
+        #[command(flatten)]
+        database: DatabaseArgs,
+        #[command(flatten)]
+        output: Output,
+    },
+}
+
+fn parse_role(text: &str) -> Result<Role, String> {
+    text.parse()
+}
+
+/// What the running server needs to know about itself.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Without a trailing slash.
+    pub public_url: String,
+    pub site_dir: PathBuf,
+}
+
+impl Config {
+    pub fn from_args(args: &ServeArgs, bound: SocketAddr) -> Self {
+        let public_url = args.public_url.clone().unwrap_or_else(|| format!("http://{bound}"));
+        Config { public_url: public_url.trim_end_matches('/').to_owned(), site_dir: args.site_dir.clone() }
+    }
+
+    /// Cookies are `Secure` unless Hark is reached over plain http (local development).
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+
+    pub fn snippet(&self, site_key: &str) -> String {
+        snippet(&self.public_url, site_key)
+    }
+}
+
+/// The tag a merchant pastes.
+pub fn snippet(public_url: &str, site_key: &str) -> String {
+    format!(r#"<script src="{public_url}/widget.js" data-site="{site_key}" defer></script>"#)
+}

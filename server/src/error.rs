@@ -1,0 +1,109 @@
+//! The one error shape of the HTTP contract:
+//! `{"error": {"code", "message", "fields"?}}`. Internal causes are logged, never shown.
+
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use hark_core::FieldErrors;
+use serde_json::json;
+
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+    fields: Option<FieldErrors>,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        ApiError { status, code, message: message.into(), fields: None }
+    }
+
+    pub fn bad_json(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "bad_json", message)
+    }
+
+    pub fn validation(fields: FieldErrors) -> Self {
+        let mut error = Self::new(StatusCode::UNPROCESSABLE_ENTITY, "validation", "some fields are invalid");
+        error.fields = Some(fields);
+        error
+    }
+
+    pub fn unknown_site() -> Self {
+        Self::new(StatusCode::NOT_FOUND, "unknown_site", "no such site, or it is disabled")
+    }
+
+    pub fn origin_not_allowed() -> Self {
+        Self::new(StatusCode::FORBIDDEN, "origin_not_allowed", "this origin may not post to this site")
+    }
+
+    pub fn too_large() -> Self {
+        Self::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", "the body is over 64 KiB")
+    }
+
+    pub fn unsupported_media_type() -> Self {
+        Self::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "send Content-Type: application/json")
+    }
+
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, "conflict", message)
+    }
+
+    pub fn unauthorized() -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", "sign in or send a valid bearer token")
+    }
+
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "forbidden", message)
+    }
+
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found", message)
+    }
+
+    /// Logs `cause` and answers with a message that reveals nothing of it.
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        tracing::error!(%cause, "internal error");
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "something went wrong on our side")
+    }
+
+    pub fn code(&self) -> &'static str {
+        self.code
+    }
+}
+
+impl From<hark_core::Error> for ApiError {
+    fn from(err: hark_core::Error) -> Self {
+        use hark_core::Error;
+        match err {
+            Error::NotFound => ApiError::not_found("not found"),
+            Error::Conflict(message) => ApiError::conflict(message),
+            Error::BadCredentials => ApiError::unauthorized(),
+            Error::Validation(fields) => ApiError::validation(fields),
+            other => ApiError::internal(other),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut error = json!({ "code": self.code, "message": self.message });
+        if let Some(fields) = self.fields {
+            error["fields"] = json!(fields);
+        }
+        let mut response = (self.status, Json(json!({ "error": error }))).into_response();
+        response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+        response
+    }
+}
+
+/// A panic in a handler is a bug: log it, answer in the contract's shape.
+pub fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let detail = panic
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_default();
+    ApiError::internal(format!("handler panicked: {detail}")).into_response()
+}

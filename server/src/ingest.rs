@@ -1,0 +1,153 @@
+//! The public collector: what shoppers' browsers (and merchants' servers) call.
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use hark_core::store::{Insert, Receipt, Site};
+use hark_core::submission::{self, Rejection};
+use serde_json::json;
+use std::time::Duration;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+
+/// Bodies over this are refused with 413 before they are read in full.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+pub fn router(state: AppState) -> Router {
+    let store = state.store.clone();
+    // Browsers may call a site's endpoints only from that site's own origins.
+    let cors = CorsLayer::new()
+        .allow_origin(AllowOrigin::async_predicate(move |origin: HeaderValue, parts: &Parts| {
+            let store = store.clone();
+            let site_key = site_key_of(parts.uri.path()).map(str::to_owned);
+            async move {
+                let (Some(site_key), Ok(origin)) = (site_key, origin.to_str()) else { return false };
+                matches!(store.site_by_key(&site_key).await, Ok(Some(site)) if !site.disabled && site.allows_origin(origin))
+            }
+        }))
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([header::CONTENT_TYPE])
+        .max_age(Duration::from_secs(600));
+    Router::new()
+        .route("/api/v1/sites/{site_key}/config", get(site_config))
+        .route("/api/v1/sites/{site_key}/submissions", post(submit))
+        .layer(cors)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .route("/api/v1/track/{token}", get(track_json))
+        .route("/track/{token}", get(track_page))
+        .with_state(state)
+}
+
+fn site_key_of(path: &str) -> Option<&str> {
+    path.strip_prefix("/api/v1/sites/")?.split('/').next()
+}
+
+async fn active_site(state: &AppState, site_key: &str) -> Result<Site, ApiError> {
+    match state.store.site_by_key(site_key).await? {
+        Some(site) if !site.disabled => Ok(site),
+        _ => Err(ApiError::unknown_site()),
+    }
+}
+
+/// A browser's `Origin` must be one of the site's; requests without one (a merchant's
+/// own server) pass. This stops other websites, not scripts: see docs/API.md.
+fn check_origin(site: &Site, headers: &HeaderMap) -> Result<(), ApiError> {
+    match headers.get(header::ORIGIN) {
+        None => Ok(()),
+        Some(origin) if origin.to_str().is_ok_and(|o| site.allows_origin(o)) => Ok(()),
+        Some(_) => Err(ApiError::origin_not_allowed()),
+    }
+}
+
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"))
+}
+
+async fn site_config(State(state): State<AppState>, Path(site_key): Path<String>, headers: HeaderMap) -> Result<Response, ApiError> {
+    let site = active_site(&state, &site_key).await?;
+    let body = json!({
+        "site_key": site.site_key,
+        "name": site.name,
+        "enabled_kinds": site.enabled_kinds,
+        "categories": site.categories,
+        "require_email": site.require_email,
+        "default_locale": "en",
+        "theme": { "color": null },
+    })
+    .to_string();
+    let etag = format!("\"{}\"", &hark_core::auth::token_digest(&body)[..16]);
+    let cache = [(header::CACHE_CONTROL, "public, max-age=60".to_owned()), (header::ETAG, etag.clone())];
+    if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(etag.as_str()) {
+        return Ok((StatusCode::NOT_MODIFIED, cache).into_response());
+    }
+    Ok((cache, [(header::CONTENT_TYPE, "application/json")], body).into_response())
+}
+
+fn receipt_body(state: &AppState, receipt: &Receipt) -> serde_json::Value {
+    json!({
+        "id": receipt.id,
+        "received_at": receipt.received_at,
+        "track_url": format!("{}/track/{}", state.config.public_url, receipt.track_token),
+    })
+}
+
+async fn submit(
+    State(state): State<AppState>,
+    Path(site_key): Path<String>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let site = active_site(&state, &site_key).await?;
+    check_origin(&site, &headers)?;
+    if !is_json(&headers) {
+        return Err(ApiError::unsupported_media_type());
+    }
+    let body = body.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::too_large()
+        } else {
+            ApiError::bad_json(rejection.body_text())
+        }
+    })?;
+    let submission = submission::parse(&body, &site).map_err(|rejection| match rejection {
+        Rejection::Malformed(message) => ApiError::bad_json(message),
+        Rejection::Invalid(fields) => ApiError::validation(fields),
+    })?;
+    match state.store.insert_submission(&site, &submission).await? {
+        Insert::Created(receipt) => {
+            tracing::info!(id = %receipt.id, kind = %submission.kind, site = %site.site_key, "submission stored");
+            Ok((StatusCode::CREATED, Json(receipt_body(&state, &receipt))).into_response())
+        }
+        Insert::Replayed(receipt) => Ok((StatusCode::OK, Json(receipt_body(&state, &receipt))).into_response()),
+        Insert::Conflict => Err(ApiError::conflict("a submission with this id and other content exists")),
+    }
+}
+
+async fn track_json(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, ApiError> {
+    let tracked = state.store.tracked(&token).await?.ok_or_else(|| ApiError::not_found("no such tracking link"))?;
+    Ok(([(header::CACHE_CONTROL, "no-store")], Json(tracked)).into_response())
+}
+
+async fn track_page(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, ApiError> {
+    let Some(tracked) = state.store.tracked(&token).await? else {
+        return Ok((StatusCode::NOT_FOUND, Html(crate::assets::page("Not found", "<p>This tracking link is not known.</p>"))).into_response());
+    };
+    let body = format!(
+        "<h1>Thank you for your {kind}</h1><p>Received {received}. Status: <strong>{status}</strong>.</p>\
+         <p>Replies from the shop will appear here.</p>",
+        kind = crate::assets::escape(tracked.kind.as_str()),
+        received = crate::assets::escape(&tracked.received_at),
+        status = crate::assets::escape(tracked.status.as_str()),
+    );
+    Ok(([(header::CACHE_CONTROL, "no-store")], Html(crate::assets::page("Your feedback", &body))).into_response())
+}

@@ -1,0 +1,33 @@
+//! The `hark` server: public collector, admin API and UI, widget assets.
+
+pub mod admin;
+pub mod assets;
+pub mod bootstrap;
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod ingest;
+pub mod state;
+pub mod telemetry;
+mod ui;
+
+pub use state::AppState;
+
+use axum::Router;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+/// The whole HTTP surface; shared by `hark serve` and the tests.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(ingest::router(state.clone()))
+        .merge(admin::router(state.clone()))
+        .merge(assets::router(state.clone()))
+        .merge(ui::router(state.clone()))
+        .fallback(|| async { error::ApiError::not_found("no such page") })
+        .layer(CatchPanicLayer::custom(error::panic_response))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http().make_span_with(telemetry::make_span))
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}

@@ -1,0 +1,33 @@
+use crate::assets::Assets;
+use crate::config::Config;
+use axum::extract::FromRef;
+use hark_core::Store;
+use leptos::config::LeptosOptions;
+use std::sync::Arc;
+
+/// Everything a handler may need, cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub store: Store,
+    pub assets: Arc<Assets>,
+    pub leptos: LeptosOptions,
+}
+
+impl AppState {
+    pub fn new(config: Config, store: Store) -> Self {
+        let assets = Arc::new(Assets::load(&config.site_dir));
+        let leptos = LeptosOptions::builder()
+            .output_name("admin")
+            .site_root(config.site_dir.to_string_lossy().into_owned())
+            .site_pkg_dir("pkg")
+            .build();
+        AppState { config: Arc::new(config), store, assets, leptos }
+    }
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos.clone()
+    }
+}

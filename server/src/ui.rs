@@ -1,0 +1,71 @@
+//! The admin UI: Leptos pages rendered here and hydrated in the browser.
+
+use crate::state::AppState;
+use app::ssr::{shell, AdminContext};
+use app::App;
+use axum::extract::{Request, State};
+use axum::http::{header, Method};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Router;
+use axum_extra::extract::CookieJar;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+
+const LOGIN_PATH: &str = "/admin/login";
+const SERVER_FN_PREFIX: &str = "/admin/fn/";
+
+pub fn router(state: AppState) -> Router {
+    let context = AdminContext {
+        store: state.store.clone(),
+        secure_cookies: state.config.secure_cookies(),
+        script: state.assets.admin_js.clone(),
+        stylesheet: state.assets.admin_css.clone(),
+    };
+    let options = state.leptos.clone();
+    Router::new()
+        .leptos_routes_with_context(
+            &state,
+            generate_route_list(App),
+            move || provide_context(context.clone()),
+            move || shell(options.clone()),
+        )
+        .layer(middleware::from_fn_with_state(state.clone(), guard))
+        .with_state(state)
+}
+
+/// Pages other than sign-in need a session; server functions must come from our own
+/// pages (the session cookie is SameSite=Strict, and the Origin is checked too).
+async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    if path.starts_with(SERVER_FN_PREFIX) {
+        if request.method() != Method::GET && !same_origin(&request) {
+            return crate::error::ApiError::forbidden("cross-site request refused").into_response();
+        }
+        return next.run(request).await;
+    }
+    if path == LOGIN_PATH {
+        return next.run(request).await;
+    }
+    let session = CookieJar::from_headers(request.headers())
+        .get(hark_core::auth::SESSION_COOKIE)
+        .map(|c| c.value().to_owned());
+    let signed_in = match session {
+        Some(id) => matches!(state.store.staff_by_session(&id).await, Ok(Some(_))),
+        None => false,
+    };
+    if signed_in {
+        next.run(request).await
+    } else {
+        Redirect::to(LOGIN_PATH).into_response()
+    }
+}
+
+/// A request with no `Origin` (not a browser's cross-site POST) or our own host's.
+fn same_origin(request: &Request) -> bool {
+    let Some(origin) = request.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return true;
+    };
+    let host = request.headers().get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    origin.split_once("://").is_some_and(|(_, rest)| rest == host)
+}
