@@ -80,12 +80,20 @@ fn QueueRow(item: QueueItem) -> impl IntoView {
     let rating = item.rating.map(|r| format!("{r} / 5")).unwrap_or_else(|| "—".into());
     view! {
         <tr class=format!("kind-{}", item.kind)>
-            <td><time datetime=item.received_at.clone()>{item.received_at.replace('T', " ").trim_end_matches('Z').to_owned()}</time></td>
+            <td><time datetime=item.received_at.clone()>{short_time(&item.received_at)}</time></td>
             <td>{kind}</td>
             <td>{rating}</td>
             <td class="message">{item.message.unwrap_or_default()}</td>
             <td>{item.site_name}</td>
             <td><span class=format!("pill status-{}", item.status)>{item.status.to_string()}</span></td>
         </tr>
+    }
+}
+
+/// `2026-11-23T11:20:12.730Z` as `2026-11-23 11:20 UTC`.
+fn short_time(rfc3339: &str) -> String {
+    match rfc3339.get(..16) {
+        Some(minutes) => format!("{} UTC", minutes.replace('T', " ")),
+        None => rfc3339.to_owned(),
     }
 }

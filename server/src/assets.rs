@@ -58,6 +58,8 @@ pub fn router(state: AppState) -> Router {
         .route("/widget.js", get(loader))
         .route("/demo", get(demo))
         .route("/demo/shop.css", get(demo_css))
+        .route("/favicon.ico", get(favicon))
+        .route("/favicon.svg", get(favicon))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
         .with_state(state)
@@ -128,6 +130,14 @@ async fn demo_css() -> Response {
     (
         [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=300")],
         include_str!("../../style/demo.css"),
+    )
+        .into_response()
+}
+
+async fn favicon() -> Response {
+    (
+        [(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "public, max-age=86400")],
+        include_str!("../../style/favicon.svg"),
     )
         .into_response()
 }

@@ -1,1 +1,192 @@
+//! The shopper's panel. `widget.js` draws the launcher and loads this module only when
+//! the shopper reaches for it; `mount` then renders into the launcher's shadow root.
 
+mod send;
+
+use leptos::either::Either;
+use leptos::ev::SubmitEvent;
+use leptos::html;
+use leptos::prelude::*;
+use std::cell::Cell;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::ShadowRoot;
+
+thread_local! {
+    static OPEN: Cell<Option<RwSignal<bool>>> = const { Cell::new(None) };
+}
+
+/// What the loader knows about the page it was pasted into.
+#[derive(Clone)]
+struct Setup {
+    root: ShadowRoot,
+    site_key: String,
+    api_base: String,
+    locale: String,
+}
+
+/// Renders the panel (closed) into `root`, next to the launcher.
+#[wasm_bindgen]
+pub fn mount(root: ShadowRoot, site_key: String, api_base: String, locale: String) -> Result<(), JsValue> {
+    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
+    let container: web_sys::HtmlElement = document.create_element("div")?.unchecked_into();
+    root.append_child(&container)?;
+    let open = RwSignal::new(false);
+    OPEN.with(|cell| cell.set(Some(open)));
+    let setup = Setup { root, site_key, api_base, locale };
+    leptos::mount::mount_to(container, move || view! { <Panel setup open /> }).forget();
+    Ok(())
+}
+
+#[wasm_bindgen]
+pub fn open() {
+    set_open(true);
+}
+
+#[wasm_bindgen]
+pub fn close() {
+    set_open(false);
+}
+
+fn set_open(value: bool) {
+    if let Some(open) = OPEN.with(Cell::get) {
+        open.set(value);
+    }
+}
+
+const RATING_WORDS: [&str; 5] = ["Very dissatisfied", "Dissatisfied", "Neutral", "Satisfied", "Very satisfied"];
+
+#[derive(Clone, PartialEq)]
+enum Phase {
+    Editing,
+    Sending,
+    Sent,
+    Failed(String),
+}
+
+/// Focus goes back where the shopper came from: the launcher.
+fn focus_launcher(root: &ShadowRoot) {
+    if let Ok(Some(launcher)) = root.query_selector(".launcher") {
+        let _ = launcher.set_attribute("aria-expanded", "false");
+        if let Ok(launcher) = launcher.dyn_into::<web_sys::HtmlElement>() {
+            let _ = launcher.focus();
+        }
+    }
+}
+
+#[component]
+fn Panel(setup: Setup, open: RwSignal<bool>) -> impl IntoView {
+    let rating = RwSignal::new(0u8);
+    let comment = RwSignal::new(String::new());
+    let phase = RwSignal::new(Phase::Editing);
+    let first_choice = NodeRef::<html::Input>::new();
+    let thanks = NodeRef::<html::H2>::new();
+    let root = setup.root.clone();
+
+    // Once sent, the form disappears: keep keyboard focus inside the panel.
+    Effect::new(move || {
+        if phase.get() == Phase::Sent {
+            if let Some(heading) = thanks.get() {
+                let _ = heading.focus();
+            }
+        }
+    });
+
+    Effect::new(move |was_open: Option<bool>| {
+        let is_open = open.get();
+        if is_open {
+            if let Some(input) = first_choice.get() {
+                let _ = input.focus();
+            }
+        } else if was_open == Some(true) {
+            focus_launcher(&root);
+        }
+        is_open
+    });
+
+    let submit = {
+        let setup = setup.clone();
+        move |ev: SubmitEvent| {
+            ev.prevent_default();
+            if rating.get_untracked() == 0 {
+                phase.set(Phase::Failed("Choose a rating from 1 to 5.".into()));
+                return;
+            }
+            phase.set(Phase::Sending);
+            let request = send::Submission {
+                kind: "csat",
+                rating: rating.get_untracked(),
+                message: comment.get_untracked(),
+                locale: setup.locale.clone(),
+            };
+            let (api_base, site_key) = (setup.api_base.clone(), setup.site_key.clone());
+            leptos::task::spawn_local(async move {
+                match send::submit(&api_base, &site_key, &request).await {
+                    Ok(()) => phase.set(Phase::Sent),
+                    Err(message) => phase.set(Phase::Failed(message)),
+                }
+            });
+        }
+    };
+
+    let status = move || match phase.get() {
+        Phase::Sending => "Sending…".to_owned(),
+        Phase::Sent => "Sent. Thank you!".to_owned(),
+        Phase::Failed(message) => message,
+        Phase::Editing => String::new(),
+    };
+
+    let choices = (1..=5u8)
+        .map(|n| {
+            let node_ref = if n == 1 { first_choice } else { NodeRef::new() };
+            view! {
+                <label class="choice">
+                    <input type="radio" name="rating" value=n node_ref=node_ref on:change=move |_| rating.set(n) />
+                    <span>{format!("{n} – {}", RATING_WORDS[usize::from(n) - 1])}</span>
+                </label>
+            }
+        })
+        .collect_view();
+
+    view! {
+        <div
+            class="panel"
+            role="dialog"
+            aria-labelledby=move || if phase.get() == Phase::Sent { "hark-thanks" } else { "hark-title" }
+            hidden=move || !open.get()
+            on:keydown=move |ev: web_sys::KeyboardEvent| {
+                if ev.key() == "Escape" {
+                    open.set(false);
+                }
+            }
+        >
+            <button type="button" class="close" aria-label="Close" on:click=move |_| open.set(false)>"×"</button>
+            {move || if phase.get() == Phase::Sent {
+                Either::Left(view! {
+                    <div class="thanks">
+                        <h2 id="hark-thanks" tabindex="-1" node_ref=thanks>"Thank you!"</h2>
+                        <p>"Your feedback was sent to the shop."</p>
+                    </div>
+                })
+            } else {
+                Either::Right(())
+            }}
+            <form class="form" hidden=move || phase.get() == Phase::Sent on:submit=submit>
+                <fieldset>
+                    <legend id="hark-title">"How satisfied are you?"</legend>
+                    <div class="choices">{choices}</div>
+                </fieldset>
+                <label class="field" for="hark-comment">"Anything to add? (optional)"</label>
+                <textarea
+                    id="hark-comment"
+                    rows="3"
+                    maxlength="5000"
+                    prop:value=move || comment.get()
+                    on:input=move |ev| comment.set(event_target_value(&ev))
+                ></textarea>
+                <button type="submit" class="send" disabled=move || phase.get() == Phase::Sending>"Send"</button>
+            </form>
+            <p class="status" role="status" aria-live="polite">{status}</p>
+        </div>
+    }
+}

@@ -1,1 +1,203 @@
-fn main(){}
+//! `cargo xtask build`: the admin's hydrate bundle and the widget, compiled to wasm,
+//! bound (wasm-bindgen), optimised (wasm-opt), named by content hash and precompressed
+//! into `target/site/`, which `hark serve` serves. Tools are local: nothing is downloaded.
+
+use sha2::{Digest, Sha256};
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+type Result<T = ()> = std::result::Result<T, String>;
+
+const WASM_OPT_FEATURES: &[&str] = &[
+    "--enable-bulk-memory",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-mutable-globals",
+    "--enable-reference-types",
+    "--enable-multivalue",
+];
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let outcome = match args.first().map(String::as_str) {
+        Some("build") => build(),
+        _ => Err("usage: cargo xtask build".into()),
+    };
+    if let Err(message) = outcome {
+        eprintln!("xtask: {message}");
+        std::process::exit(1);
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+}
+
+fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target"))
+}
+
+fn run(command: &mut Command) -> Result {
+    let status = command.status().map_err(|e| format!("could not start {command:?}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{command:?} failed ({status})"))
+    }
+}
+
+/// One wasm bundle: which crate, built how, and the name its files get.
+struct Bundle {
+    name: &'static str,
+    package: &'static str,
+    /// `cargo rustc` arguments beyond package, target and profile.
+    extra: &'static [&'static str],
+}
+
+const BUNDLES: &[Bundle] = &[
+    Bundle { name: "admin", package: "app", extra: &["--lib", "--crate-type", "cdylib", "--features", "hydrate"] },
+    Bundle { name: "widget", package: "widget", extra: &["--lib"] },
+];
+
+fn build() -> Result {
+    let root = workspace_root();
+    let target = target_dir(&root);
+    let wasm_bindgen = find_wasm_bindgen(&root)?;
+    let wasm_opt = find_wasm_opt(&root)?;
+    let site = root.join("target/site");
+    let cache = site.join(".cache");
+    fs::create_dir_all(&cache).map_err(|e| e.to_string())?;
+
+    let mut bound = Vec::new();
+    for bundle in BUNDLES {
+        run(Command::new(env!("CARGO"))
+            .current_dir(&root)
+            .args(["rustc", "--package", bundle.package, "--target", "wasm32-unknown-unknown", "--profile", "wasm-release"])
+            .args(bundle.extra))?;
+        let wasm = target.join(format!("wasm32-unknown-unknown/wasm-release/{}.wasm", bundle.package));
+        bound.push(bind_and_optimise(bundle.name, &wasm, &cache, &wasm_bindgen, &wasm_opt)?);
+    }
+    assemble(&root, &site, &bound)
+}
+
+/// wasm-bindgen + wasm-opt, skipped when the compiled module is what it was last time.
+fn bind_and_optimise(name: &str, wasm: &Path, cache: &Path, wasm_bindgen: &Path, wasm_opt: &Path) -> Result<PathBuf> {
+    let input = fs::read(wasm).map_err(|e| format!("{}: {e}", wasm.display()))?;
+    let input_hash = hex::encode(Sha256::digest(&input));
+    let out = cache.join(name);
+    let stamp = cache.join(format!("{name}.input"));
+    if fs::read_to_string(&stamp).ok().as_deref() == Some(input_hash.as_str()) && out.join(format!("{name}_bg.wasm")).exists() {
+        return Ok(out);
+    }
+    let _ = fs::remove_dir_all(&out);
+    run(Command::new(wasm_bindgen)
+        .args(["--target", "web", "--no-typescript", "--out-name", name, "--out-dir"])
+        .arg(&out)
+        .arg(wasm))?;
+    let bg = out.join(format!("{name}_bg.wasm"));
+    run(Command::new(wasm_opt).arg("-Oz").args(WASM_OPT_FEATURES).arg(&bg).arg("-o").arg(&bg))?;
+    fs::write(&stamp, input_hash).map_err(|e| e.to_string())?;
+    Ok(out)
+}
+
+fn short_hash(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))[..16].to_owned()
+}
+
+/// Writes `bytes` to `pkg/{stem}.{hash}.{ext}` with .gz and .br beside it; returns the name.
+fn emit(pkg: &Path, stem: &str, ext: &str, bytes: &[u8]) -> Result<String> {
+    let name = format!("{stem}.{}.{ext}", short_hash(bytes));
+    let path = pkg.join(&name);
+    fs::write(&path, bytes).map_err(|e| e.to_string())?;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(bytes).map_err(|e| e.to_string())?;
+    fs::write(pkg.join(format!("{name}.gz")), gz.finish().map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+    let mut br = Vec::new();
+    brotli::BrotliCompress(&mut &bytes[..], &mut br, &brotli::enc::BrotliEncoderParams { quality: 11, ..Default::default() })
+        .map_err(|e| e.to_string())?;
+    fs::write(pkg.join(format!("{name}.br")), br).map_err(|e| e.to_string())?;
+    Ok(name)
+}
+
+fn read(path: &Path) -> Result<Vec<u8>> {
+    fs::read(path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn assemble(root: &Path, site: &Path, bound: &[PathBuf]) -> Result {
+    let pkg = site.join("pkg");
+    let _ = fs::remove_dir_all(&pkg);
+    fs::create_dir_all(&pkg).map_err(|e| e.to_string())?;
+    let (admin, widget) = (&bound[0], &bound[1]);
+
+    let admin_wasm = emit(&pkg, "admin_bg", "wasm", &read(&admin.join("admin_bg.wasm"))?)?;
+    let admin_glue = emit(&pkg, "admin", "js", &read(&admin.join("admin.js"))?)?;
+    let boot = format!(
+        "import init, {{ hydrate }} from \"./{admin_glue}\";\n\
+         init({{ module_or_path: new URL(\"./{admin_wasm}\", import.meta.url) }}).then(hydrate);\n"
+    );
+    let admin_js = emit(&pkg, "admin-boot", "js", boot.as_bytes())?;
+    let admin_css = emit(&pkg, "admin", "css", &read(&root.join("style/admin.css"))?)?;
+
+    let widget_wasm = emit(&pkg, "widget_bg", "wasm", &read(&widget.join("widget_bg.wasm"))?)?;
+    let widget_js = emit(&pkg, "widget", "js", &read(&widget.join("widget.js"))?)?;
+    let widget_css = emit(&pkg, "widget", "css", &read(&root.join("style/widget.css"))?)?;
+    let loader = String::from_utf8(read(&root.join("widget/loader.js"))?)
+        .map_err(|e| e.to_string())?
+        .replace("__WIDGET_JS__", &widget_js)
+        .replace("__WIDGET_WASM__", &widget_wasm)
+        .replace("__WIDGET_CSS__", &widget_css);
+    fs::write(site.join("widget.js"), &loader).map_err(|e| e.to_string())?;
+
+    let manifest = serde_json::json!({
+        "admin_js": admin_js,
+        "admin_css": admin_css,
+        "widget_js": widget_js,
+        "widget_wasm": widget_wasm,
+        "widget_css": widget_css,
+    });
+    fs::write(site.join("manifest.json"), serde_json::to_string_pretty(&manifest).expect("json")).map_err(|e| e.to_string())?;
+
+    let size = |name: &str, ext: &str| fs::metadata(pkg.join(format!("{name}{ext}"))).map(|m| m.len()).unwrap_or(0);
+    let on_open: u64 = [&widget_js, &widget_wasm, &widget_css].iter().map(|n| size(n, ".gz")).sum();
+    println!(
+        "xtask: assets in {} (widget on open: {:.1} KB gzip; wasm {:.1} KB gzip; admin wasm {:.1} KB gzip)",
+        site.display(),
+        on_open as f64 / 1000.0,
+        size(&widget_wasm, ".gz") as f64 / 1000.0,
+        size(&admin_wasm, ".gz") as f64 / 1000.0,
+    );
+    Ok(())
+}
+
+/// wasm-bindgen's CLI must match the `wasm-bindgen` crate in Cargo.lock exactly.
+fn find_wasm_bindgen(root: &Path) -> Result<PathBuf> {
+    let lock = fs::read_to_string(root.join("Cargo.lock")).map_err(|e| e.to_string())?;
+    let wanted = lock
+        .split("[[package]]")
+        .find(|block| block.contains("name = \"wasm-bindgen\"\n"))
+        .and_then(|block| block.lines().find_map(|l| l.strip_prefix("version = \"")))
+        .map(|v| v.trim_end_matches('"').to_owned())
+        .ok_or("no wasm-bindgen in Cargo.lock")?;
+    let found = Command::new("wasm-bindgen").arg("--version").output().ok().map(|o| String::from_utf8_lossy(&o.stdout).into_owned());
+    match found {
+        Some(version) if version.split_whitespace().nth(1) == Some(wanted.as_str()) => Ok(PathBuf::from("wasm-bindgen")),
+        other => Err(format!(
+            "wasm-bindgen {wanted} is needed (found: {}); run: cargo install wasm-bindgen-cli --version {wanted}",
+            other.as_deref().map(str::trim).unwrap_or("none")
+        )),
+    }
+}
+
+/// binaryen's wasm-opt from npm (`end2end/node_modules`), or `WASM_OPT`; Debian's is too old.
+fn find_wasm_opt(root: &Path) -> Result<PathBuf> {
+    if let Some(path) = std::env::var_os("WASM_OPT") {
+        return Ok(PathBuf::from(path));
+    }
+    let local = root.join("end2end/node_modules/.bin/wasm-opt");
+    if local.exists() {
+        return Ok(local);
+    }
+    Err("wasm-opt not found: run `npm ci --prefix end2end` (binaryen from npm) or set WASM_OPT".into())
+}

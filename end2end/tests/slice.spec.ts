@@ -1,0 +1,71 @@
+// The first shopper-to-admin slice, as a shopper and then an admin would do it.
+import { test, expect, Page } from "@playwright/test";
+import { startHark, Hark } from "./hark";
+import { join } from "node:path";
+
+let hark: Hark;
+test.beforeAll(async () => {
+  hark = await startHark();
+});
+test.afterAll(async () => {
+  await hark?.stop();
+});
+
+const screenshots = join(__dirname, "../../docs/screenshots");
+
+/** Fails the test on any console error or uncaught exception (a CSP violation included). */
+function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on("console", (message) => message.type() === "error" && errors.push(message.text()));
+  page.on("pageerror", (error) => errors.push(error.message));
+  page.on("response", (response) => response.status() >= 400 && errors.push(`${response.status()} ${response.url()}`));
+  return errors;
+}
+
+test("a shopper rates the demo shop and an admin finds it at the top of the queue", async ({ browser }) => {
+  // Each run starts on a fresh database, so this text appears once.
+  const comment = "Parcel came a day early, well packed. Thank you!";
+
+  const shopper = await browser.newPage({ viewport: { width: 1000, height: 720 } });
+  const shopperErrors = watchErrors(shopper);
+  await shopper.goto(`${hark.url}/demo`);
+  const launcher = shopper.getByRole("button", { name: "Feedback" });
+  await launcher.click();
+  const panel = shopper.getByRole("dialog", { name: "How satisfied are you?" });
+  await expect(panel).toBeVisible();
+  await panel.getByRole("radio", { name: "4 – Satisfied" }).check();
+  await panel.getByLabel("Anything to add? (optional)").fill(comment);
+  await shopper.screenshot({ path: join(screenshots, "widget.png") });
+  await panel.getByRole("button", { name: "Send" }).click();
+  await expect(shopper.getByRole("status")).toHaveText("Sent. Thank you!");
+  await expect(shopper.getByRole("heading", { name: "Thank you!" })).toBeVisible();
+  await expect(shopper.getByRole("heading", { name: "Thank you!" })).toBeFocused();
+  await shopper.keyboard.press("Escape");
+  await expect(shopper.getByRole("dialog")).toBeHidden();
+  await expect(launcher).toBeFocused();
+  expect(shopperErrors).toEqual([]);
+
+  const admin = await browser.newPage({ viewport: { width: 1200, height: 640 } });
+  const adminErrors = watchErrors(admin);
+  await admin.goto(`${hark.url}/admin`);
+  await expect(admin).toHaveURL(/\/admin\/login$/);
+  await admin.getByLabel("Email").fill(hark.email);
+  await admin.getByLabel("Password").fill(hark.password);
+  await admin.getByRole("button", { name: "Sign in" }).click();
+  await expect(admin).toHaveURL(/\/admin$/);
+  const firstRow = admin.locator("table.queue tbody tr").first();
+  await expect(firstRow).toContainText(comment);
+  await expect(firstRow).toContainText("4 / 5");
+  await expect(firstRow).toContainText("Demo shop");
+  await admin.screenshot({ path: join(screenshots, "admin.png") });
+  expect(adminErrors).toEqual([]);
+});
+
+test("a wrong password is refused with a clear message", async ({ page }) => {
+  await page.goto(`${hark.url}/admin/login`);
+  await page.getByLabel("Email").fill(hark.email);
+  await page.getByLabel("Password").fill("not-the-password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("alert")).toHaveText("Wrong email or password.");
+  await expect(page).toHaveURL(/\/admin\/login$/);
+});
