@@ -77,7 +77,10 @@ fn QueueRow(item: QueueItem) -> impl IntoView {
         Kind::Feedback => "Feedback",
         Kind::Complaint => "Complaint",
     };
-    let rating = item.rating.map(|r| format!("{r} / 5")).unwrap_or_else(|| "—".into());
+    let rating = item
+        .rating
+        .map(|r| format!("{r} / 5"))
+        .unwrap_or_else(|| "—".into());
     view! {
         <tr class=format!("kind-{}", item.kind)>
             <td><time datetime=item.received_at.clone()>{short_time(&item.received_at)}</time></td>

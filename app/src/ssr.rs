@@ -20,7 +20,9 @@ pub struct AdminContext {
 /// The HTML document around the app.
 pub fn shell(_options: LeptosOptions) -> impl IntoView {
     let context = use_context::<AdminContext>();
-    let (script, stylesheet) = context.map(|c| (c.script, c.stylesheet)).unwrap_or_default();
+    let (script, stylesheet) = context
+        .map(|c| (c.script, c.stylesheet))
+        .unwrap_or_default();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -43,11 +45,20 @@ pub fn shell(_options: LeptosOptions) -> impl IntoView {
 pub async fn current_staff() -> Result<Option<StaffRecord>, ServerFnError> {
     use axum_extra::extract::CookieJar;
     let context = expect_context::<AdminContext>();
-    let Some(parts) = use_context::<axum::http::request::Parts>() else { return Ok(None) };
-    let Some(cookie) = CookieJar::from_headers(&parts.headers).get(hark_core::auth::SESSION_COOKIE).cloned() else {
+    let Some(parts) = use_context::<axum::http::request::Parts>() else {
         return Ok(None);
     };
-    context.store.staff_by_session(cookie.value()).await.map_err(internal)
+    let Some(cookie) = CookieJar::from_headers(&parts.headers)
+        .get(hark_core::auth::SESSION_COOKIE)
+        .cloned()
+    else {
+        return Ok(None);
+    };
+    context
+        .store
+        .staff_by_session(cookie.value())
+        .await
+        .map_err(internal)
 }
 
 /// Logs the cause; the browser learns only that something failed.

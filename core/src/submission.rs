@@ -12,10 +12,28 @@ use std::collections::BTreeMap;
 use validator::{Validate, ValidationError, ValidationErrors, ValidationErrorsKind};
 
 const FIELDS: &[&str] = &[
-    "id", "kind", "rating", "dimensions", "category", "stage", "message", "email", "name",
-    "order_ref", "page_url", "locale", "customer", "metadata",
+    "id",
+    "kind",
+    "rating",
+    "dimensions",
+    "category",
+    "stage",
+    "message",
+    "email",
+    "name",
+    "order_ref",
+    "page_url",
+    "locale",
+    "customer",
+    "metadata",
 ];
-const DIMENSION_FIELDS: &[&str] = &["tangibles", "reliability", "responsiveness", "assurance", "empathy"];
+const DIMENSION_FIELDS: &[&str] = &[
+    "tangibles",
+    "reliability",
+    "responsiveness",
+    "assurance",
+    "empathy",
+];
 const CUSTOMER_FIELDS: &[&str] = &["id", "tier", "sig"];
 
 /// The submission body as JSON gives it; [`parse`] turns it into a [`NewSubmission`].
@@ -32,7 +50,10 @@ struct SubmissionRequest {
     stage: Option<String>,
     #[validate(length(max = 5000, message = "must be at most 5000 characters"))]
     message: Option<String>,
-    #[validate(email(message = "must be a valid email address"), length(max = 254, message = "must be at most 254 characters"))]
+    #[validate(
+        email(message = "must be a valid email address"),
+        length(max = 254, message = "must be at most 254 characters")
+    )]
     email: Option<String>,
     #[validate(length(max = 200, message = "must be at most 200 characters"))]
     name: Option<String>,
@@ -76,11 +97,17 @@ fn validate_metadata(metadata: &BTreeMap<String, String>) -> Result<(), Validati
     if metadata.len() > 20 {
         return Err(ValidationError::new("metadata").with_message("at most 20 pairs".into()));
     }
-    if metadata.keys().any(|k| k.is_empty() || k.chars().count() > 40) {
-        return Err(ValidationError::new("metadata").with_message("keys must be 1 to 40 characters".into()));
+    if metadata
+        .keys()
+        .any(|k| k.is_empty() || k.chars().count() > 40)
+    {
+        return Err(
+            ValidationError::new("metadata").with_message("keys must be 1 to 40 characters".into())
+        );
     }
     if metadata.values().any(|v| v.chars().count() > 200) {
-        return Err(ValidationError::new("metadata").with_message("values must be at most 200 characters".into()));
+        return Err(ValidationError::new("metadata")
+            .with_message("values must be at most 200 characters".into()));
     }
     Ok(())
 }
@@ -153,13 +180,17 @@ pub enum Rejection {
 
 /// Parses a submission body for `site`.
 pub fn parse(body: &[u8], site: &Site) -> Result<NewSubmission, Rejection> {
-    let value: Value = serde_json::from_slice(body).map_err(|e| Rejection::Malformed(format!("body is not valid JSON: {e}")))?;
+    let value: Value = serde_json::from_slice(body)
+        .map_err(|e| Rejection::Malformed(format!("body is not valid JSON: {e}")))?;
     let Value::Object(object) = &value else {
         return Err(Rejection::Malformed("body must be a JSON object".into()));
     };
     let mut errors = FieldErrors::new();
     reject_unknown(object, FIELDS, "", &mut errors);
-    for (nested, allowed) in [("dimensions", DIMENSION_FIELDS), ("customer", CUSTOMER_FIELDS)] {
+    for (nested, allowed) in [
+        ("dimensions", DIMENSION_FIELDS),
+        ("customer", CUSTOMER_FIELDS),
+    ] {
         if let Some(Value::Object(inner)) = object.get(nested) {
             reject_unknown(inner, allowed, nested, &mut errors);
         }
@@ -168,8 +199,9 @@ pub fn parse(body: &[u8], site: &Site) -> Result<NewSubmission, Rejection> {
         return Err(Rejection::Invalid(errors));
     }
     let content_digest = hex::encode(Sha256::digest(value.to_string().as_bytes()));
-    let request: SubmissionRequest =
-        serde_json::from_value(value).map_err(|e| Rejection::Malformed(format!("body does not have the submission's shape: {e}")))?;
+    let request: SubmissionRequest = serde_json::from_value(value).map_err(|e| {
+        Rejection::Malformed(format!("body does not have the submission's shape: {e}"))
+    })?;
     if let Err(e) = request.validate() {
         flatten(&e, "", &mut errors);
     }
@@ -181,20 +213,36 @@ pub fn parse(body: &[u8], site: &Site) -> Result<NewSubmission, Rejection> {
     }
 }
 
-fn reject_unknown(object: &serde_json::Map<String, Value>, allowed: &[&str], prefix: &str, errors: &mut FieldErrors) {
+fn reject_unknown(
+    object: &serde_json::Map<String, Value>,
+    allowed: &[&str],
+    prefix: &str,
+    errors: &mut FieldErrors,
+) {
     for key in object.keys().filter(|k| !allowed.contains(&k.as_str())) {
-        let path = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+        let path = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
         errors.entry(path).or_default().push("unknown field".into());
     }
 }
 
 fn flatten(errors: &ValidationErrors, prefix: &str, out: &mut FieldErrors) {
     for (field, kind) in errors.errors() {
-        let path = if prefix.is_empty() { field.to_string() } else { format!("{prefix}.{field}") };
+        let path = if prefix.is_empty() {
+            field.to_string()
+        } else {
+            format!("{prefix}.{field}")
+        };
         match kind {
             ValidationErrorsKind::Field(list) => {
                 let messages = out.entry(path).or_default();
-                messages.extend(list.iter().map(|e| e.message.as_deref().unwrap_or("is invalid").to_owned()));
+                messages.extend(
+                    list.iter()
+                        .map(|e| e.message.as_deref().unwrap_or("is invalid").to_owned()),
+                );
             }
             ValidationErrorsKind::Struct(inner) => flatten(inner, &path, out),
             ValidationErrorsKind::List(items) => {
@@ -207,7 +255,10 @@ fn flatten(errors: &ValidationErrors, prefix: &str, out: &mut FieldErrors) {
 }
 
 fn add(errors: &mut FieldErrors, field: &str, message: &str) {
-    errors.entry(field.to_owned()).or_default().push(message.to_owned());
+    errors
+        .entry(field.to_owned())
+        .or_default()
+        .push(message.to_owned());
 }
 
 /// Blank text counts as absent.
@@ -215,7 +266,12 @@ fn present(text: Option<String>) -> Option<String> {
     text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty())
 }
 
-fn build(request: SubmissionRequest, site: &Site, content_digest: String, errors: &mut FieldErrors) -> NewSubmission {
+fn build(
+    request: SubmissionRequest,
+    site: &Site,
+    content_digest: String,
+    errors: &mut FieldErrors,
+) -> NewSubmission {
     let id = uuid::Uuid::parse_str(&request.id).unwrap_or_else(|_| {
         add(errors, "id", "must be a UUID");
         uuid::Uuid::nil()
@@ -242,7 +298,11 @@ fn build(request: SubmissionRequest, site: &Site, content_digest: String, errors
     let category = present(request.category);
     if let Some(category) = &category {
         if !site.categories.contains(category) {
-            add(errors, "category", &format!("must be one of: {}", site.categories.join(", ")));
+            add(
+                errors,
+                "category",
+                &format!("must be one of: {}", site.categories.join(", ")),
+            );
         }
     }
     let stage = present(request.stage).and_then(|s| {
@@ -263,7 +323,10 @@ fn build(request: SubmissionRequest, site: &Site, content_digest: String, errors
             .sig
             .as_deref()
             .is_some_and(|sig| auth::verify_customer_signature(&site.secret, &c.id, &tier, sig));
-        signed.then(|| VerifiedCustomer { id: c.id, tier: Some(tier).filter(|t| !t.is_empty()) })
+        signed.then(|| VerifiedCustomer {
+            id: c.id,
+            tier: Some(tier).filter(|t| !t.is_empty()),
+        })
     });
     NewSubmission {
         id,
@@ -314,7 +377,9 @@ mod tests {
 
     #[test]
     fn a_rating_parses_into_typed_values() {
-        let body = format!(r#"{{"id":"{ID}","kind":"csat","rating":4,"message":"  fine  ","stage":"after_sale"}}"#);
+        let body = format!(
+            r#"{{"id":"{ID}","kind":"csat","rating":4,"message":"  fine  ","stage":"after_sale"}}"#
+        );
         let sub = parse(body.as_bytes(), &site()).unwrap();
         assert_eq!(sub.kind, Kind::Csat);
         assert_eq!(sub.rating.map(Rating::get), Some(4));
@@ -327,16 +392,28 @@ mod tests {
         let fields = invalid(&format!(
             r#"{{"id":"nope","kind":"csat","rating":9,"category":"x","email":"not-an-email","dimensions":{{"empathy":0}},"colour":"red"}}"#
         ));
-        assert_eq!(fields.keys().collect::<Vec<_>>(), ["colour"], "unknown fields are reported first, alone");
-        let fields = invalid(r#"{"id":"nope","kind":"csat","rating":9,"category":"x","email":"not-an-email","dimensions":{"empathy":0}}"#);
+        assert_eq!(
+            fields.keys().collect::<Vec<_>>(),
+            ["colour"],
+            "unknown fields are reported first, alone"
+        );
+        let fields = invalid(
+            r#"{"id":"nope","kind":"csat","rating":9,"category":"x","email":"not-an-email","dimensions":{"empathy":0}}"#,
+        );
         for field in ["id", "rating", "category", "email", "dimensions.empathy"] {
-            assert!(fields.contains_key(field), "{field} missing from {fields:?}");
+            assert!(
+                fields.contains_key(field),
+                "{field} missing from {fields:?}"
+            );
         }
     }
 
     #[test]
     fn a_complaint_needs_a_message_and_a_rating_needs_a_score() {
-        assert!(invalid(&format!(r#"{{"id":"{ID}","kind":"complaint","message":"   "}}"#)).contains_key("message"));
+        assert!(invalid(&format!(
+            r#"{{"id":"{ID}","kind":"complaint","message":"   "}}"#
+        ))
+        .contains_key("message"));
         assert!(invalid(&format!(r#"{{"id":"{ID}","kind":"csat"}}"#)).contains_key("rating"));
         assert!(invalid(&format!(r#"{{"id":"{ID}","kind":"praise"}}"#)).contains_key("kind"));
     }
@@ -344,18 +421,28 @@ mod tests {
     #[test]
     fn only_a_valid_signature_grants_a_tier() {
         let sig = auth::customer_signature("secret", "c_1", "key");
-        let signed = format!(r#"{{"id":"{ID}","kind":"feedback","customer":{{"id":"c_1","tier":"key","sig":"{sig}"}}}}"#);
+        let signed = format!(
+            r#"{{"id":"{ID}","kind":"feedback","customer":{{"id":"c_1","tier":"key","sig":"{sig}"}}}}"#
+        );
         let customer = parse(signed.as_bytes(), &site()).unwrap().customer.unwrap();
         assert_eq!(customer.tier.as_deref(), Some("key"));
-        let forged = format!(r#"{{"id":"{ID}","kind":"feedback","customer":{{"id":"c_1","tier":"vip","sig":"{sig}"}}}}"#);
+        let forged = format!(
+            r#"{{"id":"{ID}","kind":"feedback","customer":{{"id":"c_1","tier":"vip","sig":"{sig}"}}}}"#
+        );
         assert_eq!(parse(forged.as_bytes(), &site()).unwrap().customer, None);
     }
 
     #[test]
     fn wrong_types_and_non_json_are_malformed() {
         assert!(matches!(parse(b"{", &site()), Err(Rejection::Malformed(_))));
-        assert!(matches!(parse(b"[1]", &site()), Err(Rejection::Malformed(_))));
+        assert!(matches!(
+            parse(b"[1]", &site()),
+            Err(Rejection::Malformed(_))
+        ));
         let body = format!(r#"{{"id":"{ID}","kind":"csat","rating":"five"}}"#);
-        assert!(matches!(parse(body.as_bytes(), &site()), Err(Rejection::Malformed(_))));
+        assert!(matches!(
+            parse(body.as_bytes(), &site()),
+            Err(Rejection::Malformed(_))
+        ));
     }
 }

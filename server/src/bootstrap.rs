@@ -24,13 +24,25 @@ pub async fn prepare(store: &Store, config: &Config) -> Result<Option<FirstRun>,
     if store.count_users().await? == 0 {
         let org = store.ensure_org(ORG_NAME).await?;
         let password = hark_core::auth::generate_password();
-        match store.add_user(&org, OWNER_EMAIL, &password, Role::Owner).await {
+        match store
+            .add_user(&org, OWNER_EMAIL, &password, Role::Owner)
+            .await
+        {
             Ok(_) => {
                 let site = store
-                    .add_site(&org, NewSite { name: "Demo shop".into(), allowed_origins: vec![config.public_url.clone()] })
+                    .add_site(
+                        &org,
+                        NewSite {
+                            name: "Demo shop".into(),
+                            allowed_origins: vec![config.public_url.clone()],
+                        },
+                    )
                     .await?;
                 store.set_setting(DEMO_SITE_SETTING, &site.site_key).await?;
-                first_run = Some(FirstRun { email: OWNER_EMAIL.into(), password });
+                first_run = Some(FirstRun {
+                    email: OWNER_EMAIL.into(),
+                    password,
+                });
             }
             // Another instance on the same database got there first.
             Err(Error::Conflict(_)) => {}
@@ -48,7 +60,9 @@ pub async fn prepare(store: &Store, config: &Config) -> Result<Option<FirstRun>,
 /// Hark's own origin, plus its `localhost` twin when served on a loopback address, so
 /// the demo works whichever of the two a person types.
 fn own_origins(public_url: &str) -> Vec<String> {
-    let Ok(origin) = hark_core::store::normalize_origin(public_url) else { return vec![] };
+    let Ok(origin) = hark_core::store::normalize_origin(public_url) else {
+        return vec![];
+    };
     let twin = if origin.contains("://127.0.0.1") {
         Some(origin.replacen("://127.0.0.1", "://localhost", 1))
     } else if origin.contains("://localhost") {
@@ -64,7 +78,9 @@ pub fn banner(config: &Config, first_run: Option<&FirstRun>) -> String {
     let url = &config.public_url;
     let login = match first_run {
         Some(FirstRun { email, password }) => {
-            format!("  Login:      {email}\n  Password:   {password}   (shown this once: keep it)\n")
+            format!(
+                "  Login:      {email}\n  Password:   {password}   (shown this once: keep it)\n"
+            )
         }
         None => format!("  Login:      {OWNER_EMAIL} (password printed at first run)\n"),
     };

@@ -1,6 +1,8 @@
 //! `hark` and its subcommands.
 
-use crate::config::{snippet, Cli, Command, Config, Output, ServeArgs, SiteCommand, TokenCommand, UserCommand};
+use crate::config::{
+    snippet, Cli, Command, Config, Output, ServeArgs, SiteCommand, TokenCommand, UserCommand,
+};
 use crate::{bootstrap, router, AppState};
 use anyhow::Context;
 use hark_core::store::{NewSite, Org};
@@ -12,33 +14,78 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         None => serve(cli.serve).await,
         Some(Command::Serve(args)) => serve(args).await,
-        Some(Command::User(UserCommand::Add { email, role, org, database, output })) => {
+        Some(Command::User(UserCommand::Add {
+            email,
+            role,
+            org,
+            database,
+            output,
+        })) => {
             let store = open(&database.database_url).await?;
             let org = org_named(&store, org.as_deref()).await?;
             let mut password = String::new();
-            std::io::stdin().read_to_string(&mut password).context("reading the password from stdin")?;
-            let staff = store.add_user(&org, &email, password.trim_end_matches(['\r', '\n']), role).await.map_err(explain)?;
-            print(&output, json!({ "user_id": staff.user_id, "org": org.name }), || {
-                format!("Added {} ({}) to {}.", staff.member.email, staff.member.role, org.name)
+            std::io::stdin()
+                .read_to_string(&mut password)
+                .context("reading the password from stdin")?;
+            let staff = store
+                .add_user(&org, &email, password.trim_end_matches(['\r', '\n']), role)
+                .await
+                .map_err(explain)?;
+            print(
+                &output,
+                json!({ "user_id": staff.user_id, "org": org.name }),
+                || {
+                    format!(
+                        "Added {} ({}) to {}.",
+                        staff.member.email, staff.member.role, org.name
+                    )
+                },
+            );
+            Ok(())
+        }
+        Some(Command::Token(TokenCommand::Create {
+            email,
+            database,
+            output,
+        })) => {
+            let store = open(&database.database_url).await?;
+            let staff = store
+                .staff_by_email(&email)
+                .await
+                .map_err(|_| anyhow::anyhow!("no user with email {email}"))?;
+            let token = store.create_api_token(&staff).await?;
+            print(&output, json!({ "token": token }), || {
+                format!("{token}\n(shown once; send it as `Authorization: Bearer …`)")
             });
             Ok(())
         }
-        Some(Command::Token(TokenCommand::Create { email, database, output })) => {
-            let store = open(&database.database_url).await?;
-            let staff = store.staff_by_email(&email).await.map_err(|_| anyhow::anyhow!("no user with email {email}"))?;
-            let token = store.create_api_token(&staff).await?;
-            print(&output, json!({ "token": token }), || format!("{token}\n(shown once; send it as `Authorization: Bearer …`)"));
-            Ok(())
-        }
-        Some(Command::Site(SiteCommand::Add { name, origins, org, public_url, database, output })) => {
+        Some(Command::Site(SiteCommand::Add {
+            name,
+            origins,
+            org,
+            public_url,
+            database,
+            output,
+        })) => {
             let store = open(&database.database_url).await?;
             let org = org_named(&store, org.as_deref()).await?;
-            let site = store.add_site(&org, NewSite { name, allowed_origins: origins }).await.map_err(explain)?;
+            let site = store
+                .add_site(
+                    &org,
+                    NewSite {
+                        name,
+                        allowed_origins: origins,
+                    },
+                )
+                .await
+                .map_err(explain)?;
             let snippet = snippet(public_url.trim_end_matches('/'), &site.site_key);
             print(
                 &output,
                 json!({ "site_id": site.id, "site_key": site.site_key, "secret": site.secret, "snippet": snippet }),
-                || format!("Site {} added.\n  key:    {}\n  secret: {}\nPaste this before </head>:\n  {snippet}", site.name, site.site_key, site.secret),
+                || {
+                    format!("Site {} added.\n  key:    {}\n  secret: {}\nPaste this before </head>:\n  {snippet}", site.name, site.site_key, site.secret)
+                },
             );
             Ok(())
         }
@@ -46,7 +93,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 async fn open(url: &str) -> anyhow::Result<Store> {
-    Store::open(url).await.with_context(|| format!("opening the database {}", redact(url)))
+    Store::open(url)
+        .await
+        .with_context(|| format!("opening the database {}", redact(url)))
 }
 
 /// The named organisation (created if new), or the first one.
@@ -63,7 +112,10 @@ async fn org_named(store: &Store, name: Option<&str>) -> anyhow::Result<Org> {
 fn explain(err: hark_core::Error) -> anyhow::Error {
     match err {
         hark_core::Error::Validation(fields) => {
-            let details: Vec<String> = fields.iter().map(|(field, messages)| format!("{field} {}", messages.join(", "))).collect();
+            let details: Vec<String> = fields
+                .iter()
+                .map(|(field, messages)| format!("{field} {}", messages.join(", ")))
+                .collect();
             anyhow::anyhow!("{}", details.join("; "))
         }
         other => other.into(),
@@ -81,25 +133,35 @@ fn print(output: &Output, value: serde_json::Value, text: impl FnOnce() -> Strin
 /// A database URL without its password, for messages.
 fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
-        (Some(scheme_end), Some(at)) if at > scheme_end => format!("{}://…{}", &url[..scheme_end], &url[at..]),
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            format!("{}://…{}", &url[..scheme_end], &url[at..])
+        }
         _ => url.to_owned(),
     }
 }
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let store = open(&args.database.database_url).await?;
-    let listener = tokio::net::TcpListener::bind(args.addr).await.with_context(|| format!("listening on {}", args.addr))?;
+    let listener = tokio::net::TcpListener::bind(args.addr)
+        .await
+        .with_context(|| format!("listening on {}", args.addr))?;
     let config = Config::from_args(&args, listener.local_addr()?);
     let first_run = bootstrap::prepare(&store, &config).await?;
     let state = AppState::new(config.clone(), store.clone());
     if !state.assets.built() {
-        eprintln!("warning: browser assets are missing in {}: run `cargo xtask build`", config.site_dir.display());
+        eprintln!(
+            "warning: browser assets are missing in {}: run `cargo xtask build`",
+            config.site_dir.display()
+        );
     }
     println!("{}", bootstrap::banner(&config, first_run.as_ref()));
     tracing::info!(addr = %listener.local_addr()?, backend = ?store.backend(), "listening");
-    axum::serve(listener, router(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     store.close().await;
     tracing::info!("stopped");
     Ok(())

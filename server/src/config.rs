@@ -9,7 +9,12 @@ use std::path::PathBuf;
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/hark.db";
 
 #[derive(Debug, Parser)]
-#[command(name = "hark", version, about = "Hark: hear your shop's customers.", args_conflicts_with_subcommands = true)]
+#[command(
+    name = "hark",
+    version,
+    about = "Hark: hear your shop's customers.",
+    args_conflicts_with_subcommands = true
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -143,8 +148,14 @@ pub struct Config {
 
 impl Config {
     pub fn from_args(args: &ServeArgs, bound: SocketAddr) -> Self {
-        let public_url = args.public_url.clone().unwrap_or_else(|| format!("http://{bound}"));
-        Config { public_url: public_url.trim_end_matches('/').to_owned(), site_dir: args.site_dir.clone() }
+        let public_url = args
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{bound}"));
+        Config {
+            public_url: public_url.trim_end_matches('/').to_owned(),
+            site_dir: args.site_dir.clone(),
+        }
     }
 
     /// Cookies are `Secure` unless Hark is reached over plain http (local development).

@@ -17,7 +17,12 @@ pub struct ApiError {
 
 impl ApiError {
     fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        ApiError { status, code, message: message.into(), fields: None }
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+            fields: None,
+        }
     }
 
     pub fn bad_json(message: impl Into<String>) -> Self {
@@ -25,25 +30,45 @@ impl ApiError {
     }
 
     pub fn validation(fields: FieldErrors) -> Self {
-        let mut error = Self::new(StatusCode::UNPROCESSABLE_ENTITY, "validation", "some fields are invalid");
+        let mut error = Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation",
+            "some fields are invalid",
+        );
         error.fields = Some(fields);
         error
     }
 
     pub fn unknown_site() -> Self {
-        Self::new(StatusCode::NOT_FOUND, "unknown_site", "no such site, or it is disabled")
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "unknown_site",
+            "no such site, or it is disabled",
+        )
     }
 
     pub fn origin_not_allowed() -> Self {
-        Self::new(StatusCode::FORBIDDEN, "origin_not_allowed", "this origin may not post to this site")
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "origin_not_allowed",
+            "this origin may not post to this site",
+        )
     }
 
     pub fn too_large() -> Self {
-        Self::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", "the body is over 64 KiB")
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            "the body is over 64 KiB",
+        )
     }
 
     pub fn unsupported_media_type() -> Self {
-        Self::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "send Content-Type: application/json")
+        Self::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "send Content-Type: application/json",
+        )
     }
 
     pub fn conflict(message: impl Into<String>) -> Self {
@@ -51,7 +76,11 @@ impl ApiError {
     }
 
     pub fn unauthorized() -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", "sign in or send a valid bearer token")
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "sign in or send a valid bearer token",
+        )
     }
 
     pub fn forbidden(message: impl Into<String>) -> Self {
@@ -65,7 +94,11 @@ impl ApiError {
     /// Logs `cause` and answers with a message that reveals nothing of it.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         tracing::error!(%cause, "internal error");
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "something went wrong on our side")
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "something went wrong on our side",
+        )
     }
 
     pub fn code(&self) -> &'static str {
@@ -93,7 +126,10 @@ impl IntoResponse for ApiError {
             error["fields"] = json!(fields);
         }
         let mut response = (self.status, Json(json!({ "error": error }))).into_response();
-        response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+        response.headers_mut().insert(
+            header::CACHE_CONTROL,
+            header::HeaderValue::from_static("no-store"),
+        );
         response
     }
 }

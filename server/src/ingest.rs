@@ -73,7 +73,11 @@ fn is_json(headers: &HeaderMap) -> bool {
         .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"))
 }
 
-async fn site_config(State(state): State<AppState>, Path(site_key): Path<String>, headers: HeaderMap) -> Result<Response, ApiError> {
+async fn site_config(
+    State(state): State<AppState>,
+    Path(site_key): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     let site = active_site(&state, &site_key).await?;
     let body = json!({
         "site_key": site.site_key,
@@ -86,8 +90,15 @@ async fn site_config(State(state): State<AppState>, Path(site_key): Path<String>
     })
     .to_string();
     let etag = format!("\"{}\"", &hark_core::auth::token_digest(&body)[..16]);
-    let cache = [(header::CACHE_CONTROL, "public, max-age=60".to_owned()), (header::ETAG, etag.clone())];
-    if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(etag.as_str()) {
+    let cache = [
+        (header::CACHE_CONTROL, "public, max-age=60".to_owned()),
+        (header::ETAG, etag.clone()),
+    ];
+    if headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        == Some(etag.as_str())
+    {
         return Ok((StatusCode::NOT_MODIFIED, cache).into_response());
     }
     Ok((cache, [(header::CONTENT_TYPE, "application/json")], body).into_response())
@@ -128,19 +139,40 @@ async fn submit(
             tracing::info!(id = %receipt.id, kind = %submission.kind, site = %site.site_key, "submission stored");
             Ok((StatusCode::CREATED, Json(receipt_body(&state, &receipt))).into_response())
         }
-        Insert::Replayed(receipt) => Ok((StatusCode::OK, Json(receipt_body(&state, &receipt))).into_response()),
-        Insert::Conflict => Err(ApiError::conflict("a submission with this id and other content exists")),
+        Insert::Replayed(receipt) => {
+            Ok((StatusCode::OK, Json(receipt_body(&state, &receipt))).into_response())
+        }
+        Insert::Conflict => Err(ApiError::conflict(
+            "a submission with this id and other content exists",
+        )),
     }
 }
 
-async fn track_json(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, ApiError> {
-    let tracked = state.store.tracked(&token).await?.ok_or_else(|| ApiError::not_found("no such tracking link"))?;
+async fn track_json(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Response, ApiError> {
+    let tracked = state
+        .store
+        .tracked(&token)
+        .await?
+        .ok_or_else(|| ApiError::not_found("no such tracking link"))?;
     Ok(([(header::CACHE_CONTROL, "no-store")], Json(tracked)).into_response())
 }
 
-async fn track_page(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, ApiError> {
+async fn track_page(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Response, ApiError> {
     let Some(tracked) = state.store.tracked(&token).await? else {
-        return Ok((StatusCode::NOT_FOUND, Html(crate::assets::page("Not found", "<p>This tracking link is not known.</p>"))).into_response());
+        return Ok((
+            StatusCode::NOT_FOUND,
+            Html(crate::assets::page(
+                "Not found",
+                "<p>This tracking link is not known.</p>",
+            )),
+        )
+            .into_response());
     };
     let body = format!(
         "<h1>Thank you for your {kind}</h1><p>Received {received}. Status: <strong>{status}</strong>.</p>\
@@ -149,5 +181,9 @@ async fn track_page(State(state): State<AppState>, Path(token): Path<String>) ->
         received = crate::assets::escape(&tracked.received_at),
         status = crate::assets::escape(tracked.status.as_str()),
     );
-    Ok(([(header::CACHE_CONTROL, "no-store")], Html(crate::assets::page("Your feedback", &body))).into_response())
+    Ok((
+        [(header::CACHE_CONTROL, "no-store")],
+        Html(crate::assets::page("Your feedback", &body)),
+    )
+        .into_response())
 }

@@ -22,7 +22,12 @@ impl AppState {
             .site_root(config.site_dir.to_string_lossy().into_owned())
             .site_pkg_dir("pkg")
             .build();
-        AppState { config: Arc::new(config), store, assets, leptos }
+        AppState {
+            config: Arc::new(config),
+            store,
+            assets,
+            leptos,
+        }
     }
 }
 

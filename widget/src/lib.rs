@@ -27,13 +27,25 @@ struct Setup {
 
 /// Renders the panel (closed) into `root`, next to the launcher.
 #[wasm_bindgen]
-pub fn mount(root: ShadowRoot, site_key: String, api_base: String, locale: String) -> Result<(), JsValue> {
-    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
+pub fn mount(
+    root: ShadowRoot,
+    site_key: String,
+    api_base: String,
+    locale: String,
+) -> Result<(), JsValue> {
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
     let container: web_sys::HtmlElement = document.create_element("div")?.unchecked_into();
     root.append_child(&container)?;
     let open = RwSignal::new(false);
     OPEN.with(|cell| cell.set(Some(open)));
-    let setup = Setup { root, site_key, api_base, locale };
+    let setup = Setup {
+        root,
+        site_key,
+        api_base,
+        locale,
+    };
     leptos::mount::mount_to(container, move || view! { <Panel setup open /> }).forget();
     Ok(())
 }
@@ -54,7 +66,13 @@ fn set_open(value: bool) {
     }
 }
 
-const RATING_WORDS: [&str; 5] = ["Very dissatisfied", "Dissatisfied", "Neutral", "Satisfied", "Very satisfied"];
+const RATING_WORDS: [&str; 5] = [
+    "Very dissatisfied",
+    "Dissatisfied",
+    "Neutral",
+    "Satisfied",
+    "Very satisfied",
+];
 
 #[derive(Clone, PartialEq)]
 enum Phase {

@@ -30,9 +30,15 @@ pub async fn submit(api_base: &str, site_key: &str, submission: &Submission) -> 
     if let Some(page) = web_sys::window().and_then(|w| w.location().href().ok()) {
         body["page_url"] = page.chars().take(2048).collect::<String>().into();
     }
-    let status = post(&format!("{api_base}/api/v1/sites/{site_key}/submissions"), &body.to_string())
-        .await
-        .map_err(|_| "Could not reach the shop's feedback service. Check your connection and try again.".to_owned())?;
+    let status = post(
+        &format!("{api_base}/api/v1/sites/{site_key}/submissions"),
+        &body.to_string(),
+    )
+    .await
+    .map_err(|_| {
+        "Could not reach the shop's feedback service. Check your connection and try again."
+            .to_owned()
+    })?;
     match status {
         200..=299 => Ok(()),
         422 => Err("Some of what you entered was not accepted. Check it and try again.".into()),
@@ -50,6 +56,8 @@ async fn post(url: &str, body: &str) -> Result<u16, JsValue> {
     init.set_headers(&headers);
     let request = Request::new_with_str_and_init(url, &init)?;
     let window = web_sys::window().ok_or("no window")?;
-    let response: Response = JsFuture::from(window.fetch_with_request(&request)).await?.dyn_into()?;
+    let response: Response = JsFuture::from(window.fetch_with_request(&request))
+        .await?
+        .dyn_into()?;
     Ok(response.status())
 }

@@ -32,15 +32,22 @@ fn main() {
 }
 
 fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
 }
 
 fn target_dir(root: &Path) -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target"))
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"))
 }
 
 fn run(command: &mut Command) -> Result {
-    let status = command.status().map_err(|e| format!("could not start {command:?}: {e}"))?;
+    let status = command
+        .status()
+        .map_err(|e| format!("could not start {command:?}: {e}"))?;
     if status.success() {
         Ok(())
     } else {
@@ -57,8 +64,16 @@ struct Bundle {
 }
 
 const BUNDLES: &[Bundle] = &[
-    Bundle { name: "admin", package: "app", extra: &["--lib", "--crate-type", "cdylib", "--features", "hydrate"] },
-    Bundle { name: "widget", package: "widget", extra: &["--lib"] },
+    Bundle {
+        name: "admin",
+        package: "app",
+        extra: &["--lib", "--crate-type", "cdylib", "--features", "hydrate"],
+    },
+    Bundle {
+        name: "widget",
+        package: "widget",
+        extra: &["--lib"],
+    },
 ];
 
 fn build() -> Result {
@@ -74,30 +89,67 @@ fn build() -> Result {
     for bundle in BUNDLES {
         run(Command::new(env!("CARGO"))
             .current_dir(&root)
-            .args(["rustc", "--package", bundle.package, "--target", "wasm32-unknown-unknown", "--profile", "wasm-release"])
+            .args([
+                "rustc",
+                "--package",
+                bundle.package,
+                "--target",
+                "wasm32-unknown-unknown",
+                "--profile",
+                "wasm-release",
+            ])
             .args(bundle.extra))?;
-        let wasm = target.join(format!("wasm32-unknown-unknown/wasm-release/{}.wasm", bundle.package));
-        bound.push(bind_and_optimise(bundle.name, &wasm, &cache, &wasm_bindgen, &wasm_opt)?);
+        let wasm = target.join(format!(
+            "wasm32-unknown-unknown/wasm-release/{}.wasm",
+            bundle.package
+        ));
+        bound.push(bind_and_optimise(
+            bundle.name,
+            &wasm,
+            &cache,
+            &wasm_bindgen,
+            &wasm_opt,
+        )?);
     }
     assemble(&root, &site, &bound)
 }
 
 /// wasm-bindgen + wasm-opt, skipped when the compiled module is what it was last time.
-fn bind_and_optimise(name: &str, wasm: &Path, cache: &Path, wasm_bindgen: &Path, wasm_opt: &Path) -> Result<PathBuf> {
+fn bind_and_optimise(
+    name: &str,
+    wasm: &Path,
+    cache: &Path,
+    wasm_bindgen: &Path,
+    wasm_opt: &Path,
+) -> Result<PathBuf> {
     let input = fs::read(wasm).map_err(|e| format!("{}: {e}", wasm.display()))?;
     let input_hash = hex::encode(Sha256::digest(&input));
     let out = cache.join(name);
     let stamp = cache.join(format!("{name}.input"));
-    if fs::read_to_string(&stamp).ok().as_deref() == Some(input_hash.as_str()) && out.join(format!("{name}_bg.wasm")).exists() {
+    if fs::read_to_string(&stamp).ok().as_deref() == Some(input_hash.as_str())
+        && out.join(format!("{name}_bg.wasm")).exists()
+    {
         return Ok(out);
     }
     let _ = fs::remove_dir_all(&out);
     run(Command::new(wasm_bindgen)
-        .args(["--target", "web", "--no-typescript", "--out-name", name, "--out-dir"])
+        .args([
+            "--target",
+            "web",
+            "--no-typescript",
+            "--out-name",
+            name,
+            "--out-dir",
+        ])
         .arg(&out)
         .arg(wasm))?;
     let bg = out.join(format!("{name}_bg.wasm"));
-    run(Command::new(wasm_opt).arg("-Oz").args(WASM_OPT_FEATURES).arg(&bg).arg("-o").arg(&bg))?;
+    run(Command::new(wasm_opt)
+        .arg("-Oz")
+        .args(WASM_OPT_FEATURES)
+        .arg(&bg)
+        .arg("-o")
+        .arg(&bg))?;
     fs::write(&stamp, input_hash).map_err(|e| e.to_string())?;
     Ok(out)
 }
@@ -113,10 +165,21 @@ fn emit(pkg: &Path, stem: &str, ext: &str, bytes: &[u8]) -> Result<String> {
     fs::write(&path, bytes).map_err(|e| e.to_string())?;
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     gz.write_all(bytes).map_err(|e| e.to_string())?;
-    fs::write(pkg.join(format!("{name}.gz")), gz.finish().map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+    fs::write(
+        pkg.join(format!("{name}.gz")),
+        gz.finish().map_err(|e| e.to_string())?,
+    )
+    .map_err(|e| e.to_string())?;
     let mut br = Vec::new();
-    brotli::BrotliCompress(&mut &bytes[..], &mut br, &brotli::enc::BrotliEncoderParams { quality: 11, ..Default::default() })
-        .map_err(|e| e.to_string())?;
+    brotli::BrotliCompress(
+        &mut &bytes[..],
+        &mut br,
+        &brotli::enc::BrotliEncoderParams {
+            quality: 11,
+            ..Default::default()
+        },
+    )
+    .map_err(|e| e.to_string())?;
     fs::write(pkg.join(format!("{name}.br")), br).map_err(|e| e.to_string())?;
     Ok(name)
 }
@@ -131,7 +194,12 @@ fn assemble(root: &Path, site: &Path, bound: &[PathBuf]) -> Result {
     fs::create_dir_all(&pkg).map_err(|e| e.to_string())?;
     let (admin, widget) = (&bound[0], &bound[1]);
 
-    let admin_wasm = emit(&pkg, "admin_bg", "wasm", &read(&admin.join("admin_bg.wasm"))?)?;
+    let admin_wasm = emit(
+        &pkg,
+        "admin_bg",
+        "wasm",
+        &read(&admin.join("admin_bg.wasm"))?,
+    )?;
     let admin_glue = emit(&pkg, "admin", "js", &read(&admin.join("admin.js"))?)?;
     let boot = format!(
         "import init, {{ hydrate }} from \"./{admin_glue}\";\n\
@@ -140,9 +208,19 @@ fn assemble(root: &Path, site: &Path, bound: &[PathBuf]) -> Result {
     let admin_js = emit(&pkg, "admin-boot", "js", boot.as_bytes())?;
     let admin_css = emit(&pkg, "admin", "css", &read(&root.join("style/admin.css"))?)?;
 
-    let widget_wasm = emit(&pkg, "widget_bg", "wasm", &read(&widget.join("widget_bg.wasm"))?)?;
+    let widget_wasm = emit(
+        &pkg,
+        "widget_bg",
+        "wasm",
+        &read(&widget.join("widget_bg.wasm"))?,
+    )?;
     let widget_js = emit(&pkg, "widget", "js", &read(&widget.join("widget.js"))?)?;
-    let widget_css = emit(&pkg, "widget", "css", &read(&root.join("style/widget.css"))?)?;
+    let widget_css = emit(
+        &pkg,
+        "widget",
+        "css",
+        &read(&root.join("style/widget.css"))?,
+    )?;
     let loader = String::from_utf8(read(&root.join("widget/loader.js"))?)
         .map_err(|e| e.to_string())?
         .replace("__WIDGET_JS__", &widget_js)
@@ -157,10 +235,21 @@ fn assemble(root: &Path, site: &Path, bound: &[PathBuf]) -> Result {
         "widget_wasm": widget_wasm,
         "widget_css": widget_css,
     });
-    fs::write(site.join("manifest.json"), serde_json::to_string_pretty(&manifest).expect("json")).map_err(|e| e.to_string())?;
+    fs::write(
+        site.join("manifest.json"),
+        serde_json::to_string_pretty(&manifest).expect("json"),
+    )
+    .map_err(|e| e.to_string())?;
 
-    let size = |name: &str, ext: &str| fs::metadata(pkg.join(format!("{name}{ext}"))).map(|m| m.len()).unwrap_or(0);
-    let on_open: u64 = [&widget_js, &widget_wasm, &widget_css].iter().map(|n| size(n, ".gz")).sum();
+    let size = |name: &str, ext: &str| {
+        fs::metadata(pkg.join(format!("{name}{ext}")))
+            .map(|m| m.len())
+            .unwrap_or(0)
+    };
+    let on_open: u64 = [&widget_js, &widget_wasm, &widget_css]
+        .iter()
+        .map(|n| size(n, ".gz"))
+        .sum();
     println!(
         "xtask: assets in {} (widget on open: {:.1} KB gzip; wasm {:.1} KB gzip; admin wasm {:.1} KB gzip)",
         site.display(),
@@ -180,7 +269,11 @@ fn find_wasm_bindgen(root: &Path) -> Result<PathBuf> {
         .and_then(|block| block.lines().find_map(|l| l.strip_prefix("version = \"")))
         .map(|v| v.trim_end_matches('"').to_owned())
         .ok_or("no wasm-bindgen in Cargo.lock")?;
-    let found = Command::new("wasm-bindgen").arg("--version").output().ok().map(|o| String::from_utf8_lossy(&o.stdout).into_owned());
+    let found = Command::new("wasm-bindgen")
+        .arg("--version")
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned());
     match found {
         Some(version) if version.split_whitespace().nth(1) == Some(wanted.as_str()) => Ok(PathBuf::from("wasm-bindgen")),
         other => Err(format!(
@@ -199,5 +292,8 @@ fn find_wasm_opt(root: &Path) -> Result<PathBuf> {
     if local.exists() {
         return Ok(local);
     }
-    Err("wasm-opt not found: run `npm ci --prefix end2end` (binaryen from npm) or set WASM_OPT".into())
+    Err(
+        "wasm-opt not found: run `npm ci --prefix end2end` (binaryen from npm) or set WASM_OPT"
+            .into(),
+    )
 }

@@ -21,7 +21,8 @@ pub struct StaffRecord {
     pub member: StaffMember,
 }
 
-pub(super) const STAFF_COLUMNS: &str = "u.id AS user_id, u.org_id, u.email, u.role, o.name AS org_name";
+pub(super) const STAFF_COLUMNS: &str =
+    "u.id AS user_id, u.org_id, u.email, u.role, o.name AS org_name";
 
 pub(super) fn staff_from_row(row: &AnyRow) -> Result<StaffRecord> {
     Ok(StaffRecord {
@@ -48,7 +49,10 @@ impl Store {
             .bind(name)
             .fetch_one(&self.pool)
             .await?;
-        Ok(Org { id: row.try_get("id")?, name: row.try_get("name")? })
+        Ok(Org {
+            id: row.try_get("id")?,
+            name: row.try_get("name")?,
+        })
     }
 
     /// The oldest organisation: the default for commands that name none.
@@ -56,16 +60,30 @@ impl Store {
         let row = sqlx::query("SELECT id, name FROM orgs ORDER BY created_at, id LIMIT 1")
             .fetch_optional(&self.pool)
             .await?;
-        row.map(|r| Ok(Org { id: r.try_get("id")?, name: r.try_get("name")? })).transpose()
+        row.map(|r| {
+            Ok(Org {
+                id: r.try_get("id")?,
+                name: r.try_get("name")?,
+            })
+        })
+        .transpose()
     }
 
     pub async fn count_users(&self) -> Result<i64> {
-        let row = sqlx::query("SELECT COUNT(*) AS n FROM users").fetch_one(&self.pool).await?;
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM users")
+            .fetch_one(&self.pool)
+            .await?;
         Ok(row.try_get("n")?)
     }
 
     /// Adds a staff member; the email is unique across Hark, compared case-insensitively.
-    pub async fn add_user(&self, org: &Org, email: &str, password: &str, role: Role) -> Result<StaffRecord> {
+    pub async fn add_user(
+        &self,
+        org: &Org,
+        email: &str,
+        password: &str,
+        role: Role,
+    ) -> Result<StaffRecord> {
         let email = email.trim().to_lowercase();
         if !validator::ValidateEmail::validate_email(&email) {
             return Err(Error::field("email", "must be a valid email address"));
@@ -97,7 +115,11 @@ impl Store {
         Ok(StaffRecord {
             user_id,
             org_id: org.id.clone(),
-            member: StaffMember { email, role, org_name: org.name.clone() },
+            member: StaffMember {
+                email,
+                role,
+                org_name: org.name.clone(),
+            },
         })
     }
 
@@ -137,12 +159,14 @@ impl Store {
     /// Issues an API token acting as `staff`; only its digest is stored.
     pub async fn create_api_token(&self, staff: &StaffRecord) -> Result<String> {
         let token = format!("hark_{}", auth::random_hex(32));
-        sqlx::query("INSERT INTO api_tokens (token_digest, user_id, created_at) VALUES ($1, $2, $3)")
-            .bind(auth::token_digest(&token))
-            .bind(&staff.user_id)
-            .bind(now_millis())
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "INSERT INTO api_tokens (token_digest, user_id, created_at) VALUES ($1, $2, $3)",
+        )
+        .bind(auth::token_digest(&token))
+        .bind(&staff.user_id)
+        .bind(now_millis())
+        .execute(&self.pool)
+        .await?;
         Ok(token)
     }
 

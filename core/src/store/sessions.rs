@@ -2,7 +2,7 @@
 //! so every instance behind a load balancer sees the same sessions.
 
 use super::orgs::{staff_from_row, STAFF_COLUMNS};
-use super::{now_millis, Store, StaffRecord};
+use super::{now_millis, StaffRecord, Store};
 use crate::auth;
 use crate::error::Result;
 
@@ -14,7 +14,10 @@ impl Store {
     pub async fn create_session(&self, staff: &StaffRecord) -> Result<String> {
         let session_id = auth::random_hex(32);
         let now = now_millis();
-        sqlx::query("DELETE FROM sessions WHERE expires_at < $1").bind(now).execute(&self.pool).await?;
+        sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
         sqlx::query(
             "INSERT INTO sessions (token_digest, user_id, expires_at, created_at) VALUES ($1, $2, $3, $4)",
         )

@@ -122,10 +122,12 @@ impl Store {
     }
 
     pub async fn site_by_key(&self, site_key: &str) -> Result<Option<Site>> {
-        let row = sqlx::query(&format!("SELECT {SITE_COLUMNS} FROM sites WHERE site_key = $1"))
-            .bind(site_key)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(&format!(
+            "SELECT {SITE_COLUMNS} FROM sites WHERE site_key = $1"
+        ))
+        .bind(site_key)
+        .fetch_optional(&self.pool)
+        .await?;
         row.as_ref().map(site_from_row).transpose()
     }
 
@@ -152,9 +154,18 @@ mod tests {
 
     #[test]
     fn origins_are_reduced_to_scheme_host_and_port() {
-        assert_eq!(normalize_origin("https://Shop.Example/path?q=1").unwrap(), "https://shop.example");
-        assert_eq!(normalize_origin("http://127.0.0.1:3000/").unwrap(), "http://127.0.0.1:3000");
-        assert_eq!(normalize_origin("https://shop.example:443").unwrap(), "https://shop.example");
+        assert_eq!(
+            normalize_origin("https://Shop.Example/path?q=1").unwrap(),
+            "https://shop.example"
+        );
+        assert_eq!(
+            normalize_origin("http://127.0.0.1:3000/").unwrap(),
+            "http://127.0.0.1:3000"
+        );
+        assert_eq!(
+            normalize_origin("https://shop.example:443").unwrap(),
+            "https://shop.example"
+        );
         assert!(normalize_origin("ftp://shop.example").is_err());
         assert!(normalize_origin("shop.example").is_err());
     }

@@ -38,12 +38,17 @@ impl QueueCursor {
 
     pub fn decode(text: &str) -> Option<Self> {
         let (millis, id) = text.split_once('_')?;
-        Some(QueueCursor { received_at: millis.parse().ok()?, id: id.to_owned() })
+        Some(QueueCursor {
+            received_at: millis.parse().ok()?,
+            id: id.to_owned(),
+        })
     }
 }
 
 fn optional_json<T: serde::Serialize>(value: &Option<T>) -> Option<String> {
-    value.as_ref().map(|v| serde_json::to_string(v).expect("plain data serializes"))
+    value
+        .as_ref()
+        .map(|v| serde_json::to_string(v).expect("plain data serializes"))
 }
 
 fn queue_item(row: &AnyRow) -> Result<QueueItem> {
@@ -102,7 +107,11 @@ impl Store {
         .execute(&self.pool)
         .await?;
         if result.rows_affected() == 1 {
-            return Ok(Insert::Created(Receipt { id, received_at: rfc3339_from_millis(received_at), track_token }));
+            return Ok(Insert::Created(Receipt {
+                id,
+                received_at: rfc3339_from_millis(received_at),
+                track_token,
+            }));
         }
         let existing = sqlx::query(
             "SELECT site_id, content_digest, received_at, track_token FROM submissions WHERE id = $1",
@@ -152,7 +161,10 @@ impl Store {
         let next = if items.len() as i64 > limit {
             items.truncate(limit as usize);
             let last = rows.get(limit as usize - 1).expect("limit rows were read");
-            Some(QueueCursor { received_at: last.try_get("received_at")?, id: last.try_get("id")? })
+            Some(QueueCursor {
+                received_at: last.try_get("received_at")?,
+                id: last.try_get("id")?,
+            })
         } else {
             None
         };
@@ -171,10 +183,12 @@ pub struct Tracked {
 
 impl Store {
     pub async fn tracked(&self, track_token: &str) -> Result<Option<Tracked>> {
-        let row = sqlx::query("SELECT id, kind, status, received_at FROM submissions WHERE track_token = $1")
-            .bind(track_token)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(
+            "SELECT id, kind, status, received_at FROM submissions WHERE track_token = $1",
+        )
+        .bind(track_token)
+        .fetch_optional(&self.pool)
+        .await?;
         row.map(|row| {
             let received_at: i64 = row.try_get("received_at")?;
             Ok(Tracked {

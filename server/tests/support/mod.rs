@@ -1,0 +1,256 @@
+//! Test harness: the real router on a fresh real database per test — a SQLite file,
+//! and a newly created PostgreSQL database when one answers (see `backends`).
+
+#![allow(dead_code)]
+
+use axum::body::Body;
+use axum::http::{header, Request, Response, StatusCode};
+use axum::Router;
+use hark_core::model::Role;
+use hark_core::store::{NewSite, Org, Site, StaffRecord};
+use hark_core::Store;
+use hark_server::config::Config;
+use hark_server::{router, AppState};
+use http_body_util::BodyExt;
+use serde_json::Value;
+use tower::ServiceExt;
+
+pub const PUBLIC_URL: &str = "http://hark.test";
+pub const SHOP_ORIGIN: &str = "https://shop.example";
+
+/// The PostgreSQL server tests create their databases on.
+fn postgres_admin_url() -> String {
+    std::env::var("HARK_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+}
+
+/// A database made for one test and removed after it.
+pub struct TestDatabase {
+    pub url: String,
+    pub label: &'static str,
+    _dir: Option<tempfile::TempDir>,
+    postgres_name: Option<String>,
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let Some(name) = self.postgres_name.take() else {
+            return;
+        };
+        // Drop runs outside async code: use a private runtime on its own thread.
+        let _ = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            runtime.block_on(async {
+                if let Ok(mut conn) =
+                    <sqlx::AnyConnection as sqlx::Connection>::connect(&postgres_admin_url()).await
+                {
+                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .execute(&mut conn)
+                        .await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+async fn sqlite() -> TestDatabase {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}/hark.db", dir.path().display());
+    TestDatabase {
+        url,
+        label: "sqlite",
+        _dir: Some(dir),
+        postgres_name: None,
+    }
+}
+
+/// A fresh PostgreSQL database, or `None` when no server answers and none is required.
+async fn postgres() -> Option<TestDatabase> {
+    sqlx::any::install_default_drivers();
+    let admin_url = postgres_admin_url();
+    let connected = tokio::time::timeout(
+        std::time::Duration::from_secs(3),
+        <sqlx::AnyConnection as sqlx::Connection>::connect(&admin_url),
+    )
+    .await;
+    let mut conn = match connected {
+        Ok(Ok(conn)) => conn,
+        other => {
+            let reason = match other {
+                Ok(Err(e)) => e.to_string(),
+                _ => "timed out".into(),
+            };
+            if std::env::var("HARK_TEST_REQUIRE_POSTGRES").is_ok_and(|v| v == "1") {
+                panic!("PostgreSQL is required (HARK_TEST_REQUIRE_POSTGRES=1) but {admin_url} failed: {reason}");
+            }
+            eprintln!("PostgreSQL SKIPPED: {admin_url} did not answer ({reason})");
+            return None;
+        }
+    };
+    let name = format!("hark_test_{}", uuid::Uuid::new_v4().simple());
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .await
+        .expect("create test database");
+    let base = admin_url
+        .rsplit_once('/')
+        .map(|(base, _)| base)
+        .unwrap_or(&admin_url);
+    Some(TestDatabase {
+        url: format!("{base}/{name}"),
+        label: "postgres",
+        _dir: None,
+        postgres_name: Some(name),
+    })
+}
+
+/// One fresh database per backend reachable here: SQLite always, PostgreSQL when it answers.
+pub async fn backends() -> Vec<TestDatabase> {
+    let mut databases = vec![sqlite().await];
+    databases.extend(postgres().await);
+    databases
+}
+
+/// The app on one fresh database, with an organisation, an owner and a site.
+pub struct TestApp {
+    pub router: Router,
+    pub store: Store,
+    pub org: Org,
+    pub owner: StaffRecord,
+    pub token: String,
+    pub site: Site,
+    pub db: TestDatabase,
+}
+
+impl TestApp {
+    pub async fn start(db: TestDatabase) -> TestApp {
+        let store = Store::open(&db.url)
+            .await
+            .unwrap_or_else(|e| panic!("open {}: {e}", db.label));
+        let config = Config {
+            public_url: PUBLIC_URL.into(),
+            site_dir: std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/site"),
+        };
+        let org = store.ensure_org("Acme").await.unwrap();
+        let owner = store
+            .add_user(
+                &org,
+                "owner@acme.test",
+                "correct horse battery",
+                Role::Owner,
+            )
+            .await
+            .unwrap();
+        let token = store.create_api_token(&owner).await.unwrap();
+        let site = store
+            .add_site(
+                &org,
+                NewSite {
+                    name: "Acme shop".into(),
+                    allowed_origins: vec![SHOP_ORIGIN.into()],
+                },
+            )
+            .await
+            .unwrap();
+        let router = router(AppState::new(config, store.clone()));
+        TestApp {
+            router,
+            store,
+            org,
+            owner,
+            token,
+            site,
+            db,
+        }
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> TestResponse {
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("the router never fails");
+        TestResponse::read(response).await
+    }
+
+    pub fn submissions_url(&self) -> String {
+        format!("/api/v1/sites/{}/submissions", self.site.site_key)
+    }
+
+    /// POSTs `body` as the shop's page would.
+    pub async fn submit(&self, body: &Value) -> TestResponse {
+        self.send(
+            Request::post(self.submissions_url())
+                .header(header::CONTENT_TYPE, "application/json")
+                .header(header::ORIGIN, SHOP_ORIGIN)
+                .body(Body::from(body.to_string()))
+                .unwrap(),
+        )
+        .await
+    }
+
+    pub async fn admin_get(&self, uri: &str) -> TestResponse {
+        self.send(
+            Request::get(uri)
+                .header(header::AUTHORIZATION, format!("Bearer {}", self.token))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+    }
+}
+
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub text: String,
+}
+
+impl TestResponse {
+    async fn read(response: Response<Body>) -> Self {
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes();
+        TestResponse {
+            status,
+            headers,
+            text: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
+    }
+
+    /// The contract's error code, asserting the error shape on the way.
+    pub fn error_code(&self) -> String {
+        let body = self.json();
+        assert!(
+            body["error"]["message"].is_string(),
+            "error without a message: {body}"
+        );
+        body["error"]["code"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no error code: {body}"))
+            .to_owned()
+    }
+}
+
+pub fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+/// A valid rating body with a fresh id.
+pub fn rating(score: i64, message: &str) -> Value {
+    serde_json::json!({ "id": new_id(), "kind": "csat", "rating": score, "message": message })
+}
