@@ -21,24 +21,16 @@ pub async fn login(email: String, password: String) -> Result<(), ServerFnError>
     let context = expect_context::<AdminContext>();
     let staff = match context.store.authenticate(&email, &password).await {
         Ok(staff) => staff,
-        Err(hark_core::Error::BadCredentials) => {
-            return Err(ServerFnError::new("Wrong email or password."))
-        }
+        Err(hark_core::Error::BadCredentials) => return Err(ServerFnError::new("Wrong email or password.")),
         Err(other) => return Err(internal(other)),
     };
-    let session = context
-        .store
-        .create_session(&staff)
-        .await
-        .map_err(internal)?;
+    let session = context.store.create_session(&staff).await.map_err(internal)?;
     let cookie = Cookie::build((hark_core::auth::SESSION_COOKIE, session))
         .path("/")
         .http_only(true)
         .same_site(SameSite::Strict)
         .secure(context.secure_cookies)
-        .max_age(time::Duration::milliseconds(
-            hark_core::store::SESSION_TTL_MILLIS,
-        ))
+        .max_age(time::Duration::milliseconds(hark_core::store::SESSION_TTL_MILLIS))
         .build();
     set_cookie(&cookie.to_string());
     leptos_axum::redirect("/admin");
@@ -51,14 +43,8 @@ pub async fn logout() -> Result<(), ServerFnError> {
     use axum_extra::extract::CookieJar;
     let context = expect_context::<AdminContext>();
     if let Some(parts) = use_context::<axum::http::request::Parts>() {
-        if let Some(cookie) =
-            CookieJar::from_headers(&parts.headers).get(hark_core::auth::SESSION_COOKIE)
-        {
-            context
-                .store
-                .end_session(cookie.value())
-                .await
-                .map_err(internal)?;
+        if let Some(cookie) = CookieJar::from_headers(&parts.headers).get(hark_core::auth::SESSION_COOKIE) {
+            context.store.end_session(cookie.value()).await.map_err(internal)?;
         }
     }
     set_cookie(&format!(
@@ -76,11 +62,7 @@ pub async fn load_queue() -> Result<QueueView, ServerFnError> {
     let Some(staff) = current_staff().await? else {
         return Err(ServerFnError::new(NOT_SIGNED_IN));
     };
-    let (items, next) = context
-        .store
-        .queue(&staff.org_id, 50, None)
-        .await
-        .map_err(internal)?;
+    let (items, next) = context.store.queue(&staff.org_id, 50, None).await.map_err(internal)?;
     Ok(QueueView {
         staff: staff.member,
         items,

@@ -47,7 +47,8 @@ fn QueueScreen(view: QueueView) -> impl IntoView {
 #[component]
 fn QueueTable(items: Vec<QueueItem>) -> impl IntoView {
     if items.is_empty() {
-        return view! { <p class="empty">"Nothing yet. Submissions from your sites appear here, newest first."</p> }.into_any();
+        return view! { <p class="empty">"Nothing yet. Submissions from your sites appear here, newest first."</p> }
+            .into_any();
     }
     view! {
         <table class="queue">
@@ -77,10 +78,7 @@ fn QueueRow(item: QueueItem) -> impl IntoView {
         Kind::Feedback => "Feedback",
         Kind::Complaint => "Complaint",
     };
-    let rating = item
-        .rating
-        .map(|r| format!("{r} / 5"))
-        .unwrap_or_else(|| "—".into());
+    let rating = item.rating.map(|r| format!("{r} / 5")).unwrap_or_else(|| "—".into());
     view! {
         <tr class=format!("kind-{}", item.kind)>
             <td><time datetime=item.received_at.clone()>{short_time(&item.received_at)}</time></td>

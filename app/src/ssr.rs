@@ -20,9 +20,7 @@ pub struct AdminContext {
 /// The HTML document around the app.
 pub fn shell(_options: LeptosOptions) -> impl IntoView {
     let context = use_context::<AdminContext>();
-    let (script, stylesheet) = context
-        .map(|c| (c.script, c.stylesheet))
-        .unwrap_or_default();
+    let (script, stylesheet) = context.map(|c| (c.script, c.stylesheet)).unwrap_or_default();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -54,11 +52,7 @@ pub async fn current_staff() -> Result<Option<StaffRecord>, ServerFnError> {
     else {
         return Ok(None);
     };
-    context
-        .store
-        .staff_by_session(cookie.value())
-        .await
-        .map_err(internal)
+    context.store.staff_by_session(cookie.value()).await.map_err(internal)
 }
 
 /// Logs the cause; the browser learns only that something failed.

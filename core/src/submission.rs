@@ -27,13 +27,7 @@ const FIELDS: &[&str] = &[
     "customer",
     "metadata",
 ];
-const DIMENSION_FIELDS: &[&str] = &[
-    "tangibles",
-    "reliability",
-    "responsiveness",
-    "assurance",
-    "empathy",
-];
+const DIMENSION_FIELDS: &[&str] = &["tangibles", "reliability", "responsiveness", "assurance", "empathy"];
 const CUSTOMER_FIELDS: &[&str] = &["id", "tier", "sig"];
 
 /// The submission body as JSON gives it; [`parse`] turns it into a [`NewSubmission`].
@@ -97,17 +91,11 @@ fn validate_metadata(metadata: &BTreeMap<String, String>) -> Result<(), Validati
     if metadata.len() > 20 {
         return Err(ValidationError::new("metadata").with_message("at most 20 pairs".into()));
     }
-    if metadata
-        .keys()
-        .any(|k| k.is_empty() || k.chars().count() > 40)
-    {
-        return Err(
-            ValidationError::new("metadata").with_message("keys must be 1 to 40 characters".into())
-        );
+    if metadata.keys().any(|k| k.is_empty() || k.chars().count() > 40) {
+        return Err(ValidationError::new("metadata").with_message("keys must be 1 to 40 characters".into()));
     }
     if metadata.values().any(|v| v.chars().count() > 200) {
-        return Err(ValidationError::new("metadata")
-            .with_message("values must be at most 200 characters".into()));
+        return Err(ValidationError::new("metadata").with_message("values must be at most 200 characters".into()));
     }
     Ok(())
 }
@@ -180,17 +168,14 @@ pub enum Rejection {
 
 /// Parses a submission body for `site`.
 pub fn parse(body: &[u8], site: &Site) -> Result<NewSubmission, Rejection> {
-    let value: Value = serde_json::from_slice(body)
-        .map_err(|e| Rejection::Malformed(format!("body is not valid JSON: {e}")))?;
+    let value: Value =
+        serde_json::from_slice(body).map_err(|e| Rejection::Malformed(format!("body is not valid JSON: {e}")))?;
     let Value::Object(object) = &value else {
         return Err(Rejection::Malformed("body must be a JSON object".into()));
     };
     let mut errors = FieldErrors::new();
     reject_unknown(object, FIELDS, "", &mut errors);
-    for (nested, allowed) in [
-        ("dimensions", DIMENSION_FIELDS),
-        ("customer", CUSTOMER_FIELDS),
-    ] {
+    for (nested, allowed) in [("dimensions", DIMENSION_FIELDS), ("customer", CUSTOMER_FIELDS)] {
         if let Some(Value::Object(inner)) = object.get(nested) {
             reject_unknown(inner, allowed, nested, &mut errors);
         }
@@ -199,9 +184,8 @@ pub fn parse(body: &[u8], site: &Site) -> Result<NewSubmission, Rejection> {
         return Err(Rejection::Invalid(errors));
     }
     let content_digest = hex::encode(Sha256::digest(value.to_string().as_bytes()));
-    let request: SubmissionRequest = serde_json::from_value(value).map_err(|e| {
-        Rejection::Malformed(format!("body does not have the submission's shape: {e}"))
-    })?;
+    let request: SubmissionRequest = serde_json::from_value(value)
+        .map_err(|e| Rejection::Malformed(format!("body does not have the submission's shape: {e}")))?;
     if let Err(e) = request.validate() {
         flatten(&e, "", &mut errors);
     }
@@ -213,12 +197,7 @@ pub fn parse(body: &[u8], site: &Site) -> Result<NewSubmission, Rejection> {
     }
 }
 
-fn reject_unknown(
-    object: &serde_json::Map<String, Value>,
-    allowed: &[&str],
-    prefix: &str,
-    errors: &mut FieldErrors,
-) {
+fn reject_unknown(object: &serde_json::Map<String, Value>, allowed: &[&str], prefix: &str, errors: &mut FieldErrors) {
     for key in object.keys().filter(|k| !allowed.contains(&k.as_str())) {
         let path = if prefix.is_empty() {
             key.clone()
@@ -255,10 +234,7 @@ fn flatten(errors: &ValidationErrors, prefix: &str, out: &mut FieldErrors) {
 }
 
 fn add(errors: &mut FieldErrors, field: &str, message: &str) {
-    errors
-        .entry(field.to_owned())
-        .or_default()
-        .push(message.to_owned());
+    errors.entry(field.to_owned()).or_default().push(message.to_owned());
 }
 
 /// Blank text counts as absent.
@@ -266,12 +242,7 @@ fn present(text: Option<String>) -> Option<String> {
     text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty())
 }
 
-fn build(
-    request: SubmissionRequest,
-    site: &Site,
-    content_digest: String,
-    errors: &mut FieldErrors,
-) -> NewSubmission {
+fn build(request: SubmissionRequest, site: &Site, content_digest: String, errors: &mut FieldErrors) -> NewSubmission {
     let id = uuid::Uuid::parse_str(&request.id).unwrap_or_else(|_| {
         add(errors, "id", "must be a UUID");
         uuid::Uuid::nil()
@@ -305,11 +276,7 @@ fn build(
             );
         }
     }
-    let stage = present(request.stage).and_then(|s| {
-        s.parse::<Stage>()
-            .map_err(|e| add(errors, "stage", &e))
-            .ok()
-    });
+    let stage = present(request.stage).and_then(|s| s.parse::<Stage>().map_err(|e| add(errors, "stage", &e)).ok());
     let dimensions = request.dimensions.map(|d| Dimensions {
         tangibles: d.tangibles.and_then(Rating::new),
         reliability: d.reliability.and_then(Rating::new),
@@ -377,9 +344,7 @@ mod tests {
 
     #[test]
     fn a_rating_parses_into_typed_values() {
-        let body = format!(
-            r#"{{"id":"{ID}","kind":"csat","rating":4,"message":"  fine  ","stage":"after_sale"}}"#
-        );
+        let body = format!(r#"{{"id":"{ID}","kind":"csat","rating":4,"message":"  fine  ","stage":"after_sale"}}"#);
         let sub = parse(body.as_bytes(), &site()).unwrap();
         assert_eq!(sub.kind, Kind::Csat);
         assert_eq!(sub.rating.map(Rating::get), Some(4));
@@ -401,19 +366,13 @@ mod tests {
             r#"{"id":"nope","kind":"csat","rating":9,"category":"x","email":"not-an-email","dimensions":{"empathy":0}}"#,
         );
         for field in ["id", "rating", "category", "email", "dimensions.empathy"] {
-            assert!(
-                fields.contains_key(field),
-                "{field} missing from {fields:?}"
-            );
+            assert!(fields.contains_key(field), "{field} missing from {fields:?}");
         }
     }
 
     #[test]
     fn a_complaint_needs_a_message_and_a_rating_needs_a_score() {
-        assert!(invalid(&format!(
-            r#"{{"id":"{ID}","kind":"complaint","message":"   "}}"#
-        ))
-        .contains_key("message"));
+        assert!(invalid(&format!(r#"{{"id":"{ID}","kind":"complaint","message":"   "}}"#)).contains_key("message"));
         assert!(invalid(&format!(r#"{{"id":"{ID}","kind":"csat"}}"#)).contains_key("rating"));
         assert!(invalid(&format!(r#"{{"id":"{ID}","kind":"praise"}}"#)).contains_key("kind"));
     }
@@ -421,28 +380,20 @@ mod tests {
     #[test]
     fn only_a_valid_signature_grants_a_tier() {
         let sig = auth::customer_signature("secret", "c_1", "key");
-        let signed = format!(
-            r#"{{"id":"{ID}","kind":"feedback","customer":{{"id":"c_1","tier":"key","sig":"{sig}"}}}}"#
-        );
+        let signed =
+            format!(r#"{{"id":"{ID}","kind":"feedback","customer":{{"id":"c_1","tier":"key","sig":"{sig}"}}}}"#);
         let customer = parse(signed.as_bytes(), &site()).unwrap().customer.unwrap();
         assert_eq!(customer.tier.as_deref(), Some("key"));
-        let forged = format!(
-            r#"{{"id":"{ID}","kind":"feedback","customer":{{"id":"c_1","tier":"vip","sig":"{sig}"}}}}"#
-        );
+        let forged =
+            format!(r#"{{"id":"{ID}","kind":"feedback","customer":{{"id":"c_1","tier":"vip","sig":"{sig}"}}}}"#);
         assert_eq!(parse(forged.as_bytes(), &site()).unwrap().customer, None);
     }
 
     #[test]
     fn wrong_types_and_non_json_are_malformed() {
         assert!(matches!(parse(b"{", &site()), Err(Rejection::Malformed(_))));
-        assert!(matches!(
-            parse(b"[1]", &site()),
-            Err(Rejection::Malformed(_))
-        ));
+        assert!(matches!(parse(b"[1]", &site()), Err(Rejection::Malformed(_))));
         let body = format!(r#"{{"id":"{ID}","kind":"csat","rating":"five"}}"#);
-        assert!(matches!(
-            parse(body.as_bytes(), &site()),
-            Err(Rejection::Malformed(_))
-        ));
+        assert!(matches!(parse(body.as_bytes(), &site()), Err(Rejection::Malformed(_))));
     }
 }

@@ -27,10 +27,7 @@ pub struct Staff(pub StaffRecord);
 impl FromRequestParts<AppState> for Staff {
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let bearer = parts
             .headers
             .get(header::AUTHORIZATION)
@@ -71,15 +68,9 @@ async fn list_submissions(
     }
     let cursor = match query.cursor.as_deref() {
         None | Some("") => None,
-        Some(text) => Some(
-            QueueCursor::decode(text)
-                .ok_or_else(|| ApiError::bad_json("cursor is not one we issued"))?,
-        ),
+        Some(text) => Some(QueueCursor::decode(text).ok_or_else(|| ApiError::bad_json("cursor is not one we issued"))?),
     };
-    let (items, next) = state
-        .store
-        .queue(&staff.org_id, limit, cursor.as_ref())
-        .await?;
+    let (items, next) = state.store.queue(&staff.org_id, limit, cursor.as_ref()).await?;
     Ok(Json(ListPage {
         items,
         next_cursor: next.map(|c| c.encode()),

@@ -111,11 +111,7 @@ pub const DEMO_CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-e
 
 /// A shop page that embeds Hark exactly as a merchant would.
 async fn demo(State(state): State<AppState>) -> Response {
-    let snippet = match state
-        .store
-        .setting(crate::bootstrap::DEMO_SITE_SETTING)
-        .await
-    {
+    let snippet = match state.store.setting(crate::bootstrap::DEMO_SITE_SETTING).await {
         Ok(Some(site_key)) => state.config.snippet(&site_key),
         _ => {
             return (

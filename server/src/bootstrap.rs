@@ -24,10 +24,7 @@ pub async fn prepare(store: &Store, config: &Config) -> Result<Option<FirstRun>,
     if store.count_users().await? == 0 {
         let org = store.ensure_org(ORG_NAME).await?;
         let password = hark_core::auth::generate_password();
-        match store
-            .add_user(&org, OWNER_EMAIL, &password, Role::Owner)
-            .await
-        {
+        match store.add_user(&org, OWNER_EMAIL, &password, Role::Owner).await {
             Ok(_) => {
                 let site = store
                     .add_site(
@@ -78,9 +75,7 @@ pub fn banner(config: &Config, first_run: Option<&FirstRun>) -> String {
     let url = &config.public_url;
     let login = match first_run {
         Some(FirstRun { email, password }) => {
-            format!(
-                "  Login:      {email}\n  Password:   {password}   (shown this once: keep it)\n"
-            )
+            format!("  Login:      {email}\n  Password:   {password}   (shown this once: keep it)\n")
         }
         None => format!("  Login:      {OWNER_EMAIL} (password printed at first run)\n"),
     };

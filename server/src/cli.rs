@@ -1,8 +1,6 @@
 //! `hark` and its subcommands.
 
-use crate::config::{
-    snippet, Cli, Command, Config, Output, ServeArgs, SiteCommand, TokenCommand, UserCommand,
-};
+use crate::config::{snippet, Cli, Command, Config, Output, ServeArgs, SiteCommand, TokenCommand, UserCommand};
 use crate::{bootstrap, router, AppState};
 use anyhow::Context;
 use hark_core::store::{NewSite, Org};
@@ -31,16 +29,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 .add_user(&org, &email, password.trim_end_matches(['\r', '\n']), role)
                 .await
                 .map_err(explain)?;
-            print(
-                &output,
-                json!({ "user_id": staff.user_id, "org": org.name }),
-                || {
-                    format!(
-                        "Added {} ({}) to {}.",
-                        staff.member.email, staff.member.role, org.name
-                    )
-                },
-            );
+            print(&output, json!({ "user_id": staff.user_id, "org": org.name }), || {
+                format!("Added {} ({}) to {}.", staff.member.email, staff.member.role, org.name)
+            });
             Ok(())
         }
         Some(Command::Token(TokenCommand::Create {
@@ -84,7 +75,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 &output,
                 json!({ "site_id": site.id, "site_key": site.site_key, "secret": site.secret, "snippet": snippet }),
                 || {
-                    format!("Site {} added.\n  key:    {}\n  secret: {}\nPaste this before </head>:\n  {snippet}", site.name, site.site_key, site.secret)
+                    format!(
+                        "Site {} added.\n  key:    {}\n  secret: {}\nPaste this before </head>:\n  {snippet}",
+                        site.name, site.site_key, site.secret
+                    )
                 },
             );
             Ok(())
@@ -155,7 +149,8 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         );
     }
     println!("{}", bootstrap::banner(&config, first_run.as_ref()));
-    tracing::info!(addr = %listener.local_addr()?, backend = ?store.backend(), "listening");
+    let durability = store.durability().await?;
+    tracing::info!(addr = %listener.local_addr()?, backend = ?store.backend(), %durability, "listening");
     axum::serve(
         listener,
         router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),

@@ -148,10 +148,7 @@ pub struct Config {
 
 impl Config {
     pub fn from_args(args: &ServeArgs, bound: SocketAddr) -> Self {
-        let public_url = args
-            .public_url
-            .clone()
-            .unwrap_or_else(|| format!("http://{bound}"));
+        let public_url = args.public_url.clone().unwrap_or_else(|| format!("http://{bound}"));
         Config {
             public_url: public_url.trim_end_matches('/').to_owned(),
             site_dir: args.site_dir.clone(),

@@ -40,11 +40,7 @@ impl ApiError {
     }
 
     pub fn unknown_site() -> Self {
-        Self::new(
-            StatusCode::NOT_FOUND,
-            "unknown_site",
-            "no such site, or it is disabled",
-        )
+        Self::new(StatusCode::NOT_FOUND, "unknown_site", "no such site, or it is disabled")
     }
 
     pub fn origin_not_allowed() -> Self {
@@ -56,11 +52,7 @@ impl ApiError {
     }
 
     pub fn too_large() -> Self {
-        Self::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "too_large",
-            "the body is over 64 KiB",
-        )
+        Self::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", "the body is over 64 KiB")
     }
 
     pub fn unsupported_media_type() -> Self {
@@ -126,10 +118,9 @@ impl IntoResponse for ApiError {
             error["fields"] = json!(fields);
         }
         let mut response = (self.status, Json(json!({ "error": error }))).into_response();
-        response.headers_mut().insert(
-            header::CACHE_CONTROL,
-            header::HeaderValue::from_static("no-store"),
-        );
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
         response
     }
 }

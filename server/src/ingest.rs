@@ -94,11 +94,7 @@ async fn site_config(
         (header::CACHE_CONTROL, "public, max-age=60".to_owned()),
         (header::ETAG, etag.clone()),
     ];
-    if headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        == Some(etag.as_str())
-    {
+    if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(etag.as_str()) {
         return Ok((StatusCode::NOT_MODIFIED, cache).into_response());
     }
     Ok((cache, [(header::CONTENT_TYPE, "application/json")], body).into_response())
@@ -139,19 +135,12 @@ async fn submit(
             tracing::info!(id = %receipt.id, kind = %submission.kind, site = %site.site_key, "submission stored");
             Ok((StatusCode::CREATED, Json(receipt_body(&state, &receipt))).into_response())
         }
-        Insert::Replayed(receipt) => {
-            Ok((StatusCode::OK, Json(receipt_body(&state, &receipt))).into_response())
-        }
-        Insert::Conflict => Err(ApiError::conflict(
-            "a submission with this id and other content exists",
-        )),
+        Insert::Replayed(receipt) => Ok((StatusCode::OK, Json(receipt_body(&state, &receipt))).into_response()),
+        Insert::Conflict => Err(ApiError::conflict("a submission with this id and other content exists")),
     }
 }
 
-async fn track_json(
-    State(state): State<AppState>,
-    Path(token): Path<String>,
-) -> Result<Response, ApiError> {
+async fn track_json(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, ApiError> {
     let tracked = state
         .store
         .tracked(&token)
@@ -160,10 +149,7 @@ async fn track_json(
     Ok(([(header::CACHE_CONTROL, "no-store")], Json(tracked)).into_response())
 }
 
-async fn track_page(
-    State(state): State<AppState>,
-    Path(token): Path<String>,
-) -> Result<Response, ApiError> {
+async fn track_page(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, ApiError> {
     let Some(tracked) = state.store.tracked(&token).await? else {
         return Ok((
             StatusCode::NOT_FOUND,

@@ -63,11 +63,7 @@ async fn guard(State(state): State<AppState>, request: Request, next: Next) -> R
 
 /// A request with no `Origin` (not a browser's cross-site POST) or our own host's.
 fn same_origin(request: &Request) -> bool {
-    let Some(origin) = request
-        .headers()
-        .get(header::ORIGIN)
-        .and_then(|v| v.to_str().ok())
-    else {
+    let Some(origin) = request.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
         return true;
     };
     let host = request
@@ -75,7 +71,5 @@ fn same_origin(request: &Request) -> bool {
         .get(header::HOST)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    origin
-        .split_once("://")
-        .is_some_and(|(_, rest)| rest == host)
+    origin.split_once("://").is_some_and(|(_, rest)| rest == host)
 }

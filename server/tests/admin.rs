@@ -13,11 +13,7 @@ async fn the_admin_api_needs_a_valid_token() {
     for db in backends().await {
         let app = TestApp::start(db).await;
         let anonymous = app
-            .send(
-                Request::get("/api/v1/admin/submissions")
-                    .body(Body::empty())
-                    .unwrap(),
-            )
+            .send(Request::get("/api/v1/admin/submissions").body(Body::empty()).unwrap())
             .await;
         assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
         assert_eq!(anonymous.error_code(), "unauthorized");
@@ -44,12 +40,7 @@ async fn one_organisation_never_sees_anothers_submissions() {
         let other = app.store.ensure_org("Globex").await.unwrap();
         let agent = app
             .store
-            .add_user(
-                &other,
-                "agent@globex.test",
-                "another long password",
-                Role::Agent,
-            )
+            .add_user(&other, "agent@globex.test", "another long password", Role::Agent)
             .await
             .unwrap();
         app.store
@@ -72,12 +63,7 @@ async fn one_organisation_never_sees_anothers_submissions() {
             )
             .await;
         assert_eq!(seen.status, StatusCode::OK);
-        assert_eq!(
-            seen.json()["items"],
-            serde_json::json!([]),
-            "{}",
-            app.db.label
-        );
+        assert_eq!(seen.json()["items"], serde_json::json!([]), "{}", app.db.label);
     }
 }
 
@@ -87,9 +73,7 @@ async fn the_queue_pages_newest_first_without_gaps_or_repeats() {
         let app = TestApp::start(db).await;
         for n in 0..7 {
             assert_eq!(
-                app.submit(&rating(1 + n % 5, &format!("number {n}")))
-                    .await
-                    .status,
+                app.submit(&rating(1 + n % 5, &format!("number {n}"))).await.status,
                 StatusCode::CREATED
             );
         }
@@ -134,33 +118,18 @@ async fn staff_sign_in_and_see_the_queue_page() {
     for db in backends().await {
         let app = TestApp::start(db).await;
         assert_eq!(
-            app.submit(&rating(4, "Rendered on the server"))
-                .await
-                .status,
+            app.submit(&rating(4, "Rendered on the server")).await.status,
             StatusCode::CREATED
         );
 
-        let anonymous = app
-            .send(Request::get("/admin").body(Body::empty()).unwrap())
-            .await;
+        let anonymous = app.send(Request::get("/admin").body(Body::empty()).unwrap()).await;
         assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
-        assert_eq!(
-            anonymous.headers.get(header::LOCATION).unwrap(),
-            "/admin/login"
-        );
+        assert_eq!(anonymous.headers.get(header::LOCATION).unwrap(), "/admin/login");
 
-        let wrong = app
-            .send(form_login("owner@acme.test", "wrong password"))
-            .await;
-        assert!(
-            wrong.headers.get(header::SET_COOKIE).is_none(),
-            "{}",
-            app.db.label
-        );
+        let wrong = app.send(form_login("owner@acme.test", "wrong password")).await;
+        assert!(wrong.headers.get(header::SET_COOKIE).is_none(), "{}", app.db.label);
 
-        let signed_in = app
-            .send(form_login("owner@acme.test", "correct horse battery"))
-            .await;
+        let signed_in = app.send(form_login("owner@acme.test", "correct horse battery")).await;
         let cookie = signed_in
             .headers
             .get(header::SET_COOKIE)
@@ -172,10 +141,7 @@ async fn staff_sign_in_and_see_the_queue_page() {
             cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
             "{cookie}"
         );
-        assert!(
-            !cookie.contains("Secure"),
-            "plain-http test server: no Secure flag"
-        );
+        assert!(!cookie.contains("Secure"), "plain-http test server: no Secure flag");
         let session = cookie.split(';').next().unwrap().to_owned();
 
         let page = app
@@ -187,11 +153,7 @@ async fn staff_sign_in_and_see_the_queue_page() {
             )
             .await;
         assert_eq!(page.status, StatusCode::OK);
-        assert!(
-            page.text.contains("Rendered on the server"),
-            "{}",
-            page.text
-        );
+        assert!(page.text.contains("Rendered on the server"), "{}", page.text);
         assert!(page.text.contains("owner@acme.test"));
     }
 }
@@ -204,9 +166,7 @@ async fn server_functions_refuse_cross_site_posts() {
         request
             .headers_mut()
             .insert(header::ORIGIN, "https://evil.example".parse().unwrap());
-        request
-            .headers_mut()
-            .insert(header::HOST, "hark.test".parse().unwrap());
+        request.headers_mut().insert(header::HOST, "hark.test".parse().unwrap());
         let response = app.send(request).await;
         assert_eq!(response.status, StatusCode::FORBIDDEN);
         assert!(response.headers.get(header::SET_COOKIE).is_none());
@@ -218,11 +178,7 @@ async fn unknown_paths_get_a_json_404() {
     for db in backends().await {
         let app = TestApp::start(db).await;
         let response = app
-            .send(
-                Request::get("/api/v1/nothing-here")
-                    .body(Body::empty())
-                    .unwrap(),
-            )
+            .send(Request::get("/api/v1/nothing-here").body(Body::empty()).unwrap())
             .await;
         assert_eq!(response.status, StatusCode::NOT_FOUND);
         assert_eq!(response.error_code(), "not_found");

@@ -21,12 +21,7 @@ fn hark_json(database_url: &str, args: &[&str], stdin: &str) -> Value {
         .stderr(Stdio::piped())
         .spawn()
         .expect("hark runs");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
     let output = child.wait_with_output().unwrap();
     assert!(
         output.status.success(),
@@ -57,11 +52,7 @@ async fn user_token_and_site_commands_print_json_and_take_effect() {
         );
         assert_eq!(user["org"], "Initech");
         assert!(user["user_id"].is_string());
-        let token = hark_json(
-            &url,
-            &["token", "create", "--email", "agent@example.test"],
-            "",
-        );
+        let token = hark_json(&url, &["token", "create", "--email", "agent@example.test"], "");
         let token = token["token"].as_str().unwrap().to_owned();
         let site = hark_json(
             &url,
@@ -126,11 +117,7 @@ fn bad_command_input_is_a_clear_error_not_a_crash() {
         .env("DATABASE_URL", &url)
         .output()
         .unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(2),
-        "clap rejects an unknown role"
-    );
+    assert_eq!(output.status.code(), Some(2), "clap rejects an unknown role");
 }
 
 /// A plain HTTP/1.0 GET over a socket: the server as any client sees it.
@@ -177,9 +164,7 @@ fn first_run_prints_the_login_serves_and_stops_cleanly_on_sigterm() {
     assert!(get(&addr, "/readyz").starts_with("HTTP/1.0 200"));
     let demo = get(&addr, "/demo");
     assert!(
-        demo.contains(&format!(
-            "<script src=\"http://{addr}/widget.js\" data-site=\"pk_"
-        )),
+        demo.contains(&format!("<script src=\"http://{addr}/widget.js\" data-site=\"pk_")),
         "{demo}"
     );
     assert!(demo

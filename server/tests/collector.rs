@@ -190,9 +190,7 @@ async fn bad_requests_get_the_contracts_4xx_and_never_a_5xx() {
             ),
             (
                 "complaint without a message",
-                json_post(Body::from(
-                    json!({"id": new_id(), "kind": "complaint"}).to_string(),
-                )),
+                json_post(Body::from(json!({"id": new_id(), "kind": "complaint"}).to_string())),
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "validation",
             ),
@@ -208,11 +206,7 @@ async fn bad_requests_get_the_contracts_4xx_and_never_a_5xx() {
         ];
         for (name, request, status, code) in cases {
             let response = app.send(request).await;
-            assert_eq!(
-                response.status, status,
-                "{} / {name}: {}",
-                app.db.label, response.text
-            );
+            assert_eq!(response.status, status, "{} / {name}: {}", app.db.label, response.text);
             assert_eq!(response.error_code(), code, "{} / {name}", app.db.label);
         }
     }
@@ -268,27 +262,18 @@ async fn cors_answers_exactly_the_sites_origins() {
         };
         let allowed = app.send(preflight(SHOP_ORIGIN)).await;
         assert_eq!(
-            allowed
-                .headers
-                .get(header::ACCESS_CONTROL_ALLOW_ORIGIN)
-                .unwrap(),
+            allowed.headers.get(header::ACCESS_CONTROL_ALLOW_ORIGIN).unwrap(),
             SHOP_ORIGIN
         );
         let refused = app.send(preflight("https://evil.example")).await;
         assert!(
-            refused
-                .headers
-                .get(header::ACCESS_CONTROL_ALLOW_ORIGIN)
-                .is_none(),
+            refused.headers.get(header::ACCESS_CONTROL_ALLOW_ORIGIN).is_none(),
             "{}",
             app.db.label
         );
         let created = app.submit(&rating(5, "")).await;
         assert_eq!(
-            created
-                .headers
-                .get(header::ACCESS_CONTROL_ALLOW_ORIGIN)
-                .unwrap(),
+            created.headers.get(header::ACCESS_CONTROL_ALLOW_ORIGIN).unwrap(),
             SHOP_ORIGIN
         );
     }
@@ -300,9 +285,7 @@ async fn a_merchant_server_without_origin_may_post() {
         let app = TestApp::start(db).await;
         let request = Request::post(app.submissions_url())
             .header(header::CONTENT_TYPE, "application/json; charset=utf-8")
-            .body(Body::from(
-                rating(5, "from the post-purchase email").to_string(),
-            ))
+            .body(Body::from(rating(5, "from the post-purchase email").to_string()))
             .unwrap();
         assert_eq!(app.send(request).await.status, StatusCode::CREATED);
     }
@@ -353,28 +336,13 @@ async fn the_tracking_link_shows_only_its_own_submission() {
         assert_eq!(tracked.status, StatusCode::OK);
         assert_eq!(tracked.json()["status"], "new");
         assert_eq!(tracked.json()["id"], created["id"]);
-        assert!(
-            tracked.json().get("message").is_none(),
-            "no content beyond the state"
-        );
+        assert!(tracked.json().get("message").is_none(), "no content beyond the state");
         let page = app
-            .send(
-                Request::get(format!("/track/{token}"))
-                    .body(Body::empty())
-                    .unwrap(),
-            )
+            .send(Request::get(format!("/track/{token}")).body(Body::empty()).unwrap())
             .await;
-        assert!(
-            page.text.contains("Status: <strong>new</strong>"),
-            "{}",
-            page.text
-        );
+        assert!(page.text.contains("Status: <strong>new</strong>"), "{}", page.text);
         let unknown = app
-            .send(
-                Request::get("/api/v1/track/0000")
-                    .body(Body::empty())
-                    .unwrap(),
-            )
+            .send(Request::get("/api/v1/track/0000").body(Body::empty()).unwrap())
             .await;
         assert_eq!(unknown.status, StatusCode::NOT_FOUND);
         assert_eq!(unknown.error_code(), "not_found");
@@ -386,14 +354,9 @@ async fn site_config_is_public_and_cacheable() {
     for db in backends().await {
         let app = TestApp::start(db).await;
         let uri = format!("/api/v1/sites/{}/config", app.site.site_key);
-        let config = app
-            .send(Request::get(&uri).body(Body::empty()).unwrap())
-            .await;
+        let config = app.send(Request::get(&uri).body(Body::empty()).unwrap()).await;
         assert_eq!(config.status, StatusCode::OK);
-        assert_eq!(
-            config.json()["enabled_kinds"],
-            json!(["csat", "feedback", "complaint"])
-        );
+        assert_eq!(config.json()["enabled_kinds"], json!(["csat", "feedback", "complaint"]));
         assert!(
             config.json().get("secret").is_none(),
             "the secret never leaves the server"

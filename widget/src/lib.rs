@@ -27,15 +27,8 @@ struct Setup {
 
 /// Renders the panel (closed) into `root`, next to the launcher.
 #[wasm_bindgen]
-pub fn mount(
-    root: ShadowRoot,
-    site_key: String,
-    api_base: String,
-    locale: String,
-) -> Result<(), JsValue> {
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or("no document")?;
+pub fn mount(root: ShadowRoot, site_key: String, api_base: String, locale: String) -> Result<(), JsValue> {
+    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
     let container: web_sys::HtmlElement = document.create_element("div")?.unchecked_into();
     root.append_child(&container)?;
     let open = RwSignal::new(false);

@@ -35,10 +35,7 @@ pub async fn submit(api_base: &str, site_key: &str, submission: &Submission) -> 
         &body.to_string(),
     )
     .await
-    .map_err(|_| {
-        "Could not reach the shop's feedback service. Check your connection and try again."
-            .to_owned()
-    })?;
+    .map_err(|_| "Could not reach the shop's feedback service. Check your connection and try again.".to_owned())?;
     match status {
         200..=299 => Ok(()),
         422 => Err("Some of what you entered was not accepted. Check it and try again.".into()),
@@ -56,8 +53,6 @@ async fn post(url: &str, body: &str) -> Result<u16, JsValue> {
     init.set_headers(&headers);
     let request = Request::new_with_str_and_init(url, &init)?;
     let window = web_sys::window().ok_or("no window")?;
-    let response: Response = JsFuture::from(window.fetch_with_request(&request))
-        .await?
-        .dyn_into()?;
+    let response: Response = JsFuture::from(window.fetch_with_request(&request)).await?.dyn_into()?;
     Ok(response.status())
 }

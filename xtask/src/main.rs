@@ -99,29 +99,14 @@ fn build() -> Result {
                 "wasm-release",
             ])
             .args(bundle.extra))?;
-        let wasm = target.join(format!(
-            "wasm32-unknown-unknown/wasm-release/{}.wasm",
-            bundle.package
-        ));
-        bound.push(bind_and_optimise(
-            bundle.name,
-            &wasm,
-            &cache,
-            &wasm_bindgen,
-            &wasm_opt,
-        )?);
+        let wasm = target.join(format!("wasm32-unknown-unknown/wasm-release/{}.wasm", bundle.package));
+        bound.push(bind_and_optimise(bundle.name, &wasm, &cache, &wasm_bindgen, &wasm_opt)?);
     }
     assemble(&root, &site, &bound)
 }
 
 /// wasm-bindgen + wasm-opt, skipped when the compiled module is what it was last time.
-fn bind_and_optimise(
-    name: &str,
-    wasm: &Path,
-    cache: &Path,
-    wasm_bindgen: &Path,
-    wasm_opt: &Path,
-) -> Result<PathBuf> {
+fn bind_and_optimise(name: &str, wasm: &Path, cache: &Path, wasm_bindgen: &Path, wasm_opt: &Path) -> Result<PathBuf> {
     let input = fs::read(wasm).map_err(|e| format!("{}: {e}", wasm.display()))?;
     let input_hash = hex::encode(Sha256::digest(&input));
     let out = cache.join(name);
@@ -133,14 +118,7 @@ fn bind_and_optimise(
     }
     let _ = fs::remove_dir_all(&out);
     run(Command::new(wasm_bindgen)
-        .args([
-            "--target",
-            "web",
-            "--no-typescript",
-            "--out-name",
-            name,
-            "--out-dir",
-        ])
+        .args(["--target", "web", "--no-typescript", "--out-name", name, "--out-dir"])
         .arg(&out)
         .arg(wasm))?;
     let bg = out.join(format!("{name}_bg.wasm"));
@@ -165,11 +143,7 @@ fn emit(pkg: &Path, stem: &str, ext: &str, bytes: &[u8]) -> Result<String> {
     fs::write(&path, bytes).map_err(|e| e.to_string())?;
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     gz.write_all(bytes).map_err(|e| e.to_string())?;
-    fs::write(
-        pkg.join(format!("{name}.gz")),
-        gz.finish().map_err(|e| e.to_string())?,
-    )
-    .map_err(|e| e.to_string())?;
+    fs::write(pkg.join(format!("{name}.gz")), gz.finish().map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
     let mut br = Vec::new();
     brotli::BrotliCompress(
         &mut &bytes[..],
@@ -194,12 +168,7 @@ fn assemble(root: &Path, site: &Path, bound: &[PathBuf]) -> Result {
     fs::create_dir_all(&pkg).map_err(|e| e.to_string())?;
     let (admin, widget) = (&bound[0], &bound[1]);
 
-    let admin_wasm = emit(
-        &pkg,
-        "admin_bg",
-        "wasm",
-        &read(&admin.join("admin_bg.wasm"))?,
-    )?;
+    let admin_wasm = emit(&pkg, "admin_bg", "wasm", &read(&admin.join("admin_bg.wasm"))?)?;
     let admin_glue = emit(&pkg, "admin", "js", &read(&admin.join("admin.js"))?)?;
     let boot = format!(
         "import init, {{ hydrate }} from \"./{admin_glue}\";\n\
@@ -208,19 +177,9 @@ fn assemble(root: &Path, site: &Path, bound: &[PathBuf]) -> Result {
     let admin_js = emit(&pkg, "admin-boot", "js", boot.as_bytes())?;
     let admin_css = emit(&pkg, "admin", "css", &read(&root.join("style/admin.css"))?)?;
 
-    let widget_wasm = emit(
-        &pkg,
-        "widget_bg",
-        "wasm",
-        &read(&widget.join("widget_bg.wasm"))?,
-    )?;
+    let widget_wasm = emit(&pkg, "widget_bg", "wasm", &read(&widget.join("widget_bg.wasm"))?)?;
     let widget_js = emit(&pkg, "widget", "js", &read(&widget.join("widget.js"))?)?;
-    let widget_css = emit(
-        &pkg,
-        "widget",
-        "css",
-        &read(&root.join("style/widget.css"))?,
-    )?;
+    let widget_css = emit(&pkg, "widget", "css", &read(&root.join("style/widget.css"))?)?;
     let loader = String::from_utf8(read(&root.join("widget/loader.js"))?)
         .map_err(|e| e.to_string())?
         .replace("__WIDGET_JS__", &widget_js)
@@ -275,7 +234,9 @@ fn find_wasm_bindgen(root: &Path) -> Result<PathBuf> {
         .ok()
         .map(|o| String::from_utf8_lossy(&o.stdout).into_owned());
     match found {
-        Some(version) if version.split_whitespace().nth(1) == Some(wanted.as_str()) => Ok(PathBuf::from("wasm-bindgen")),
+        Some(version) if version.split_whitespace().nth(1) == Some(wanted.as_str()) => {
+            Ok(PathBuf::from("wasm-bindgen"))
+        }
         other => Err(format!(
             "wasm-bindgen {wanted} is needed (found: {}); run: cargo install wasm-bindgen-cli --version {wanted}",
             other.as_deref().map(str::trim).unwrap_or("none")
@@ -292,8 +253,5 @@ fn find_wasm_opt(root: &Path) -> Result<PathBuf> {
     if local.exists() {
         return Ok(local);
     }
-    Err(
-        "wasm-opt not found: run `npm ci --prefix end2end` (binaryen from npm) or set WASM_OPT"
-            .into(),
-    )
+    Err("wasm-opt not found: run `npm ci --prefix end2end` (binaryen from npm) or set WASM_OPT".into())
 }

@@ -96,6 +96,29 @@ impl Store {
         sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
     }
 
+    /// How durable a commit is, for the startup log and tests: SQLite's journal mode
+    /// and synchronous level, or PostgreSQL's `fsync` and `synchronous_commit`.
+    pub async fn durability(&self) -> Result<String> {
+        use sqlx::Row;
+        let mut conn = self.pool.acquire().await?;
+        let setting = |sql: &'static str| sqlx::query(sql);
+        Ok(match self.backend {
+            Backend::Sqlite => {
+                let journal: String = setting("PRAGMA journal_mode").fetch_one(&mut *conn).await?.try_get(0)?;
+                let synchronous: i64 = setting("PRAGMA synchronous").fetch_one(&mut *conn).await?.try_get(0)?;
+                format!("journal_mode={journal} synchronous={synchronous}")
+            }
+            Backend::Postgres => {
+                let fsync: String = setting("SHOW fsync").fetch_one(&mut *conn).await?.try_get(0)?;
+                let commit: String = setting("SHOW synchronous_commit")
+                    .fetch_one(&mut *conn)
+                    .await?
+                    .try_get(0)?;
+                format!("fsync={fsync} synchronous_commit={commit}")
+            }
+        })
+    }
+
     pub async fn close(&self) {
         self.pool.close().await;
     }

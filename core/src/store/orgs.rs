@@ -21,8 +21,7 @@ pub struct StaffRecord {
     pub member: StaffMember,
 }
 
-pub(super) const STAFF_COLUMNS: &str =
-    "u.id AS user_id, u.org_id, u.email, u.role, o.name AS org_name";
+pub(super) const STAFF_COLUMNS: &str = "u.id AS user_id, u.org_id, u.email, u.role, o.name AS org_name";
 
 pub(super) fn staff_from_row(row: &AnyRow) -> Result<StaffRecord> {
     Ok(StaffRecord {
@@ -77,13 +76,7 @@ impl Store {
     }
 
     /// Adds a staff member; the email is unique across Hark, compared case-insensitively.
-    pub async fn add_user(
-        &self,
-        org: &Org,
-        email: &str,
-        password: &str,
-        role: Role,
-    ) -> Result<StaffRecord> {
+    pub async fn add_user(&self, org: &Org, email: &str, password: &str, role: Role) -> Result<StaffRecord> {
         let email = email.trim().to_lowercase();
         if !validator::ValidateEmail::validate_email(&email) {
             return Err(Error::field("email", "must be a valid email address"));
@@ -159,14 +152,12 @@ impl Store {
     /// Issues an API token acting as `staff`; only its digest is stored.
     pub async fn create_api_token(&self, staff: &StaffRecord) -> Result<String> {
         let token = format!("hark_{}", auth::random_hex(32));
-        sqlx::query(
-            "INSERT INTO api_tokens (token_digest, user_id, created_at) VALUES ($1, $2, $3)",
-        )
-        .bind(auth::token_digest(&token))
-        .bind(&staff.user_id)
-        .bind(now_millis())
-        .execute(&self.pool)
-        .await?;
+        sqlx::query("INSERT INTO api_tokens (token_digest, user_id, created_at) VALUES ($1, $2, $3)")
+            .bind(auth::token_digest(&token))
+            .bind(&staff.user_id)
+            .bind(now_millis())
+            .execute(&self.pool)
+            .await?;
         Ok(token)
     }
 

@@ -18,15 +18,13 @@ impl Store {
             .bind(now)
             .execute(&self.pool)
             .await?;
-        sqlx::query(
-            "INSERT INTO sessions (token_digest, user_id, expires_at, created_at) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(auth::token_digest(&session_id))
-        .bind(&staff.user_id)
-        .bind(now + SESSION_TTL_MILLIS)
-        .bind(now)
-        .execute(&self.pool)
-        .await?;
+        sqlx::query("INSERT INTO sessions (token_digest, user_id, expires_at, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(auth::token_digest(&session_id))
+            .bind(&staff.user_id)
+            .bind(now + SESSION_TTL_MILLIS)
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
         Ok(session_id)
     }
 

@@ -117,17 +117,21 @@ impl Store {
         .bind(now_millis())
         .execute(&self.pool)
         .await
-        .map_err(|e| if is_unique_violation(&e) { Error::Conflict("site key clash, try again".into()) } else { e.into() })?;
+        .map_err(|e| {
+            if is_unique_violation(&e) {
+                Error::Conflict("site key clash, try again".into())
+            } else {
+                e.into()
+            }
+        })?;
         Ok(site)
     }
 
     pub async fn site_by_key(&self, site_key: &str) -> Result<Option<Site>> {
-        let row = sqlx::query(&format!(
-            "SELECT {SITE_COLUMNS} FROM sites WHERE site_key = $1"
-        ))
-        .bind(site_key)
-        .fetch_optional(&self.pool)
-        .await?;
+        let row = sqlx::query(&format!("SELECT {SITE_COLUMNS} FROM sites WHERE site_key = $1"))
+            .bind(site_key)
+            .fetch_optional(&self.pool)
+            .await?;
         row.as_ref().map(site_from_row).transpose()
     }
 

@@ -113,12 +113,11 @@ impl Store {
                 track_token,
             }));
         }
-        let existing = sqlx::query(
-            "SELECT site_id, content_digest, received_at, track_token FROM submissions WHERE id = $1",
-        )
-        .bind(&id)
-        .fetch_one(&self.pool)
-        .await?;
+        let existing =
+            sqlx::query("SELECT site_id, content_digest, received_at, track_token FROM submissions WHERE id = $1")
+                .bind(&id)
+                .fetch_one(&self.pool)
+                .await?;
         let same_site: String = existing.try_get("site_id")?;
         let same_digest: String = existing.try_get("content_digest")?;
         if same_site != site.id || same_digest != sub.content_digest {
@@ -183,12 +182,10 @@ pub struct Tracked {
 
 impl Store {
     pub async fn tracked(&self, track_token: &str) -> Result<Option<Tracked>> {
-        let row = sqlx::query(
-            "SELECT id, kind, status, received_at FROM submissions WHERE track_token = $1",
-        )
-        .bind(track_token)
-        .fetch_optional(&self.pool)
-        .await?;
+        let row = sqlx::query("SELECT id, kind, status, received_at FROM submissions WHERE track_token = $1")
+            .bind(track_token)
+            .fetch_optional(&self.pool)
+            .await?;
         row.map(|row| {
             let received_at: i64 = row.try_get("received_at")?;
             Ok(Tracked {

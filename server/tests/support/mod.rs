@@ -20,8 +20,7 @@ pub const SHOP_ORIGIN: &str = "https://shop.example";
 
 /// The PostgreSQL server tests create their databases on.
 fn postgres_admin_url() -> String {
-    std::env::var("HARK_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+    std::env::var("HARK_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
 }
 
 /// A database made for one test and removed after it.
@@ -44,9 +43,7 @@ impl Drop for TestDatabase {
                 .build()
                 .expect("runtime");
             runtime.block_on(async {
-                if let Ok(mut conn) =
-                    <sqlx::AnyConnection as sqlx::Connection>::connect(&postgres_admin_url()).await
-                {
+                if let Ok(mut conn) = <sqlx::AnyConnection as sqlx::Connection>::connect(&postgres_admin_url()).await {
                     let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
                         .execute(&mut conn)
                         .await;
@@ -96,10 +93,7 @@ async fn postgres() -> Option<TestDatabase> {
         .execute(&mut conn)
         .await
         .expect("create test database");
-    let base = admin_url
-        .rsplit_once('/')
-        .map(|(base, _)| base)
-        .unwrap_or(&admin_url);
+    let base = admin_url.rsplit_once('/').map(|(base, _)| base).unwrap_or(&admin_url);
     Some(TestDatabase {
         url: format!("{base}/{name}"),
         label: "postgres",
@@ -128,21 +122,25 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn start(db: TestDatabase) -> TestApp {
+        Self::start_with_assets(
+            db,
+            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/site"),
+        )
+        .await
+    }
+
+    /// The app serving browser assets from `site_dir`.
+    pub async fn start_with_assets(db: TestDatabase, site_dir: std::path::PathBuf) -> TestApp {
         let store = Store::open(&db.url)
             .await
             .unwrap_or_else(|e| panic!("open {}: {e}", db.label));
         let config = Config {
             public_url: PUBLIC_URL.into(),
-            site_dir: std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/site"),
+            site_dir,
         };
         let org = store.ensure_org("Acme").await.unwrap();
         let owner = store
-            .add_user(
-                &org,
-                "owner@acme.test",
-                "correct horse battery",
-                Role::Owner,
-            )
+            .add_user(&org, "owner@acme.test", "correct horse battery", Role::Owner)
             .await
             .unwrap();
         let token = store.create_api_token(&owner).await.unwrap();
@@ -215,12 +213,7 @@ impl TestResponse {
     async fn read(response: Response<Body>) -> Self {
         let status = response.status();
         let headers = response.headers().clone();
-        let bytes = response
-            .into_body()
-            .collect()
-            .await
-            .expect("body")
-            .to_bytes();
+        let bytes = response.into_body().collect().await.expect("body").to_bytes();
         TestResponse {
             status,
             headers,
@@ -235,10 +228,7 @@ impl TestResponse {
     /// The contract's error code, asserting the error shape on the way.
     pub fn error_code(&self) -> String {
         let body = self.json();
-        assert!(
-            body["error"]["message"].is_string(),
-            "error without a message: {body}"
-        );
+        assert!(body["error"]["message"].is_string(), "error without a message: {body}");
         body["error"]["code"]
             .as_str()
             .unwrap_or_else(|| panic!("no error code: {body}"))

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds Hark (release) and runs it. Honours HARK_ADDR and
+# DATABASE_URL (default: a SQLite file under ./data/).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/hark-target}"
+cargo xtask build
+cargo build --release --package hark-server
+exec "$CARGO_TARGET_DIR/release/hark" serve "$@"

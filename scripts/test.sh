@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs what is missing and runs every test: Rust unit and integration tests (on
+# SQLite, and on PostgreSQL when one answers or can be started), then the browser
+# tests in Chromium. Ends with one summary line.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+started=$(date +%s)
+scripts/setup.sh
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/hark-target}"
+log_dir=$(mktemp -d)
+
+# PostgreSQL: the one at HARK_TEST_POSTGRES_URL (default 127.0.0.1:5432), started if
+# this machine has a cluster that is down; otherwise its suite is skipped, loudly.
+export HARK_TEST_POSTGRES_URL="${HARK_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
+pg_up() { command -v pg_isready >/dev/null && pg_isready -q -d "$HARK_TEST_POSTGRES_URL"; }
+if ! pg_up && command -v pg_ctlcluster >/dev/null && [ -d /etc/postgresql ]; then
+  echo "test: starting the local PostgreSQL cluster"
+  for version in $(ls /etc/postgresql); do pg_ctlcluster --skip-systemctl-redirect "$version" main start 2>/dev/null || true; done
+  sleep 2
+fi
+if pg_up; then
+  export HARK_TEST_REQUIRE_POSTGRES=1
+  echo "test: PostgreSQL answers at ${HARK_TEST_POSTGRES_URL%%/test}: every database test runs on SQLite and PostgreSQL"
+else
+  export HARK_TEST_REQUIRE_POSTGRES=0
+  echo "test: PostgreSQL SKIPPED: nothing answers at $HARK_TEST_POSTGRES_URL; database tests run on SQLite only"
+fi
+
+cargo fmt --all -- --check
+cargo xtask build
+status=0
+cargo test --package hark-core --package hark-server 2>&1 | tee "$log_dir/cargo.log" || status=1
+rust_passed=$(awk '/^test result:/ { sum += $4 } END { print sum + 0 }' "$log_dir/cargo.log")
+rust_failed=$(awk '/^test result:/ { sum += $6 } END { print sum + 0 }' "$log_dir/cargo.log")
+
+# The browser tests run the `hark` that `cargo test` just built.
+export HARK_BIN="$CARGO_TARGET_DIR/debug/hark"
+(cd end2end && npx playwright test) 2>&1 | tee "$log_dir/e2e.log" || status=1
+e2e_passed=$(awk '/^ *[0-9]+ passed/ { sum += $1 } END { print sum + 0 }' "$log_dir/e2e.log")
+e2e_failed=$(awk '/^ *[0-9]+ (failed|flaky)/ { sum += $1 } END { print sum + 0 }' "$log_dir/e2e.log")
+
+echo "test: finished in $(( $(date +%s) - started )) s"
+echo "summary: $(( rust_passed + e2e_passed )) passed, $(( rust_failed + e2e_failed )) failed"
+exit "$status"
