@@ -106,7 +106,7 @@ pub struct Rating(u8);
 
 impl Rating {
     pub fn new(value: i64) -> Option<Self> {
-        (1..=5).contains(&value).then(|| Rating(value as u8))
+        (1..=5).contains(&value).then_some(Rating(value as u8))
     }
 
     pub fn get(self) -> u8 {
@@ -354,9 +354,9 @@ mod tests {
 
     #[test]
     fn each_broken_rule_is_named_by_its_field() {
-        let fields = invalid(&format!(
-            r#"{{"id":"nope","kind":"csat","rating":9,"category":"x","email":"not-an-email","dimensions":{{"empathy":0}},"colour":"red"}}"#
-        ));
+        let fields = invalid(
+            r#"{"id":"nope","kind":"csat","rating":9,"category":"x","email":"not-an-email","dimensions":{"empathy":0},"colour":"red"}"#,
+        );
         assert_eq!(
             fields.keys().collect::<Vec<_>>(),
             ["colour"],

@@ -135,7 +135,7 @@ fn sqlite_url(url: &str) -> Result<String> {
     if path != ":memory:" {
         if let Some(dir) = std::path::Path::new(path).parent() {
             if !dir.as_os_str().is_empty() {
-                std::fs::create_dir_all(dir).map_err(|e| sqlx::Error::Io(e))?;
+                std::fs::create_dir_all(dir).map_err(sqlx::Error::Io)?;
             }
         }
     }
