@@ -5,6 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/hark-target}"
-cargo xtask build
-cargo build --release --package hark-server
+cargo xtask build --release
 exec "$CARGO_TARGET_DIR/release/hark" serve "$@"

@@ -16,12 +16,14 @@ pub const NOT_SIGNED_IN: &str = "Your session has ended. Sign in again.";
 
 #[server(prefix = "/admin/fn", endpoint = "login")]
 pub async fn login(email: String, password: String) -> Result<(), ServerFnError> {
-    use crate::ssr::{internal, AdminContext};
+    use crate::ssr::{internal, refuse, AdminContext};
     use axum_extra::extract::cookie::{Cookie, SameSite};
     let context = expect_context::<AdminContext>();
     let staff = match context.store.authenticate(&email, &password).await {
         Ok(staff) => staff,
-        Err(hark_core::Error::BadCredentials) => return Err(ServerFnError::new("Wrong email or password.")),
+        Err(hark_core::Error::BadCredentials) => {
+            return Err(refuse(axum::http::StatusCode::UNAUTHORIZED, "Wrong email or password."))
+        }
         Err(other) => return Err(internal(other)),
     };
     let session = context.store.create_session(&staff).await.map_err(internal)?;
@@ -57,10 +59,10 @@ pub async fn logout() -> Result<(), ServerFnError> {
 
 #[server(prefix = "/admin/fn", endpoint = "queue")]
 pub async fn load_queue() -> Result<QueueView, ServerFnError> {
-    use crate::ssr::{current_staff, internal, AdminContext};
+    use crate::ssr::{current_staff, internal, refuse, AdminContext};
     let context = expect_context::<AdminContext>();
     let Some(staff) = current_staff().await? else {
-        return Err(ServerFnError::new(NOT_SIGNED_IN));
+        return Err(refuse(axum::http::StatusCode::UNAUTHORIZED, NOT_SIGNED_IN));
     };
     let (items, next) = context.store.queue(&staff.org_id, 50, None).await.map_err(internal)?;
     Ok(QueueView {

@@ -55,8 +55,27 @@ pub async fn current_staff() -> Result<Option<StaffRecord>, ServerFnError> {
     context.store.staff_by_session(cookie.value()).await.map_err(internal)
 }
 
+/// Marks a server function's 500 as a real internal error. Any other 500 from a server
+/// function is the framework refusing the request's arguments, and the server turns it
+/// into a 400: client input never gets a 5xx.
+pub const INTERNAL_ERROR_HEADER: &str = "x-hark-internal-error";
+
 /// Logs the cause; the browser learns only that something failed.
 pub fn internal(cause: impl std::fmt::Display) -> ServerFnError {
     leptos::logging::error!("admin server function failed: {cause}");
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.insert_header(
+            axum::http::HeaderName::from_static(INTERNAL_ERROR_HEADER),
+            axum::http::HeaderValue::from_static("1"),
+        );
+    }
     ServerFnError::new("Something went wrong on our side. Try again.")
+}
+
+/// Refuses the call with `status` and a message for the person using the admin.
+pub fn refuse(status: axum::http::StatusCode, message: &str) -> ServerFnError {
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(status);
+    }
+    ServerFnError::new(message)
 }

@@ -63,6 +63,7 @@ pub fn router(state: AppState) -> Router {
         .service(pkg);
     Router::new()
         .nest_service("/pkg", pkg)
+        .route("/", get(|| async { axum::response::Redirect::to("/admin") }))
         .route("/widget.js", get(loader))
         .route("/demo", get(demo))
         .route("/demo/shop.css", get(demo_css))

@@ -6,7 +6,7 @@ use anyhow::Context;
 use hark_core::store::{NewSite, Org};
 use hark_core::Store;
 use serde_json::json;
-use std::io::Read;
+use std::io::{Read, Write};
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
@@ -142,44 +142,50 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let config = Config::from_args(&args, listener.local_addr()?);
     let first_run = bootstrap::prepare(&store, &config).await?;
     let state = AppState::new(config.clone(), store.clone());
+    let shutdown = shutdown_signal()?;
     if !state.assets.built() {
         eprintln!(
             "warning: browser assets are missing in {}: run `cargo xtask build`",
             config.site_dir.display()
         );
     }
-    println!("{}", bootstrap::banner(&config, first_run.as_ref()));
+    // A closed stdout (a supervisor, a pipe to `head`) must not stop the server.
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(stdout, "{}", bootstrap::banner(&config, first_run.as_ref())).and_then(|()| stdout.flush());
+    drop(stdout);
     let durability = store.durability().await?;
     tracing::info!(addr = %listener.local_addr()?, backend = ?store.backend(), %durability, "listening");
     axum::serve(
         listener,
         router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    .with_graceful_shutdown(shutdown)
     .await?;
     store.close().await;
     tracing::info!("stopped");
     Ok(())
 }
 
-/// Resolves on Ctrl-C or SIGTERM; in-flight requests then finish before exit.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Resolves on Ctrl-C or SIGTERM; in-flight requests then finish before exit. The
+/// handlers are installed here, before the banner is printed, so a signal sent as soon
+/// as Hark says it is up is never lost to the default action.
+fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut terminate = signal(SignalKind::terminate())?;
+        let mut interrupt = signal(SignalKind::interrupt())?;
+        Ok(async move {
+            tokio::select! {
+                _ = terminate.recv() => {},
+                _ = interrupt.recv() => {},
             }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
+        })
+    }
     #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = terminate => {},
+    {
+        Ok(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
     }
 }

@@ -1,10 +1,10 @@
 //! The admin UI: Leptos pages rendered here and hydrated in the browser.
 
 use crate::state::AppState;
-use app::ssr::{shell, AdminContext};
+use app::ssr::{shell, AdminContext, INTERNAL_ERROR_HEADER};
 use app::App;
 use axum::extract::{Request, State};
-use axum::http::{header, Method};
+use axum::http::{header, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Router;
@@ -42,7 +42,13 @@ async fn guard(State(state): State<AppState>, request: Request, next: Next) -> R
         if request.method() != Method::GET && !same_origin(&request) {
             return crate::error::ApiError::forbidden("cross-site request refused").into_response();
         }
-        return next.run(request).await;
+        let mut response = next.run(request).await;
+        if response.status() == StatusCode::INTERNAL_SERVER_ERROR
+            && response.headers_mut().remove(INTERNAL_ERROR_HEADER).is_none()
+        {
+            *response.status_mut() = StatusCode::BAD_REQUEST;
+        }
+        return response;
     }
     if path == LOGIN_PATH {
         return next.run(request).await;

@@ -128,6 +128,18 @@ async fn staff_sign_in_and_see_the_queue_page() {
 
         let wrong = app.send(form_login("owner@acme.test", "wrong password")).await;
         assert!(wrong.headers.get(header::SET_COOKIE).is_none(), "{}", app.db.label);
+        let mut fetch_login = form_login("owner@acme.test", "wrong password");
+        fetch_login.headers_mut().remove(header::ACCEPT);
+        assert_eq!(app.send(fetch_login).await.status, StatusCode::UNAUTHORIZED);
+        let garbage = Request::post("/admin/fn/login")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from("%%%&&&=="))
+            .unwrap();
+        assert_eq!(
+            app.send(garbage).await.status,
+            StatusCode::BAD_REQUEST,
+            "arguments it cannot read are a 400"
+        );
 
         let signed_in = app.send(form_login("owner@acme.test", "correct horse battery")).await;
         let cookie = signed_in

@@ -129,16 +129,13 @@ fn get(addr: &str, path: &str) -> String {
     response
 }
 
-#[test]
-fn first_run_prints_the_login_serves_and_stops_cleanly_on_sigterm() {
-    let dir = tempfile::tempdir().unwrap();
+/// Starts `hark serve` on a free port and the SQLite file `database`; returns it with
+/// everything it printed up to the demo shop's URL.
+fn serve(database: &std::path::Path) -> (std::process::Child, String) {
     let mut child = Command::new(HARK)
         .arg("serve")
         .env("HARK_ADDR", "127.0.0.1:0")
-        .env(
-            "DATABASE_URL",
-            format!("sqlite://{}/data/hark.db", dir.path().display()),
-        )
+        .env("DATABASE_URL", format!("sqlite://{}", database.display()))
         .env_remove("HARK_PUBLIC_URL")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -150,6 +147,33 @@ fn first_run_prints_the_login_serves_and_stops_cleanly_on_sigterm() {
         banner.push_str(&lines.next().expect("banner line").unwrap());
         banner.push('\n');
     }
+    (child, banner)
+}
+
+/// Sends SIGTERM and waits (10 s at most) for the exit.
+fn terminate(child: &mut std::process::Child) -> std::process::ExitStatus {
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let started = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "hark did not stop on SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn first_run_prints_the_login_serves_and_stops_cleanly_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("data/hark.db");
+    let (mut child, banner) = serve(&database);
     assert!(banner.contains("Login:      owner@hark.local"), "{banner}");
     assert!(banner.contains("Password:"), "{banner}");
     let addr = banner
@@ -170,50 +194,17 @@ fn first_run_prints_the_login_serves_and_stops_cleanly_on_sigterm() {
     assert!(demo
         .to_lowercase()
         .contains("content-security-policy: default-src 'none'"));
-
-    Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(10),
-            "hark did not stop on SIGTERM"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let status = terminate(&mut child);
     assert!(status.success(), "clean exit, got {status}");
-    assert!(
-        dir.path().join("data/hark.db").exists(),
-        "the SQLite file and its folder were created"
-    );
+    assert!(database.exists(), "the SQLite file and its folder were created");
 
     // A second start on the same database creates nothing new and prints no password.
-    let mut second = Command::new(HARK)
-        .arg("serve")
-        .env("HARK_ADDR", "127.0.0.1:0")
-        .env(
-            "DATABASE_URL",
-            format!("sqlite://{}/data/hark.db", dir.path().display()),
-        )
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(second.stdout.take().unwrap()).lines();
-    let mut again = String::new();
-    while !again.contains("Demo shop:") {
-        again.push_str(&lines.next().expect("banner line").unwrap());
-        again.push('\n');
-    }
-    Command::new("kill")
-        .args(["-TERM", &second.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(second.wait().unwrap().success());
+    let (mut second, again) = serve(&database);
+    let status = terminate(&mut second);
+    assert!(status.success(), "second run: {status}");
     assert!(!again.contains("Password:"), "{again}");
+    assert!(
+        again.contains("Login:      owner@hark.local (password printed at first run)"),
+        "{again}"
+    );
 }

@@ -1,6 +1,7 @@
-//! `cargo xtask build`: the admin's hydrate bundle and the widget, compiled to wasm,
-//! bound (wasm-bindgen), optimised (wasm-opt), named by content hash and precompressed
-//! into `target/site/`, which `hark serve` serves. Tools are local: nothing is downloaded.
+//! `cargo xtask build [--release]`: the admin's hydrate bundle and the widget, compiled
+//! to wasm, bound (wasm-bindgen), optimised (wasm-opt), named by content hash and
+//! precompressed into `target/site/`, which `hark serve` serves; then the server itself.
+//! Tools are local: nothing is downloaded. `cargo xtask size` reports the assets' sizes.
 
 use sha2::{Digest, Sha256};
 use std::fs;
@@ -22,8 +23,9 @@ const WASM_OPT_FEATURES: &[&str] = &[
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let outcome = match args.first().map(String::as_str) {
-        Some("build") => build(),
-        _ => Err("usage: cargo xtask build".into()),
+        Some("build") => build(args.iter().any(|a| a == "--release")),
+        Some("size") => size(),
+        _ => Err("usage: cargo xtask build [--release] | cargo xtask size".into()),
     };
     if let Err(message) = outcome {
         eprintln!("xtask: {message}");
@@ -76,7 +78,8 @@ const BUNDLES: &[Bundle] = &[
     },
 ];
 
-fn build() -> Result {
+/// Browser assets, then the server (`--release` for the optimised binary).
+fn build(release: bool) -> Result {
     let root = workspace_root();
     let target = target_dir(&root);
     let wasm_bindgen = find_wasm_bindgen(&root)?;
@@ -102,7 +105,13 @@ fn build() -> Result {
         let wasm = target.join(format!("wasm32-unknown-unknown/wasm-release/{}.wasm", bundle.package));
         bound.push(bind_and_optimise(bundle.name, &wasm, &cache, &wasm_bindgen, &wasm_opt)?);
     }
-    assemble(&root, &site, &bound)
+    assemble(&root, &site, &bound)?;
+    let mut server = Command::new(env!("CARGO"));
+    server.current_dir(&root).args(["build", "--package", "hark-server"]);
+    if release {
+        server.arg("--release");
+    }
+    run(&mut server)
 }
 
 /// wasm-bindgen + wasm-opt, skipped when the compiled module is what it was last time.
@@ -136,25 +145,31 @@ fn short_hash(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))[..16].to_owned()
 }
 
+/// `bytes` compressed as served: gzip -9 and brotli 11.
+fn compressed(bytes: &[u8]) -> Result<(Vec<u8>, Vec<u8>)> {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(bytes).map_err(|e| e.to_string())?;
+    let gz = gz.finish().map_err(|e| e.to_string())?;
+    let mut br = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        ..Default::default()
+    };
+    brotli::BrotliCompress(&mut &bytes[..], &mut br, &params).map_err(|e| e.to_string())?;
+    Ok((gz, br))
+}
+
 /// Writes `bytes` to `pkg/{stem}.{hash}.{ext}` with .gz and .br beside it; returns the name.
 fn emit(pkg: &Path, stem: &str, ext: &str, bytes: &[u8]) -> Result<String> {
     let name = format!("{stem}.{}.{ext}", short_hash(bytes));
-    let path = pkg.join(&name);
-    fs::write(&path, bytes).map_err(|e| e.to_string())?;
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    gz.write_all(bytes).map_err(|e| e.to_string())?;
-    fs::write(pkg.join(format!("{name}.gz")), gz.finish().map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
-    let mut br = Vec::new();
-    brotli::BrotliCompress(
-        &mut &bytes[..],
-        &mut br,
-        &brotli::enc::BrotliEncoderParams {
-            quality: 11,
-            ..Default::default()
-        },
-    )
-    .map_err(|e| e.to_string())?;
-    fs::write(pkg.join(format!("{name}.br")), br).map_err(|e| e.to_string())?;
+    let (gz, br) = compressed(bytes)?;
+    for (file, content) in [
+        (name.clone(), bytes),
+        (format!("{name}.gz"), &gz[..]),
+        (format!("{name}.br"), &br[..]),
+    ] {
+        fs::write(pkg.join(file), content).map_err(|e| e.to_string())?;
+    }
     Ok(name)
 }
 
@@ -189,6 +204,7 @@ fn assemble(root: &Path, site: &Path, bound: &[PathBuf]) -> Result {
 
     let manifest = serde_json::json!({
         "admin_js": admin_js,
+        "admin_wasm": admin_wasm,
         "admin_css": admin_css,
         "widget_js": widget_js,
         "widget_wasm": widget_wasm,
@@ -200,22 +216,53 @@ fn assemble(root: &Path, site: &Path, bound: &[PathBuf]) -> Result {
     )
     .map_err(|e| e.to_string())?;
 
-    let size = |name: &str, ext: &str| {
-        fs::metadata(pkg.join(format!("{name}{ext}")))
-            .map(|m| m.len())
-            .unwrap_or(0)
-    };
-    let on_open: u64 = [&widget_js, &widget_wasm, &widget_css]
-        .iter()
-        .map(|n| size(n, ".gz"))
-        .sum();
+    println!("xtask: assets in {}", site.display());
+    size()
+}
+
+/// `cargo xtask size`: what each built asset costs over the wire, from `target/site`.
+fn size() -> Result {
+    let site = workspace_root().join("target/site");
+    let manifest: serde_json::Value = serde_json::from_slice(&read(&site.join("manifest.json"))?)
+        .map_err(|e| format!("manifest.json: {e}; run `cargo xtask build` first"))?;
+    let bytes = |path: PathBuf| fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    let kb = |n: u64| format!("{:.1}", n as f64 / 1000.0);
+    let row =
+        |name: &str, raw: u64, gz: u64, br: u64| println!("{name:<36} {:>8} {:>8} {:>9}", kb(raw), kb(gz), kb(br));
+    let loader = read(&site.join("widget.js"))?;
+    let (loader_gz, loader_br) = compressed(&loader)?;
+
     println!(
-        "xtask: assets in {} (widget on open: {:.1} KB gzip; wasm {:.1} KB gzip; admin wasm {:.1} KB gzip)",
-        site.display(),
-        on_open as f64 / 1000.0,
-        size(&widget_wasm, ".gz") as f64 / 1000.0,
-        size(&admin_wasm, ".gz") as f64 / 1000.0,
+        "{:<36} {:>8} {:>8} {:>9}",
+        "asset (KB = 1000 bytes)", "raw KB", "gzip KB", "brotli KB"
     );
+    row(
+        "widget.js (loader, at page load)",
+        loader.len() as u64,
+        loader_gz.len() as u64,
+        loader_br.len() as u64,
+    );
+    let mut on_open = (0, 0, 0);
+    for key in [
+        "widget_js",
+        "widget_wasm",
+        "widget_css",
+        "admin_js",
+        "admin_wasm",
+        "admin_css",
+    ] {
+        let file = manifest[key].as_str().unwrap_or_default();
+        let sizes = (
+            bytes(site.join("pkg").join(file)),
+            bytes(site.join("pkg").join(format!("{file}.gz"))),
+            bytes(site.join("pkg").join(format!("{file}.br"))),
+        );
+        if key.starts_with("widget") {
+            on_open = (on_open.0 + sizes.0, on_open.1 + sizes.1, on_open.2 + sizes.2);
+        }
+        row(file, sizes.0, sizes.1, sizes.2);
+    }
+    row("widget on open (js + wasm + css)", on_open.0, on_open.1, on_open.2);
     Ok(())
 }
 

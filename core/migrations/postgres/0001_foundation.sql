@@ -1,4 +1,5 @@
--- Times are milliseconds since the Unix epoch (UTC); lists are JSON arrays.
+-- PostgreSQL dialect. Times are milliseconds since the Unix epoch (UTC), as BIGINT so
+-- the same queries run on SQLite; lists are JSON arrays kept as TEXT for the same reason.
 CREATE TABLE orgs (
     id          TEXT PRIMARY KEY,
     name        TEXT NOT NULL UNIQUE,
@@ -45,8 +46,8 @@ CREATE TABLE submissions (
     id             TEXT PRIMARY KEY,
     site_id        TEXT NOT NULL REFERENCES sites (id),
     org_id         TEXT NOT NULL REFERENCES orgs (id),
-    kind           TEXT NOT NULL,
-    rating         BIGINT,
+    kind           TEXT NOT NULL CHECK (kind IN ('csat', 'feedback', 'complaint')),
+    rating         BIGINT CHECK (rating BETWEEN 1 AND 5),
     dimensions     TEXT,
     category       TEXT,
     stage          TEXT,
@@ -61,8 +62,10 @@ CREATE TABLE submissions (
     metadata       TEXT,
     content_digest TEXT NOT NULL,
     track_token    TEXT NOT NULL UNIQUE,
-    status         TEXT NOT NULL DEFAULT 'new',
-    priority       TEXT NOT NULL DEFAULT 'normal',
+    status         TEXT NOT NULL DEFAULT 'new'
+                   CHECK (status IN ('new', 'open', 'pending', 'resolved', 'spam')),
+    priority       TEXT NOT NULL DEFAULT 'normal'
+                   CHECK (priority IN ('low', 'normal', 'high', 'urgent')),
     received_at    BIGINT NOT NULL
 );
 

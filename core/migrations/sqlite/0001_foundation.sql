@@ -1,9 +1,10 @@
+-- SQLite dialect. STRICT tables make SQLite enforce the declared types.
 -- Times are milliseconds since the Unix epoch (UTC); lists are JSON arrays.
 CREATE TABLE orgs (
     id          TEXT PRIMARY KEY,
     name        TEXT NOT NULL UNIQUE,
-    created_at  BIGINT NOT NULL
-);
+    created_at  INTEGER NOT NULL
+) STRICT;
 
 CREATE TABLE users (
     id             TEXT PRIMARY KEY,
@@ -11,21 +12,21 @@ CREATE TABLE users (
     email          TEXT NOT NULL UNIQUE,
     password_hash  TEXT NOT NULL,
     role           TEXT NOT NULL CHECK (role IN ('owner', 'agent', 'viewer')),
-    created_at     BIGINT NOT NULL
-);
+    created_at     INTEGER NOT NULL
+) STRICT;
 
 CREATE TABLE api_tokens (
     token_digest  TEXT PRIMARY KEY,
     user_id       TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
-    created_at    BIGINT NOT NULL
-);
+    created_at    INTEGER NOT NULL
+) STRICT;
 
 CREATE TABLE sessions (
     token_digest  TEXT PRIMARY KEY,
     user_id       TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
-    expires_at    BIGINT NOT NULL,
-    created_at    BIGINT NOT NULL
-);
+    expires_at    INTEGER NOT NULL,
+    created_at    INTEGER NOT NULL
+) STRICT;
 
 CREATE TABLE sites (
     id               TEXT PRIMARY KEY,
@@ -36,17 +37,17 @@ CREATE TABLE sites (
     allowed_origins  TEXT NOT NULL,
     categories       TEXT NOT NULL,
     enabled_kinds    TEXT NOT NULL,
-    require_email    BIGINT NOT NULL DEFAULT 0,
-    disabled         BIGINT NOT NULL DEFAULT 0,
-    created_at       BIGINT NOT NULL
-);
+    require_email    INTEGER NOT NULL DEFAULT 0,
+    disabled         INTEGER NOT NULL DEFAULT 0,
+    created_at       INTEGER NOT NULL
+) STRICT;
 
 CREATE TABLE submissions (
     id             TEXT PRIMARY KEY,
     site_id        TEXT NOT NULL REFERENCES sites (id),
     org_id         TEXT NOT NULL REFERENCES orgs (id),
-    kind           TEXT NOT NULL,
-    rating         BIGINT,
+    kind           TEXT NOT NULL CHECK (kind IN ('csat', 'feedback', 'complaint')),
+    rating         INTEGER CHECK (rating BETWEEN 1 AND 5),
     dimensions     TEXT,
     category       TEXT,
     stage          TEXT,
@@ -61,14 +62,16 @@ CREATE TABLE submissions (
     metadata       TEXT,
     content_digest TEXT NOT NULL,
     track_token    TEXT NOT NULL UNIQUE,
-    status         TEXT NOT NULL DEFAULT 'new',
-    priority       TEXT NOT NULL DEFAULT 'normal',
-    received_at    BIGINT NOT NULL
-);
+    status         TEXT NOT NULL DEFAULT 'new'
+                   CHECK (status IN ('new', 'open', 'pending', 'resolved', 'spam')),
+    priority       TEXT NOT NULL DEFAULT 'normal'
+                   CHECK (priority IN ('low', 'normal', 'high', 'urgent')),
+    received_at    INTEGER NOT NULL
+) STRICT;
 
 CREATE INDEX submissions_queue ON submissions (org_id, received_at DESC, id DESC);
 
 CREATE TABLE settings (
     key    TEXT PRIMARY KEY,
     value  TEXT NOT NULL
-);
+) STRICT;
