@@ -49,10 +49,7 @@ pub async fn logout() -> Result<(), ServerFnError> {
             context.store.end_session(cookie.value()).await.map_err(internal)?;
         }
     }
-    set_cookie(&format!(
-        "{}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict",
-        hark_core::auth::SESSION_COOKIE
-    ));
+    set_cookie(&format!("{}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict", hark_core::auth::SESSION_COOKIE));
     leptos_axum::redirect("/admin/login");
     Ok(())
 }
@@ -65,20 +62,13 @@ pub async fn load_queue() -> Result<QueueView, ServerFnError> {
         return Err(refuse(axum::http::StatusCode::UNAUTHORIZED, NOT_SIGNED_IN));
     };
     let (items, next) = context.store.queue(&staff.org_id, 50, None).await.map_err(internal)?;
-    Ok(QueueView {
-        staff: staff.member,
-        items,
-        next_cursor: next.map(|c| c.encode()),
-    })
+    Ok(QueueView { staff: staff.member, items, next_cursor: next.map(|c| c.encode()) })
 }
 
 #[cfg(feature = "ssr")]
 fn set_cookie(value: &str) {
     use axum::http::{header, HeaderValue};
-    if let (Some(response), Ok(value)) = (
-        use_context::<leptos_axum::ResponseOptions>(),
-        HeaderValue::from_str(value),
-    ) {
+    if let (Some(response), Ok(value)) = (use_context::<leptos_axum::ResponseOptions>(), HeaderValue::from_str(value)) {
         response.append_header(header::SET_COOKIE, value);
     }
 }

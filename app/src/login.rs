@@ -7,14 +7,10 @@ use leptos_meta::Title;
 pub fn LoginPage() -> impl IntoView {
     let login = ServerAction::<Login>::new();
     let error = move || {
-        login
-            .value()
-            .get()
-            .and_then(|result| result.err())
-            .map(|err| match err {
-                ServerFnError::ServerError(message) => message,
-                _ => "Could not reach Hark. Check your connection and try again.".to_owned(),
-            })
+        login.value().get().and_then(|result| result.err()).map(|err| match err {
+            ServerFnError::ServerError(message) => message,
+            _ => "Could not reach Hark. Check your connection and try again.".to_owned(),
+        })
     };
     view! {
         <Title text="Sign in — Hark" />

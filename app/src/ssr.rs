@@ -46,10 +46,7 @@ pub async fn current_staff() -> Result<Option<StaffRecord>, ServerFnError> {
     let Some(parts) = use_context::<axum::http::request::Parts>() else {
         return Ok(None);
     };
-    let Some(cookie) = CookieJar::from_headers(&parts.headers)
-        .get(hark_core::auth::SESSION_COOKIE)
-        .cloned()
-    else {
+    let Some(cookie) = CookieJar::from_headers(&parts.headers).get(hark_core::auth::SESSION_COOKIE).cloned() else {
         return Ok(None);
     };
     context.store.staff_by_session(cookie.value()).await.map_err(internal)

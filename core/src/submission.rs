@@ -26,6 +26,8 @@ const FIELDS: &[&str] = &[
     "locale",
     "customer",
     "metadata",
+    "website",
+    "fill_ms",
 ];
 const DIMENSION_FIELDS: &[&str] = &["tangibles", "reliability", "responsiveness", "assurance", "empathy"];
 const CUSTOMER_FIELDS: &[&str] = &["id", "tier", "sig"];
@@ -61,6 +63,12 @@ struct SubmissionRequest {
     customer: Option<CustomerRequest>,
     #[validate(custom(function = "validate_metadata"))]
     metadata: Option<BTreeMap<String, String>>,
+    /// Honeypot: a field people never see, so never fill.
+    #[validate(length(max = 2048, message = "must be at most 2048 characters"))]
+    website: Option<String>,
+    /// Milliseconds from the form appearing to it being sent.
+    #[validate(range(min = 0, message = "must not be negative"))]
+    fill_ms: Option<i64>,
 }
 
 #[derive(Debug, Deserialize, Validate)]
@@ -155,7 +163,13 @@ pub struct NewSubmission {
     pub metadata: Option<BTreeMap<String, String>>,
     /// Digest of the body as sent: the same id with other content is a conflict.
     pub content_digest: String,
+    /// A bot's by the honeypot or by inhuman speed: stored as spam, answered as usual
+    /// so the bot learns nothing.
+    pub spam: bool,
 }
+
+/// Faster than this from form to send is not a person typing.
+pub const MIN_HUMAN_FILL_MS: i64 = 1_500;
 
 /// Why a body was refused.
 #[derive(Debug, PartialEq)]
@@ -199,29 +213,18 @@ pub fn parse(body: &[u8], site: &Site) -> Result<NewSubmission, Rejection> {
 
 fn reject_unknown(object: &serde_json::Map<String, Value>, allowed: &[&str], prefix: &str, errors: &mut FieldErrors) {
     for key in object.keys().filter(|k| !allowed.contains(&k.as_str())) {
-        let path = if prefix.is_empty() {
-            key.clone()
-        } else {
-            format!("{prefix}.{key}")
-        };
+        let path = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
         errors.entry(path).or_default().push("unknown field".into());
     }
 }
 
 fn flatten(errors: &ValidationErrors, prefix: &str, out: &mut FieldErrors) {
     for (field, kind) in errors.errors() {
-        let path = if prefix.is_empty() {
-            field.to_string()
-        } else {
-            format!("{prefix}.{field}")
-        };
+        let path = if prefix.is_empty() { field.to_string() } else { format!("{prefix}.{field}") };
         match kind {
             ValidationErrorsKind::Field(list) => {
                 let messages = out.entry(path).or_default();
-                messages.extend(
-                    list.iter()
-                        .map(|e| e.message.as_deref().unwrap_or("is invalid").to_owned()),
-                );
+                messages.extend(list.iter().map(|e| e.message.as_deref().unwrap_or("is invalid").to_owned()));
             }
             ValidationErrorsKind::Struct(inner) => flatten(inner, &path, out),
             ValidationErrorsKind::List(items) => {
@@ -269,11 +272,7 @@ fn build(request: SubmissionRequest, site: &Site, content_digest: String, errors
     let category = present(request.category);
     if let Some(category) = &category {
         if !site.categories.contains(category) {
-            add(
-                errors,
-                "category",
-                &format!("must be one of: {}", site.categories.join(", ")),
-            );
+            add(errors, "category", &format!("must be one of: {}", site.categories.join(", ")));
         }
     }
     let stage = present(request.stage).and_then(|s| s.parse::<Stage>().map_err(|e| add(errors, "stage", &e)).ok());
@@ -286,14 +285,9 @@ fn build(request: SubmissionRequest, site: &Site, content_digest: String, errors
     });
     let customer = request.customer.and_then(|c| {
         let tier = c.tier.unwrap_or_default();
-        let signed = c
-            .sig
-            .as_deref()
-            .is_some_and(|sig| auth::verify_customer_signature(&site.secret, &c.id, &tier, sig));
-        signed.then(|| VerifiedCustomer {
-            id: c.id,
-            tier: Some(tier).filter(|t| !t.is_empty()),
-        })
+        let signed =
+            c.sig.as_deref().is_some_and(|sig| auth::verify_customer_signature(&site.secret, &c.id, &tier, sig));
+        signed.then(|| VerifiedCustomer { id: c.id, tier: Some(tier).filter(|t| !t.is_empty()) })
     });
     NewSubmission {
         id,
@@ -311,6 +305,8 @@ fn build(request: SubmissionRequest, site: &Site, content_digest: String, errors
         customer,
         metadata: request.metadata.filter(|m| !m.is_empty()),
         content_digest,
+        spam: request.website.is_some_and(|w| !w.trim().is_empty())
+            || request.fill_ms.is_some_and(|ms| ms < MIN_HUMAN_FILL_MS),
     }
 }
 
@@ -357,11 +353,7 @@ mod tests {
         let fields = invalid(
             r#"{"id":"nope","kind":"csat","rating":9,"category":"x","email":"not-an-email","dimensions":{"empathy":0},"colour":"red"}"#,
         );
-        assert_eq!(
-            fields.keys().collect::<Vec<_>>(),
-            ["colour"],
-            "unknown fields are reported first, alone"
-        );
+        assert_eq!(fields.keys().collect::<Vec<_>>(), ["colour"], "unknown fields are reported first, alone");
         let fields = invalid(
             r#"{"id":"nope","kind":"csat","rating":9,"category":"x","email":"not-an-email","dimensions":{"empathy":0}}"#,
         );
@@ -387,6 +379,18 @@ mod tests {
         let forged =
             format!(r#"{{"id":"{ID}","kind":"feedback","customer":{{"id":"c_1","tier":"vip","sig":"{sig}"}}}}"#);
         assert_eq!(parse(forged.as_bytes(), &site()).unwrap().customer, None);
+    }
+
+    #[test]
+    fn a_filled_honeypot_or_inhuman_speed_is_spam() {
+        let parse_spam = |extra: &str| {
+            let body = format!(r#"{{"id":"{ID}","kind":"feedback","message":"hi"{extra}}}"#);
+            parse(body.as_bytes(), &site()).unwrap().spam
+        };
+        assert!(!parse_spam(""), "a merchant's server sends neither field");
+        assert!(!parse_spam(r#","website":"","fill_ms":8000"#));
+        assert!(parse_spam(r#","website":"http://spam.example""#));
+        assert!(parse_spam(r#","fill_ms":200"#));
     }
 
     #[test]

@@ -16,9 +16,7 @@ use hark_core::store::{QueueCursor, StaffRecord};
 use serde::{Deserialize, Serialize};
 
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/api/v1/admin/submissions", get(list_submissions))
-        .with_state(state)
+    Router::new().route("/api/v1/admin/submissions", get(list_submissions)).with_state(state)
 }
 
 /// The staff member making the request.
@@ -71,8 +69,5 @@ async fn list_submissions(
         Some(text) => Some(QueueCursor::decode(text).ok_or_else(|| ApiError::bad_json("cursor is not one we issued"))?),
     };
     let (items, next) = state.store.queue(&staff.org_id, limit, cursor.as_ref()).await?;
-    Ok(Json(ListPage {
-        items,
-        next_cursor: next.map(|c| c.encode()),
-    }))
+    Ok(Json(ListPage { items, next_cursor: next.map(|c| c.encode()) }))
 }

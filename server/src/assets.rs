@@ -48,14 +48,9 @@ const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 const ANY_ORIGIN: &str = "*";
 
 pub fn router(state: AppState) -> Router {
-    let pkg = ServeDir::new(state.assets.site_dir.join("pkg"))
-        .precompressed_br()
-        .precompressed_gzip();
+    let pkg = ServeDir::new(state.assets.site_dir.join("pkg")).precompressed_br().precompressed_gzip();
     let pkg = tower::ServiceBuilder::new()
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static(IMMUTABLE),
-        ))
+        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static(IMMUTABLE)))
         .layer(SetResponseHeaderLayer::overriding(
             header::ACCESS_CONTROL_ALLOW_ORIGIN,
             HeaderValue::from_static(ANY_ORIGIN),
@@ -91,11 +86,7 @@ async fn loader(State(state): State<AppState>) -> Response {
 }
 
 fn not_built() -> Response {
-    (
-        StatusCode::SERVICE_UNAVAILABLE,
-        "Hark's browser assets are not built: run `cargo xtask build`.",
-    )
-        .into_response()
+    (StatusCode::SERVICE_UNAVAILABLE, "Hark's browser assets are not built: run `cargo xtask build`.").into_response()
 }
 
 async fn ready(State(state): State<AppState>) -> Response {
@@ -115,11 +106,7 @@ async fn demo(State(state): State<AppState>) -> Response {
     let snippet = match state.store.setting(crate::bootstrap::DEMO_SITE_SETTING).await {
         Ok(Some(site_key)) => state.config.snippet(&site_key),
         _ => {
-            return (
-                StatusCode::NOT_FOUND,
-                Html(page("No demo", "<p>This Hark has no demo site.</p>")),
-            )
-                .into_response()
+            return (StatusCode::NOT_FOUND, Html(page("No demo", "<p>This Hark has no demo site.</p>"))).into_response()
         }
     };
     let html = format!(
@@ -147,10 +134,7 @@ async fn demo(State(state): State<AppState>) -> Response {
 
 async fn demo_css() -> Response {
     (
-        [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=300"),
-        ],
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=300")],
         include_str!("../../style/demo.css"),
     )
         .into_response()
@@ -158,10 +142,7 @@ async fn demo_css() -> Response {
 
 async fn favicon() -> Response {
     (
-        [
-            (header::CONTENT_TYPE, "image/svg+xml"),
-            (header::CACHE_CONTROL, "public, max-age=86400"),
-        ],
+        [(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "public, max-age=86400")],
         include_str!("../../style/favicon.svg"),
     )
         .into_response()
@@ -169,11 +150,7 @@ async fn favicon() -> Response {
 
 /// Escapes text for HTML.
 pub fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
 }
 
 /// A plain page of Hark's own (tracking receipts and the like); `body` is trusted HTML.

@@ -29,17 +29,11 @@ pub async fn prepare(store: &Store, config: &Config) -> Result<Option<FirstRun>,
                 let site = store
                     .add_site(
                         &org,
-                        NewSite {
-                            name: "Demo shop".into(),
-                            allowed_origins: vec![config.public_url.clone()],
-                        },
+                        NewSite { name: "Demo shop".into(), allowed_origins: vec![config.public_url.clone()] },
                     )
                     .await?;
                 store.set_setting(DEMO_SITE_SETTING, &site.site_key).await?;
-                first_run = Some(FirstRun {
-                    email: OWNER_EMAIL.into(),
-                    password,
-                });
+                first_run = Some(FirstRun { email: OWNER_EMAIL.into(), password });
             }
             // Another instance on the same database got there first.
             Err(Error::Conflict(_)) => {}

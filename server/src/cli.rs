@@ -12,64 +12,32 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         None => serve(cli.serve).await,
         Some(Command::Serve(args)) => serve(args).await,
-        Some(Command::User(UserCommand::Add {
-            email,
-            role,
-            org,
-            database,
-            output,
-        })) => {
+        Some(Command::User(UserCommand::Add { email, role, org, database, output })) => {
             let store = open(&database.database_url).await?;
             let org = org_named(&store, org.as_deref()).await?;
             let mut password = String::new();
-            std::io::stdin()
-                .read_to_string(&mut password)
-                .context("reading the password from stdin")?;
-            let staff = store
-                .add_user(&org, &email, password.trim_end_matches(['\r', '\n']), role)
-                .await
-                .map_err(explain)?;
+            std::io::stdin().read_to_string(&mut password).context("reading the password from stdin")?;
+            let staff =
+                store.add_user(&org, &email, password.trim_end_matches(['\r', '\n']), role).await.map_err(explain)?;
             print(&output, json!({ "user_id": staff.user_id, "org": org.name }), || {
                 format!("Added {} ({}) to {}.", staff.member.email, staff.member.role, org.name)
             });
             Ok(())
         }
-        Some(Command::Token(TokenCommand::Create {
-            email,
-            database,
-            output,
-        })) => {
+        Some(Command::Token(TokenCommand::Create { email, database, output })) => {
             let store = open(&database.database_url).await?;
-            let staff = store
-                .staff_by_email(&email)
-                .await
-                .map_err(|_| anyhow::anyhow!("no user with email {email}"))?;
+            let staff =
+                store.staff_by_email(&email).await.map_err(|_| anyhow::anyhow!("no user with email {email}"))?;
             let token = store.create_api_token(&staff).await?;
             print(&output, json!({ "token": token }), || {
                 format!("{token}\n(shown once; send it as `Authorization: Bearer …`)")
             });
             Ok(())
         }
-        Some(Command::Site(SiteCommand::Add {
-            name,
-            origins,
-            org,
-            public_url,
-            database,
-            output,
-        })) => {
+        Some(Command::Site(SiteCommand::Add { name, origins, org, public_url, database, output })) => {
             let store = open(&database.database_url).await?;
             let org = org_named(&store, org.as_deref()).await?;
-            let site = store
-                .add_site(
-                    &org,
-                    NewSite {
-                        name,
-                        allowed_origins: origins,
-                    },
-                )
-                .await
-                .map_err(explain)?;
+            let site = store.add_site(&org, NewSite { name, allowed_origins: origins }).await.map_err(explain)?;
             let snippet = snippet(public_url.trim_end_matches('/'), &site.site_key);
             print(
                 &output,
@@ -87,9 +55,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 async fn open(url: &str) -> anyhow::Result<Store> {
-    Store::open(url)
-        .await
-        .with_context(|| format!("opening the database {}", redact(url)))
+    Store::open(url).await.with_context(|| format!("opening the database {}", redact(url)))
 }
 
 /// The named organisation (created if new), or the first one.
@@ -106,10 +72,8 @@ async fn org_named(store: &Store, name: Option<&str>) -> anyhow::Result<Org> {
 fn explain(err: hark_core::Error) -> anyhow::Error {
     match err {
         hark_core::Error::Validation(fields) => {
-            let details: Vec<String> = fields
-                .iter()
-                .map(|(field, messages)| format!("{field} {}", messages.join(", ")))
-                .collect();
+            let details: Vec<String> =
+                fields.iter().map(|(field, messages)| format!("{field} {}", messages.join(", "))).collect();
             anyhow::anyhow!("{}", details.join("; "))
         }
         other => other.into(),
@@ -136,18 +100,14 @@ fn redact(url: &str) -> String {
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let store = open(&args.database.database_url).await?;
-    let listener = tokio::net::TcpListener::bind(args.addr)
-        .await
-        .with_context(|| format!("listening on {}", args.addr))?;
+    let listener =
+        tokio::net::TcpListener::bind(args.addr).await.with_context(|| format!("listening on {}", args.addr))?;
     let config = Config::from_args(&args, listener.local_addr()?);
     let first_run = bootstrap::prepare(&store, &config).await?;
     let state = AppState::new(config.clone(), store.clone());
     let shutdown = shutdown_signal()?;
     if !state.assets.built() {
-        eprintln!(
-            "warning: browser assets are missing in {}: run `cargo xtask build`",
-            config.site_dir.display()
-        );
+        eprintln!("warning: browser assets are missing in {}: run `cargo xtask build`", config.site_dir.display());
     }
     // A closed stdout (a supervisor, a pipe to `head`) must not stop the server.
     let mut stdout = std::io::stdout().lock();
@@ -155,12 +115,9 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     drop(stdout);
     let durability = store.durability().await?;
     tracing::info!(addr = %listener.local_addr()?, backend = ?store.backend(), %durability, "listening");
-    axum::serve(
-        listener,
-        router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await?;
+    axum::serve(listener, router(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await?;
     store.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -9,12 +9,7 @@ use std::path::PathBuf;
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/hark.db";
 
 #[derive(Debug, Parser)]
-#[command(
-    name = "hark",
-    version,
-    about = "Hark: hear your shop's customers.",
-    args_conflicts_with_subcommands = true
-)]
+#[command(name = "hark", version, about = "Hark: hear your shop's customers.", args_conflicts_with_subcommands = true)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -70,6 +65,13 @@ pub struct ServeArgs {
     pub site_dir: PathBuf,
     #[arg(long, env = "HARK_LOG_FORMAT", value_enum, default_value = "text")]
     pub log_format: LogFormat,
+    /// Submissions per minute per client per site; 0 turns the limit off.
+    #[arg(long, env = "HARK_RATE_LIMIT", default_value_t = 60)]
+    pub rate_limit: u32,
+    /// Proxies (IPs or CIDR ranges) whose `X-Forwarded-For` is believed; without one,
+    /// the client is the socket's peer.
+    #[arg(long = "trusted-proxy", env = "HARK_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 /// Where `cargo xtask build` puts the assets in this checkout.
@@ -144,6 +146,9 @@ pub struct Config {
     /// Without a trailing slash.
     pub public_url: String,
     pub site_dir: PathBuf,
+    /// Submissions per minute per client per site; 0: no limit.
+    pub rate_limit: u32,
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl Config {
@@ -152,6 +157,8 @@ impl Config {
         Config {
             public_url: public_url.trim_end_matches('/').to_owned(),
             site_dir: args.site_dir.clone(),
+            rate_limit: args.rate_limit,
+            trusted_proxies: args.trusted_proxies.clone(),
         }
     }
 

@@ -13,16 +13,12 @@ pub struct ApiError {
     code: &'static str,
     message: String,
     fields: Option<FieldErrors>,
+    retry_after: Option<u64>,
 }
 
 impl ApiError {
     fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        ApiError {
-            status,
-            code,
-            message: message.into(),
-            fields: None,
-        }
+        ApiError { status, code, message: message.into(), fields: None, retry_after: None }
     }
 
     pub fn bad_json(message: impl Into<String>) -> Self {
@@ -30,11 +26,7 @@ impl ApiError {
     }
 
     pub fn validation(fields: FieldErrors) -> Self {
-        let mut error = Self::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "validation",
-            "some fields are invalid",
-        );
+        let mut error = Self::new(StatusCode::UNPROCESSABLE_ENTITY, "validation", "some fields are invalid");
         error.fields = Some(fields);
         error
     }
@@ -44,11 +36,7 @@ impl ApiError {
     }
 
     pub fn origin_not_allowed() -> Self {
-        Self::new(
-            StatusCode::FORBIDDEN,
-            "origin_not_allowed",
-            "this origin may not post to this site",
-        )
+        Self::new(StatusCode::FORBIDDEN, "origin_not_allowed", "this origin may not post to this site")
     }
 
     pub fn too_large() -> Self {
@@ -56,11 +44,19 @@ impl ApiError {
     }
 
     pub fn unsupported_media_type() -> Self {
-        Self::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
-            "send Content-Type: application/json",
-        )
+        Self::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "send Content-Type: application/json")
+    }
+
+    /// Too many requests; the client may try again after `wait` (rounded up to seconds).
+    pub fn rate_limited(wait: std::time::Duration) -> Self {
+        let mut error =
+            Self::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", "too many submissions; try again later");
+        error.retry_after = Some(wait.as_secs() + u64::from(wait.subsec_nanos() > 0));
+        error
+    }
+
+    pub fn timeout() -> Self {
+        Self::new(StatusCode::REQUEST_TIMEOUT, "timeout", "the request took too long; send it again")
     }
 
     pub fn conflict(message: impl Into<String>) -> Self {
@@ -68,11 +64,7 @@ impl ApiError {
     }
 
     pub fn unauthorized() -> Self {
-        Self::new(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "sign in or send a valid bearer token",
-        )
+        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", "sign in or send a valid bearer token")
     }
 
     pub fn forbidden(message: impl Into<String>) -> Self {
@@ -86,11 +78,7 @@ impl ApiError {
     /// Logs `cause` and answers with a message that reveals nothing of it.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         tracing::error!(%cause, "internal error");
-        Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            "something went wrong on our side",
-        )
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "something went wrong on our side")
     }
 
     pub fn code(&self) -> &'static str {
@@ -118,9 +106,10 @@ impl IntoResponse for ApiError {
             error["fields"] = json!(fields);
         }
         let mut response = (self.status, Json(json!({ "error": error }))).into_response();
-        response
-            .headers_mut()
-            .insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+        response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+        if let Some(seconds) = self.retry_after {
+            response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(seconds.max(1)));
+        }
         response
     }
 }

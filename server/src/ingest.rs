@@ -1,6 +1,7 @@
 //! The public collector: what shoppers' browsers (and merchants' servers) call.
 
 use crate::error::ApiError;
+use crate::ratelimit::PeerAddr;
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -90,10 +91,7 @@ async fn site_config(
     })
     .to_string();
     let etag = format!("\"{}\"", &hark_core::auth::token_digest(&body)[..16]);
-    let cache = [
-        (header::CACHE_CONTROL, "public, max-age=60".to_owned()),
-        (header::ETAG, etag.clone()),
-    ];
+    let cache = [(header::CACHE_CONTROL, "public, max-age=60".to_owned()), (header::ETAG, etag.clone())];
     if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(etag.as_str()) {
         return Ok((StatusCode::NOT_MODIFIED, cache).into_response());
     }
@@ -111,9 +109,12 @@ fn receipt_body(state: &AppState, receipt: &Receipt) -> serde_json::Value {
 async fn submit(
     State(state): State<AppState>,
     Path(site_key): Path<String>,
+    peer: PeerAddr,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
+    // Before any other work, so a flood costs as little as possible.
+    state.limiter.check(&site_key, peer, &headers).map_err(ApiError::rate_limited)?;
     let site = active_site(&state, &site_key).await?;
     check_origin(&site, &headers)?;
     if !is_json(&headers) {
@@ -141,11 +142,7 @@ async fn submit(
 }
 
 async fn track_json(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, ApiError> {
-    let tracked = state
-        .store
-        .tracked(&token)
-        .await?
-        .ok_or_else(|| ApiError::not_found("no such tracking link"))?;
+    let tracked = state.store.tracked(&token).await?.ok_or_else(|| ApiError::not_found("no such tracking link"))?;
     Ok(([(header::CACHE_CONTROL, "no-store")], Json(tracked)).into_response())
 }
 
@@ -153,10 +150,7 @@ async fn track_page(State(state): State<AppState>, Path(token): Path<String>) ->
     let Some(tracked) = state.store.tracked(&token).await? else {
         return Ok((
             StatusCode::NOT_FOUND,
-            Html(crate::assets::page(
-                "Not found",
-                "<p>This tracking link is not known.</p>",
-            )),
+            Html(crate::assets::page("Not found", "<p>This tracking link is not known.</p>")),
         )
             .into_response());
     };
@@ -167,9 +161,5 @@ async fn track_page(State(state): State<AppState>, Path(token): Path<String>) ->
         received = crate::assets::escape(&tracked.received_at),
         status = crate::assets::escape(tracked.status.as_str()),
     );
-    Ok((
-        [(header::CACHE_CONTROL, "no-store")],
-        Html(crate::assets::page("Your feedback", &body)),
-    )
-        .into_response())
+    Ok(([(header::CACHE_CONTROL, "no-store")], Html(crate::assets::page("Your feedback", &body))).into_response())
 }

@@ -7,16 +7,23 @@ pub mod cli;
 pub mod config;
 pub mod error;
 pub mod ingest;
+pub mod ratelimit;
 pub mod state;
 pub mod telemetry;
 mod ui;
 
 pub use state::AppState;
 
+use axum::error_handling::HandleErrorLayer;
 use axum::Router;
+use std::time::Duration;
+use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
+
+/// The longest a request may take to be answered, body upload included.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// The whole HTTP surface; shared by `hark serve` and the tests.
 pub fn router(state: AppState) -> Router {
@@ -26,6 +33,12 @@ pub fn router(state: AppState) -> Router {
         .merge(assets::router(state.clone()))
         .merge(ui::router(state.clone()))
         .fallback(|| async { error::ApiError::not_found("no such page") })
+        // A slow client (or a stuck dependency) cannot hold a request open for long.
+        .layer(
+            ServiceBuilder::new()
+                .layer(HandleErrorLayer::new(|_: tower::BoxError| async { error::ApiError::timeout() }))
+                .timeout(REQUEST_TIMEOUT),
+        )
         .layer(CatchPanicLayer::custom(error::panic_response))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(telemetry::make_span))

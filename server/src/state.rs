@@ -1,5 +1,6 @@
 use crate::assets::Assets;
 use crate::config::Config;
+use crate::ratelimit::SubmissionLimiter;
 use axum::extract::FromRef;
 use hark_core::Store;
 use leptos::config::LeptosOptions;
@@ -12,6 +13,7 @@ pub struct AppState {
     pub store: Store,
     pub assets: Arc<Assets>,
     pub leptos: LeptosOptions,
+    pub limiter: SubmissionLimiter,
 }
 
 impl AppState {
@@ -22,12 +24,8 @@ impl AppState {
             .site_root(config.site_dir.to_string_lossy().into_owned())
             .site_pkg_dir("pkg")
             .build();
-        AppState {
-            config: Arc::new(config),
-            store,
-            assets,
-            leptos,
-        }
+        let limiter = SubmissionLimiter::new(&config);
+        AppState { config: Arc::new(config), store, assets, leptos, limiter }
     }
 }
 

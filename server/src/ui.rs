@@ -53,9 +53,8 @@ async fn guard(State(state): State<AppState>, request: Request, next: Next) -> R
     if path == LOGIN_PATH {
         return next.run(request).await;
     }
-    let session = CookieJar::from_headers(request.headers())
-        .get(hark_core::auth::SESSION_COOKIE)
-        .map(|c| c.value().to_owned());
+    let session =
+        CookieJar::from_headers(request.headers()).get(hark_core::auth::SESSION_COOKIE).map(|c| c.value().to_owned());
     let signed_in = match session {
         Some(id) => matches!(state.store.staff_by_session(&id).await, Ok(Some(_))),
         None => false,
@@ -72,10 +71,6 @@ fn same_origin(request: &Request) -> bool {
     let Some(origin) = request.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
         return true;
     };
-    let host = request
-        .headers()
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
+    let host = request.headers().get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
     origin.split_once("://").is_some_and(|(_, rest)| rest == host)
 }

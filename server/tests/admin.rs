@@ -12,9 +12,7 @@ use support::{backends, rating, TestApp};
 async fn the_admin_api_needs_a_valid_token() {
     for db in backends().await {
         let app = TestApp::start(db).await;
-        let anonymous = app
-            .send(Request::get("/api/v1/admin/submissions").body(Body::empty()).unwrap())
-            .await;
+        let anonymous = app.send(Request::get("/api/v1/admin/submissions").body(Body::empty()).unwrap()).await;
         assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
         assert_eq!(anonymous.error_code(), "unauthorized");
         let forged = app
@@ -33,24 +31,12 @@ async fn the_admin_api_needs_a_valid_token() {
 async fn one_organisation_never_sees_anothers_submissions() {
     for db in backends().await {
         let app = TestApp::start(db).await;
-        assert_eq!(
-            app.submit(&rating(5, "for Acme only")).await.status,
-            StatusCode::CREATED
-        );
+        assert_eq!(app.submit(&rating(5, "for Acme only")).await.status, StatusCode::CREATED);
         let other = app.store.ensure_org("Globex").await.unwrap();
-        let agent = app
-            .store
-            .add_user(&other, "agent@globex.test", "another long password", Role::Agent)
-            .await
-            .unwrap();
+        let agent =
+            app.store.add_user(&other, "agent@globex.test", "another long password", Role::Agent).await.unwrap();
         app.store
-            .add_site(
-                &other,
-                NewSite {
-                    name: "Globex".into(),
-                    allowed_origins: vec!["https://globex.test".into()],
-                },
-            )
+            .add_site(&other, NewSite { name: "Globex".into(), allowed_origins: vec!["https://globex.test".into()] })
             .await
             .unwrap();
         let token = app.store.create_api_token(&agent).await.unwrap();
@@ -72,22 +58,13 @@ async fn the_queue_pages_newest_first_without_gaps_or_repeats() {
     for db in backends().await {
         let app = TestApp::start(db).await;
         for n in 0..7 {
-            assert_eq!(
-                app.submit(&rating(1 + n % 5, &format!("number {n}"))).await.status,
-                StatusCode::CREATED
-            );
+            assert_eq!(app.submit(&rating(1 + n % 5, &format!("number {n}"))).await.status, StatusCode::CREATED);
         }
         let mut seen = Vec::new();
         let mut uri = "/api/v1/admin/submissions?limit=3".to_owned();
         loop {
             let page = app.admin_get(&uri).await.json();
-            seen.extend(
-                page["items"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .map(|i| i["message"].as_str().unwrap().to_owned()),
-            );
+            seen.extend(page["items"].as_array().unwrap().iter().map(|i| i["message"].as_str().unwrap().to_owned()));
             match page["next_cursor"].as_str() {
                 Some(cursor) => uri = format!("/api/v1/admin/submissions?limit=3&cursor={cursor}"),
                 None => break,
@@ -106,10 +83,7 @@ fn form_login(email: &str, password: &str) -> Request<Body> {
     Request::post("/admin/fn/login")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(header::ACCEPT, "text/html")
-        .body(Body::from(format!(
-            "email={email}&password={}",
-            password.replace(' ', "+")
-        )))
+        .body(Body::from(format!("email={email}&password={}", password.replace(' ', "+"))))
         .unwrap()
 }
 
@@ -117,10 +91,7 @@ fn form_login(email: &str, password: &str) -> Request<Body> {
 async fn staff_sign_in_and_see_the_queue_page() {
     for db in backends().await {
         let app = TestApp::start(db).await;
-        assert_eq!(
-            app.submit(&rating(4, "Rendered on the server")).await.status,
-            StatusCode::CREATED
-        );
+        assert_eq!(app.submit(&rating(4, "Rendered on the server")).await.status, StatusCode::CREATED);
 
         let anonymous = app.send(Request::get("/admin").body(Body::empty()).unwrap()).await;
         assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
@@ -135,35 +106,15 @@ async fn staff_sign_in_and_see_the_queue_page() {
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .body(Body::from("%%%&&&=="))
             .unwrap();
-        assert_eq!(
-            app.send(garbage).await.status,
-            StatusCode::BAD_REQUEST,
-            "arguments it cannot read are a 400"
-        );
+        assert_eq!(app.send(garbage).await.status, StatusCode::BAD_REQUEST, "arguments it cannot read are a 400");
 
         let signed_in = app.send(form_login("owner@acme.test", "correct horse battery")).await;
-        let cookie = signed_in
-            .headers
-            .get(header::SET_COOKIE)
-            .expect("a session cookie")
-            .to_str()
-            .unwrap()
-            .to_owned();
-        assert!(
-            cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
-            "{cookie}"
-        );
+        let cookie = signed_in.headers.get(header::SET_COOKIE).expect("a session cookie").to_str().unwrap().to_owned();
+        assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
         assert!(!cookie.contains("Secure"), "plain-http test server: no Secure flag");
         let session = cookie.split(';').next().unwrap().to_owned();
 
-        let page = app
-            .send(
-                Request::get("/admin")
-                    .header(header::COOKIE, &session)
-                    .body(Body::empty())
-                    .unwrap(),
-            )
-            .await;
+        let page = app.send(Request::get("/admin").header(header::COOKIE, &session).body(Body::empty()).unwrap()).await;
         assert_eq!(page.status, StatusCode::OK);
         assert!(page.text.contains("Rendered on the server"), "{}", page.text);
         assert!(page.text.contains("owner@acme.test"));
@@ -175,9 +126,7 @@ async fn server_functions_refuse_cross_site_posts() {
     for db in backends().await {
         let app = TestApp::start(db).await;
         let mut request = form_login("owner@acme.test", "correct horse battery");
-        request
-            .headers_mut()
-            .insert(header::ORIGIN, "https://evil.example".parse().unwrap());
+        request.headers_mut().insert(header::ORIGIN, "https://evil.example".parse().unwrap());
         request.headers_mut().insert(header::HOST, "hark.test".parse().unwrap());
         let response = app.send(request).await;
         assert_eq!(response.status, StatusCode::FORBIDDEN);
@@ -189,9 +138,7 @@ async fn server_functions_refuse_cross_site_posts() {
 async fn unknown_paths_get_a_json_404() {
     for db in backends().await {
         let app = TestApp::start(db).await;
-        let response = app
-            .send(Request::get("/api/v1/nothing-here").body(Body::empty()).unwrap())
-            .await;
+        let response = app.send(Request::get("/api/v1/nothing-here").body(Body::empty()).unwrap()).await;
         assert_eq!(response.status, StatusCode::NOT_FOUND);
         assert_eq!(response.error_code(), "not_found");
     }

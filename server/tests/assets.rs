@@ -12,11 +12,8 @@ fn site_dir() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let pkg = dir.path().join("pkg");
     fs::create_dir_all(&pkg).unwrap();
-    fs::write(
-        dir.path().join("manifest.json"),
-        r#"{"admin_js":"admin-boot.1111.js","admin_css":"admin.2222.css"}"#,
-    )
-    .unwrap();
+    fs::write(dir.path().join("manifest.json"), r#"{"admin_js":"admin-boot.1111.js","admin_css":"admin.2222.css"}"#)
+        .unwrap();
     fs::write(dir.path().join("widget.js"), "/* loader */").unwrap();
     fs::write(pkg.join("widget.3333.js"), "export default 1;").unwrap();
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
@@ -35,38 +32,19 @@ async fn hashed_files_are_immutable_and_the_loader_is_briefly_cached() {
     assert_eq!(loader.status, StatusCode::OK);
     assert_eq!(loader.text, "/* loader */");
     assert_eq!(loader.headers[header::CACHE_CONTROL], "public, max-age=300");
-    assert!(loader.headers[header::CONTENT_TYPE]
-        .to_str()
-        .unwrap()
-        .starts_with("text/javascript"));
+    assert!(loader.headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/javascript"));
 
-    let hashed = app
-        .send(Request::get("/pkg/widget.3333.js").body(Body::empty()).unwrap())
-        .await;
+    let hashed = app.send(Request::get("/pkg/widget.3333.js").body(Body::empty()).unwrap()).await;
     assert_eq!(hashed.status, StatusCode::OK);
-    assert_eq!(
-        hashed.headers[header::CACHE_CONTROL],
-        "public, max-age=31536000, immutable"
-    );
-    assert_eq!(
-        hashed.headers[header::ACCESS_CONTROL_ALLOW_ORIGIN],
-        "*",
-        "merchants' pages import it cross-origin"
-    );
+    assert_eq!(hashed.headers[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
+    assert_eq!(hashed.headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*", "merchants' pages import it cross-origin");
 
     let gzipped = app
-        .send(
-            Request::get("/pkg/widget.3333.js")
-                .header(header::ACCEPT_ENCODING, "gzip")
-                .body(Body::empty())
-                .unwrap(),
-        )
+        .send(Request::get("/pkg/widget.3333.js").header(header::ACCEPT_ENCODING, "gzip").body(Body::empty()).unwrap())
         .await;
     assert_eq!(gzipped.headers[header::CONTENT_ENCODING], "gzip");
 
-    let missing = app
-        .send(Request::get("/pkg/widget.0000.js").body(Body::empty()).unwrap())
-        .await;
+    let missing = app.send(Request::get("/pkg/widget.0000.js").body(Body::empty()).unwrap()).await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
 }
 
@@ -75,17 +53,9 @@ async fn the_admin_page_loads_the_hashed_bundle_from_the_manifest() {
     let site = site_dir();
     let db = backends().await.into_iter().next().unwrap();
     let app = TestApp::start_with_assets(db, site.path().to_path_buf()).await;
-    let login = app
-        .send(Request::get("/admin/login").body(Body::empty()).unwrap())
-        .await;
+    let login = app.send(Request::get("/admin/login").body(Body::empty()).unwrap()).await;
     assert_eq!(login.status, StatusCode::OK);
-    assert!(
-        login
-            .text
-            .contains(r#"<script type="module" src="/pkg/admin-boot.1111.js">"#),
-        "{}",
-        login.text
-    );
+    assert!(login.text.contains(r#"<script type="module" src="/pkg/admin-boot.1111.js">"#), "{}", login.text);
     assert!(login.text.contains(r#"href="/pkg/admin.2222.css""#));
     assert!(login.text.contains("<label for=\"email\">Email</label>"));
 }

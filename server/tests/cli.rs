@@ -23,11 +23,7 @@ fn hark_json(database_url: &str, args: &[&str], stdin: &str) -> Value {
         .expect("hark runs");
     child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
     let output = child.wait_with_output().unwrap();
-    assert!(
-        output.status.success(),
-        "hark {args:?} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert!(output.status.success(), "hark {args:?} failed: {}", String::from_utf8_lossy(&output.stderr));
     serde_json::from_slice(&output.stdout)
         .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&output.stdout)))
 }
@@ -38,16 +34,7 @@ async fn user_token_and_site_commands_print_json_and_take_effect() {
         let url = db.url.clone();
         let user = hark_json(
             &url,
-            &[
-                "user",
-                "add",
-                "--email",
-                "Agent@Example.test",
-                "--role",
-                "agent",
-                "--org",
-                "Initech",
-            ],
+            &["user", "add", "--email", "Agent@Example.test", "--role", "agent", "--org", "Initech"],
             "a long password\n",
         );
         assert_eq!(user["org"], "Initech");
@@ -56,43 +43,20 @@ async fn user_token_and_site_commands_print_json_and_take_effect() {
         let token = token["token"].as_str().unwrap().to_owned();
         let site = hark_json(
             &url,
-            &[
-                "site",
-                "add",
-                "--name",
-                "Initech store",
-                "--origin",
-                "https://initech.example",
-                "--org",
-                "Initech",
-            ],
+            &["site", "add", "--name", "Initech store", "--origin", "https://initech.example", "--org", "Initech"],
             "",
         );
         let key = site["site_key"].as_str().unwrap();
-        assert!(site["snippet"]
-            .as_str()
-            .unwrap()
-            .contains(&format!("data-site=\"{key}\"")));
+        assert!(site["snippet"].as_str().unwrap().contains(&format!("data-site=\"{key}\"")));
         assert!(site["secret"].as_str().unwrap().len() >= 32);
 
         let store = hark_core::Store::open(&url).await.unwrap();
-        let staff = store
-            .staff_by_api_token(&token)
-            .await
-            .unwrap()
-            .expect("the token acts as the user");
+        let staff = store.staff_by_api_token(&token).await.unwrap().expect("the token acts as the user");
         assert_eq!(staff.member.email, "agent@example.test");
         assert_eq!(staff.member.org_name, "Initech");
         let stored = store.site_by_key(key).await.unwrap().expect("site stored");
         assert_eq!(stored.allowed_origins, ["https://initech.example"]);
-        assert!(
-            store
-                .authenticate("agent@example.test", "a long password")
-                .await
-                .is_ok(),
-            "{}",
-            db.label
-        );
+        assert!(store.authenticate("agent@example.test", "a long password").await.is_ok(), "{}", db.label);
         store.close().await;
     }
 }
@@ -107,11 +71,7 @@ fn bad_command_input_is_a_clear_error_not_a_crash() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
-    assert!(
-        String::from_utf8_lossy(&output.stderr).contains("origin"),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert!(String::from_utf8_lossy(&output.stderr).contains("origin"), "{}", String::from_utf8_lossy(&output.stderr));
     let output = Command::new(HARK)
         .args(["user", "add", "--email", "a@b.test", "--role", "boss"])
         .env("DATABASE_URL", &url)
@@ -152,19 +112,13 @@ fn serve(database: &std::path::Path) -> (std::process::Child, String) {
 
 /// Sends SIGTERM and waits (10 s at most) for the exit.
 fn terminate(child: &mut std::process::Child) -> std::process::ExitStatus {
-    Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
+    Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
     let started = Instant::now();
     loop {
         if let Some(status) = child.try_wait().unwrap() {
             return status;
         }
-        assert!(
-            started.elapsed() < Duration::from_secs(10),
-            "hark did not stop on SIGTERM"
-        );
+        assert!(started.elapsed() < Duration::from_secs(10), "hark did not stop on SIGTERM");
         std::thread::sleep(Duration::from_millis(50));
     }
 }
@@ -176,24 +130,12 @@ fn first_run_prints_the_login_serves_and_stops_cleanly_on_sigterm() {
     let (mut child, banner) = serve(&database);
     assert!(banner.contains("Login:      owner@hark.local"), "{banner}");
     assert!(banner.contains("Password:"), "{banner}");
-    let addr = banner
-        .split("http://")
-        .nth(1)
-        .unwrap()
-        .split('/')
-        .next()
-        .unwrap()
-        .to_owned();
+    let addr = banner.split("http://").nth(1).unwrap().split('/').next().unwrap().to_owned();
     assert!(get(&addr, "/healthz").starts_with("HTTP/1.0 200"));
     assert!(get(&addr, "/readyz").starts_with("HTTP/1.0 200"));
     let demo = get(&addr, "/demo");
-    assert!(
-        demo.contains(&format!("<script src=\"http://{addr}/widget.js\" data-site=\"pk_")),
-        "{demo}"
-    );
-    assert!(demo
-        .to_lowercase()
-        .contains("content-security-policy: default-src 'none'"));
+    assert!(demo.contains(&format!("<script src=\"http://{addr}/widget.js\" data-site=\"pk_")), "{demo}");
+    assert!(demo.to_lowercase().contains("content-security-policy: default-src 'none'"));
     let status = terminate(&mut child);
     assert!(status.success(), "clean exit, got {status}");
     assert!(database.exists(), "the SQLite file and its folder were created");
@@ -203,8 +145,5 @@ fn first_run_prints_the_login_serves_and_stops_cleanly_on_sigterm() {
     let status = terminate(&mut second);
     assert!(status.success(), "second run: {status}");
     assert!(!again.contains("Password:"), "{again}");
-    assert!(
-        again.contains("Login:      owner@hark.local (password printed at first run)"),
-        "{again}"
-    );
+    assert!(again.contains("Login:      owner@hark.local (password printed at first run)"), "{again}");
 }

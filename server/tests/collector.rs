@@ -13,18 +13,9 @@ async fn a_rating_is_stored_and_heads_the_admin_queue() {
         let app = TestApp::start(db).await;
         for (score, message) in [(2, "older"), (5, "Quick delivery")] {
             let created = app.submit(&rating(score, message)).await;
-            assert_eq!(
-                created.status,
-                StatusCode::CREATED,
-                "{}: {}",
-                app.db.label,
-                created.text
-            );
+            assert_eq!(created.status, StatusCode::CREATED, "{}: {}", app.db.label, created.text);
             let body = created.json();
-            assert!(body["track_url"]
-                .as_str()
-                .unwrap()
-                .starts_with("http://hark.test/track/"));
+            assert!(body["track_url"].as_str().unwrap().starts_with("http://hark.test/track/"));
             assert!(body["received_at"].as_str().unwrap().ends_with('Z'));
         }
         let queue = app.admin_get("/api/v1/admin/submissions").await;
@@ -47,23 +38,14 @@ async fn the_same_id_again_is_answered_once_and_other_content_conflicts() {
         assert_eq!(first.status, StatusCode::CREATED);
         let again = app.submit(&body).await;
         assert_eq!(again.status, StatusCode::OK, "{}", app.db.label);
-        assert_eq!(
-            again.json(),
-            first.json(),
-            "the replay answers exactly as the first time"
-        );
+        assert_eq!(again.json(), first.json(), "the replay answers exactly as the first time");
         let mut changed = body.clone();
         changed["rating"] = json!(1);
         let conflict = app.submit(&changed).await;
         assert_eq!(conflict.status, StatusCode::CONFLICT);
         assert_eq!(conflict.error_code(), "conflict");
         let queue = app.admin_get("/api/v1/admin/submissions").await.json();
-        assert_eq!(
-            queue["items"].as_array().unwrap().len(),
-            1,
-            "{}: nothing duplicated",
-            app.db.label
-        );
+        assert_eq!(queue["items"].as_array().unwrap().len(), 1, "{}: nothing duplicated", app.db.label);
     }
 }
 
@@ -75,12 +57,7 @@ async fn concurrent_duplicates_create_one_submission() {
         let (a, b, c) = tokio::join!(app.submit(&body), app.submit(&body), app.submit(&body));
         let mut statuses = vec![a.status, b.status, c.status];
         statuses.sort();
-        assert_eq!(
-            statuses,
-            [StatusCode::OK, StatusCode::OK, StatusCode::CREATED],
-            "{}",
-            app.db.label
-        );
+        assert_eq!(statuses, [StatusCode::OK, StatusCode::OK, StatusCode::CREATED], "{}", app.db.label);
     }
 }
 
@@ -93,12 +70,7 @@ async fn bad_requests_get_the_contracts_4xx_and_never_a_5xx() {
     for db in backends().await {
         let app = TestApp::start(db).await;
         let url = app.submissions_url();
-        let json_post = |body: Body| {
-            post(&url)
-                .header(header::CONTENT_TYPE, "application/json")
-                .body(body)
-                .unwrap()
-        };
+        let json_post = |body: Body| post(&url).header(header::CONTENT_TYPE, "application/json").body(body).unwrap();
         let cases: Vec<(&str, Request<Body>, StatusCode, &str)> = vec![
             (
                 "unknown site",
@@ -140,51 +112,25 @@ async fn bad_requests_get_the_contracts_4xx_and_never_a_5xx() {
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "too_large",
             ),
-            (
-                "broken json",
-                json_post(Body::from("{\"id\":")),
-                StatusCode::BAD_REQUEST,
-                "bad_json",
-            ),
-            (
-                "not utf-8",
-                json_post(Body::from(vec![0xff, 0xfe, 0x00])),
-                StatusCode::BAD_REQUEST,
-                "bad_json",
-            ),
-            (
-                "a json array",
-                json_post(Body::from("[]")),
-                StatusCode::BAD_REQUEST,
-                "bad_json",
-            ),
-            (
-                "empty body",
-                json_post(Body::empty()),
-                StatusCode::BAD_REQUEST,
-                "bad_json",
-            ),
+            ("broken json", json_post(Body::from("{\"id\":")), StatusCode::BAD_REQUEST, "bad_json"),
+            ("not utf-8", json_post(Body::from(vec![0xff, 0xfe, 0x00])), StatusCode::BAD_REQUEST, "bad_json"),
+            ("a json array", json_post(Body::from("[]")), StatusCode::BAD_REQUEST, "bad_json"),
+            ("empty body", json_post(Body::empty()), StatusCode::BAD_REQUEST, "bad_json"),
             (
                 "wrong type",
-                json_post(Body::from(
-                    json!({"id": new_id(), "kind": "csat", "rating": "five"}).to_string(),
-                )),
+                json_post(Body::from(json!({"id": new_id(), "kind": "csat", "rating": "five"}).to_string())),
                 StatusCode::BAD_REQUEST,
                 "bad_json",
             ),
             (
                 "rating out of range",
-                json_post(Body::from(
-                    json!({"id": new_id(), "kind": "csat", "rating": 6}).to_string(),
-                )),
+                json_post(Body::from(json!({"id": new_id(), "kind": "csat", "rating": 6}).to_string())),
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "validation",
             ),
             (
                 "unknown field",
-                json_post(Body::from(
-                    json!({"id": new_id(), "kind": "csat", "rating": 4, "admin": true}).to_string(),
-                )),
+                json_post(Body::from(json!({"id": new_id(), "kind": "csat", "rating": 4, "admin": true}).to_string())),
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "validation",
             ),
@@ -196,10 +142,7 @@ async fn bad_requests_get_the_contracts_4xx_and_never_a_5xx() {
             ),
             (
                 "huge number",
-                json_post(Body::from(format!(
-                    r#"{{"id":"{}","kind":"csat","rating":1e400}}"#,
-                    new_id()
-                ))),
+                json_post(Body::from(format!(r#"{{"id":"{}","kind":"csat","rating":1e400}}"#, new_id()))),
                 StatusCode::BAD_REQUEST,
                 "bad_json",
             ),
@@ -225,22 +168,10 @@ async fn validation_errors_name_every_broken_field() {
             .await;
         assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY);
         let fields = response.json()["error"]["fields"].clone();
-        for field in [
-            "id",
-            "rating",
-            "email",
-            "category",
-            "stage",
-            "order_ref",
-            "message",
-            "dimensions.empathy",
-            "metadata",
-        ] {
-            assert!(
-                fields[field].is_array(),
-                "{}: {field} not reported in {fields}",
-                app.db.label
-            );
+        for field in
+            ["id", "rating", "email", "category", "stage", "order_ref", "message", "dimensions.empathy", "metadata"]
+        {
+            assert!(fields[field].is_array(), "{}: {field} not reported in {fields}", app.db.label);
         }
         assert_eq!(fields["rating"][0], "must be between 1 and 5");
     }
@@ -261,21 +192,11 @@ async fn cors_answers_exactly_the_sites_origins() {
                 .unwrap()
         };
         let allowed = app.send(preflight(SHOP_ORIGIN)).await;
-        assert_eq!(
-            allowed.headers.get(header::ACCESS_CONTROL_ALLOW_ORIGIN).unwrap(),
-            SHOP_ORIGIN
-        );
+        assert_eq!(allowed.headers.get(header::ACCESS_CONTROL_ALLOW_ORIGIN).unwrap(), SHOP_ORIGIN);
         let refused = app.send(preflight("https://evil.example")).await;
-        assert!(
-            refused.headers.get(header::ACCESS_CONTROL_ALLOW_ORIGIN).is_none(),
-            "{}",
-            app.db.label
-        );
+        assert!(refused.headers.get(header::ACCESS_CONTROL_ALLOW_ORIGIN).is_none(), "{}", app.db.label);
         let created = app.submit(&rating(5, "")).await;
-        assert_eq!(
-            created.headers.get(header::ACCESS_CONTROL_ALLOW_ORIGIN).unwrap(),
-            SHOP_ORIGIN
-        );
+        assert_eq!(created.headers.get(header::ACCESS_CONTROL_ALLOW_ORIGIN).unwrap(), SHOP_ORIGIN);
     }
 }
 
@@ -301,11 +222,7 @@ async fn only_a_valid_signature_marks_a_key_customer() {
         let mut forged = rating(1, "forged");
         forged["customer"] = json!({"id": "c_43", "tier": "key", "sig": sig});
         assert_eq!(app.submit(&signed).await.status, StatusCode::CREATED);
-        assert_eq!(
-            app.submit(&forged).await.status,
-            StatusCode::CREATED,
-            "a bad signature is not an error"
-        );
+        assert_eq!(app.submit(&forged).await.status, StatusCode::CREATED, "a bad signature is not an error");
         let items = app.admin_get("/api/v1/admin/submissions").await.json()["items"].clone();
         assert_eq!(items[0]["message"], "forged");
         assert_eq!(items[0]["customer_tier"], json!(null), "{}", app.db.label);
@@ -318,32 +235,16 @@ async fn the_tracking_link_shows_only_its_own_submission() {
     for db in backends().await {
         let app = TestApp::start(db).await;
         let created = app.submit(&rating(2, "late")).await.json();
-        let token = created["track_url"]
-            .as_str()
-            .unwrap()
-            .rsplit('/')
-            .next()
-            .unwrap()
-            .to_owned();
+        let token = created["track_url"].as_str().unwrap().rsplit('/').next().unwrap().to_owned();
         assert!(token.len() >= 32, "at least 128 bits of token");
-        let tracked = app
-            .send(
-                Request::get(format!("/api/v1/track/{token}"))
-                    .body(Body::empty())
-                    .unwrap(),
-            )
-            .await;
+        let tracked = app.send(Request::get(format!("/api/v1/track/{token}")).body(Body::empty()).unwrap()).await;
         assert_eq!(tracked.status, StatusCode::OK);
         assert_eq!(tracked.json()["status"], "new");
         assert_eq!(tracked.json()["id"], created["id"]);
         assert!(tracked.json().get("message").is_none(), "no content beyond the state");
-        let page = app
-            .send(Request::get(format!("/track/{token}")).body(Body::empty()).unwrap())
-            .await;
+        let page = app.send(Request::get(format!("/track/{token}")).body(Body::empty()).unwrap()).await;
         assert!(page.text.contains("Status: <strong>new</strong>"), "{}", page.text);
-        let unknown = app
-            .send(Request::get("/api/v1/track/0000").body(Body::empty()).unwrap())
-            .await;
+        let unknown = app.send(Request::get("/api/v1/track/0000").body(Body::empty()).unwrap()).await;
         assert_eq!(unknown.status, StatusCode::NOT_FOUND);
         assert_eq!(unknown.error_code(), "not_found");
     }
@@ -357,27 +258,69 @@ async fn site_config_is_public_and_cacheable() {
         let config = app.send(Request::get(&uri).body(Body::empty()).unwrap()).await;
         assert_eq!(config.status, StatusCode::OK);
         assert_eq!(config.json()["enabled_kinds"], json!(["csat", "feedback", "complaint"]));
-        assert!(
-            config.json().get("secret").is_none(),
-            "the secret never leaves the server"
-        );
+        assert!(config.json().get("secret").is_none(), "the secret never leaves the server");
         let etag = config.headers.get(header::ETAG).unwrap().clone();
-        let cached = app
-            .send(
-                Request::get(&uri)
-                    .header(header::IF_NONE_MATCH, etag)
-                    .body(Body::empty())
-                    .unwrap(),
-            )
-            .await;
+        let cached =
+            app.send(Request::get(&uri).header(header::IF_NONE_MATCH, etag).body(Body::empty()).unwrap()).await;
         assert_eq!(cached.status, StatusCode::NOT_MODIFIED);
-        let unknown = app
-            .send(
-                Request::get("/api/v1/sites/pk_nope/config")
-                    .body(Body::empty())
-                    .unwrap(),
-            )
-            .await;
+        let unknown = app.send(Request::get("/api/v1/sites/pk_nope/config").body(Body::empty()).unwrap()).await;
         assert_eq!(unknown.error_code(), "unknown_site");
+    }
+}
+
+#[tokio::test]
+async fn a_flood_from_one_client_is_told_when_to_retry() {
+    let db = backends().await.into_iter().next().unwrap();
+    let app = TestApp::start(db).await;
+    let mut statuses = Vec::new();
+    for n in 0..61 {
+        statuses.push(app.submit(&rating(5, &format!("flood {n}"))).await);
+    }
+    assert!(statuses[..60].iter().all(|r| r.status == StatusCode::CREATED), "the first 60 a minute pass");
+    let limited = &statuses[60];
+    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(limited.error_code(), "rate_limited");
+    let retry_after: u64 = limited.headers[header::RETRY_AFTER].to_str().unwrap().parse().unwrap();
+    assert!((1..=60).contains(&retry_after), "Retry-After {retry_after}");
+    // Another site's allowance is separate.
+    let other = app
+        .store
+        .add_site(
+            &app.org,
+            hark_core::store::NewSite { name: "Other".into(), allowed_origins: vec![SHOP_ORIGIN.into()] },
+        )
+        .await
+        .unwrap();
+    let elsewhere = app
+        .send(
+            post(&format!("/api/v1/sites/{}/submissions", other.site_key))
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(rating(4, "").to_string()))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(elsewhere.status, StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn bots_are_stored_as_spam_and_told_nothing() {
+    for db in backends().await {
+        let app = TestApp::start(db).await;
+        let mut honeypot = rating(5, "buy now");
+        honeypot["website"] = json!("http://spam.example");
+        let mut hasty = rating(1, "too quick");
+        hasty["fill_ms"] = json!(120);
+        let mut person = rating(4, "took my time");
+        person["fill_ms"] = json!(9000);
+        for body in [&honeypot, &hasty, &person] {
+            assert_eq!(app.submit(body).await.status, StatusCode::CREATED, "{}", app.db.label);
+        }
+        let items = app.admin_get("/api/v1/admin/submissions").await.json()["items"].clone();
+        let status_of = |message: &str| {
+            items.as_array().unwrap().iter().find(|i| i["message"] == message).unwrap()["status"].clone()
+        };
+        assert_eq!(status_of("buy now"), "spam");
+        assert_eq!(status_of("too quick"), "spam");
+        assert_eq!(status_of("took my time"), "new", "{}", app.db.label);
     }
 }

@@ -33,12 +33,7 @@ pub fn mount(root: ShadowRoot, site_key: String, api_base: String, locale: Strin
     root.append_child(&container)?;
     let open = RwSignal::new(false);
     OPEN.with(|cell| cell.set(Some(open)));
-    let setup = Setup {
-        root,
-        site_key,
-        api_base,
-        locale,
-    };
+    let setup = Setup { root, site_key, api_base, locale };
     leptos::mount::mount_to(container, move || view! { <Panel setup open /> }).forget();
     Ok(())
 }
@@ -59,13 +54,7 @@ fn set_open(value: bool) {
     }
 }
 
-const RATING_WORDS: [&str; 5] = [
-    "Very dissatisfied",
-    "Dissatisfied",
-    "Neutral",
-    "Satisfied",
-    "Very satisfied",
-];
+const RATING_WORDS: [&str; 5] = ["Very dissatisfied", "Dissatisfied", "Neutral", "Satisfied", "Very satisfied"];
 
 #[derive(Clone, PartialEq)]
 enum Phase {

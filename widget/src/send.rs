@@ -30,12 +30,9 @@ pub async fn submit(api_base: &str, site_key: &str, submission: &Submission) -> 
     if let Some(page) = web_sys::window().and_then(|w| w.location().href().ok()) {
         body["page_url"] = page.chars().take(2048).collect::<String>().into();
     }
-    let status = post(
-        &format!("{api_base}/api/v1/sites/{site_key}/submissions"),
-        &body.to_string(),
-    )
-    .await
-    .map_err(|_| "Could not reach the shop's feedback service. Check your connection and try again.".to_owned())?;
+    let status = post(&format!("{api_base}/api/v1/sites/{site_key}/submissions"), &body.to_string())
+        .await
+        .map_err(|_| "Could not reach the shop's feedback service. Check your connection and try again.".to_owned())?;
     match status {
         200..=299 => Ok(()),
         422 => Err("Some of what you entered was not accepted. Check it and try again.".into()),

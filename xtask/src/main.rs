@@ -34,22 +34,15 @@ fn main() {
 }
 
 fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask lives in the workspace")
-        .to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
 }
 
 fn target_dir(root: &Path) -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target"))
+    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target"))
 }
 
 fn run(command: &mut Command) -> Result {
-    let status = command
-        .status()
-        .map_err(|e| format!("could not start {command:?}: {e}"))?;
+    let status = command.status().map_err(|e| format!("could not start {command:?}: {e}"))?;
     if status.success() {
         Ok(())
     } else {
@@ -66,16 +59,8 @@ struct Bundle {
 }
 
 const BUNDLES: &[Bundle] = &[
-    Bundle {
-        name: "admin",
-        package: "app",
-        extra: &["--lib", "--crate-type", "cdylib", "--features", "hydrate"],
-    },
-    Bundle {
-        name: "widget",
-        package: "widget",
-        extra: &["--lib"],
-    },
+    Bundle { name: "admin", package: "app", extra: &["--lib", "--crate-type", "cdylib", "--features", "hydrate"] },
+    Bundle { name: "widget", package: "widget", extra: &["--lib"] },
 ];
 
 /// Browser assets, then the server (`--release` for the optimised binary).
@@ -131,12 +116,7 @@ fn bind_and_optimise(name: &str, wasm: &Path, cache: &Path, wasm_bindgen: &Path,
         .arg(&out)
         .arg(wasm))?;
     let bg = out.join(format!("{name}_bg.wasm"));
-    run(Command::new(wasm_opt)
-        .arg("-Oz")
-        .args(WASM_OPT_FEATURES)
-        .arg(&bg)
-        .arg("-o")
-        .arg(&bg))?;
+    run(Command::new(wasm_opt).arg("-Oz").args(WASM_OPT_FEATURES).arg(&bg).arg("-o").arg(&bg))?;
     fs::write(&stamp, input_hash).map_err(|e| e.to_string())?;
     Ok(out)
 }
@@ -151,10 +131,7 @@ fn compressed(bytes: &[u8]) -> Result<(Vec<u8>, Vec<u8>)> {
     gz.write_all(bytes).map_err(|e| e.to_string())?;
     let gz = gz.finish().map_err(|e| e.to_string())?;
     let mut br = Vec::new();
-    let params = brotli::enc::BrotliEncoderParams {
-        quality: 11,
-        ..Default::default()
-    };
+    let params = brotli::enc::BrotliEncoderParams { quality: 11, ..Default::default() };
     brotli::BrotliCompress(&mut &bytes[..], &mut br, &params).map_err(|e| e.to_string())?;
     Ok((gz, br))
 }
@@ -163,11 +140,7 @@ fn compressed(bytes: &[u8]) -> Result<(Vec<u8>, Vec<u8>)> {
 fn emit(pkg: &Path, stem: &str, ext: &str, bytes: &[u8]) -> Result<String> {
     let name = format!("{stem}.{}.{ext}", short_hash(bytes));
     let (gz, br) = compressed(bytes)?;
-    for (file, content) in [
-        (name.clone(), bytes),
-        (format!("{name}.gz"), &gz[..]),
-        (format!("{name}.br"), &br[..]),
-    ] {
+    for (file, content) in [(name.clone(), bytes), (format!("{name}.gz"), &gz[..]), (format!("{name}.br"), &br[..])] {
         fs::write(pkg.join(file), content).map_err(|e| e.to_string())?;
     }
     Ok(name)
@@ -210,11 +183,8 @@ fn assemble(root: &Path, site: &Path, bound: &[PathBuf]) -> Result {
         "widget_wasm": widget_wasm,
         "widget_css": widget_css,
     });
-    fs::write(
-        site.join("manifest.json"),
-        serde_json::to_string_pretty(&manifest).expect("json"),
-    )
-    .map_err(|e| e.to_string())?;
+    fs::write(site.join("manifest.json"), serde_json::to_string_pretty(&manifest).expect("json"))
+        .map_err(|e| e.to_string())?;
 
     println!("xtask: assets in {}", site.display());
     size()
@@ -232,25 +202,10 @@ fn size() -> Result {
     let loader = read(&site.join("widget.js"))?;
     let (loader_gz, loader_br) = compressed(&loader)?;
 
-    println!(
-        "{:<36} {:>8} {:>8} {:>9}",
-        "asset (KB = 1000 bytes)", "raw KB", "gzip KB", "brotli KB"
-    );
-    row(
-        "widget.js (loader, at page load)",
-        loader.len() as u64,
-        loader_gz.len() as u64,
-        loader_br.len() as u64,
-    );
+    println!("{:<36} {:>8} {:>8} {:>9}", "asset (KB = 1000 bytes)", "raw KB", "gzip KB", "brotli KB");
+    row("widget.js (loader, at page load)", loader.len() as u64, loader_gz.len() as u64, loader_br.len() as u64);
     let mut on_open = (0, 0, 0);
-    for key in [
-        "widget_js",
-        "widget_wasm",
-        "widget_css",
-        "admin_js",
-        "admin_wasm",
-        "admin_css",
-    ] {
+    for key in ["widget_js", "widget_wasm", "widget_css", "admin_js", "admin_wasm", "admin_css"] {
         let file = manifest[key].as_str().unwrap_or_default();
         let sizes = (
             bytes(site.join("pkg").join(file)),

@@ -67,11 +67,7 @@ impl Store {
                     .await?
             }
             Backend::Postgres => {
-                AnyPoolOptions::new()
-                    .max_connections(16)
-                    .acquire_timeout(Duration::from_secs(10))
-                    .connect(url)
-                    .await?
+                AnyPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect(url).await?
             }
         };
         let store = Store { pool, backend };
@@ -110,10 +106,7 @@ impl Store {
             }
             Backend::Postgres => {
                 let fsync: String = setting("SHOW fsync").fetch_one(&mut *conn).await?.try_get(0)?;
-                let commit: String = setting("SHOW synchronous_commit")
-                    .fetch_one(&mut *conn)
-                    .await?
-                    .try_get(0)?;
+                let commit: String = setting("SHOW synchronous_commit").fetch_one(&mut *conn).await?.try_get(0)?;
                 format!("fsync={fsync} synchronous_commit={commit}")
             }
         })
@@ -127,10 +120,7 @@ impl Store {
 /// Turns `sqlite:path` / `sqlite://path` into a URL that creates the file, and
 /// creates its folder: a fresh checkout has no `./data/`.
 fn sqlite_url(url: &str) -> Result<String> {
-    let rest = url
-        .strip_prefix("sqlite://")
-        .or_else(|| url.strip_prefix("sqlite:"))
-        .unwrap_or(url);
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
     let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
     if path != ":memory:" {
         if let Some(dir) = std::path::Path::new(path).parent() {
@@ -162,11 +152,7 @@ where
     use sqlx::Row;
     let text: String = row.try_get(column)?;
     text.parse().map_err(|e: T::Err| {
-        sqlx::Error::ColumnDecode {
-            index: column.to_owned(),
-            source: e.to_string().into(),
-        }
-        .into()
+        sqlx::Error::ColumnDecode { index: column.to_owned(), source: e.to_string().into() }.into()
     })
 }
 
@@ -174,13 +160,8 @@ where
 pub(crate) fn json_column<T: serde::de::DeserializeOwned>(row: &AnyRow, column: &str) -> Result<T> {
     use sqlx::Row;
     let text: String = row.try_get(column)?;
-    serde_json::from_str(&text).map_err(|e| {
-        sqlx::Error::ColumnDecode {
-            index: column.to_owned(),
-            source: Box::new(e),
-        }
-        .into()
-    })
+    serde_json::from_str(&text)
+        .map_err(|e| sqlx::Error::ColumnDecode { index: column.to_owned(), source: Box::new(e) }.into())
 }
 
 /// Whether an error is a unique-constraint violation, on either backend.

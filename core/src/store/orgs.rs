@@ -44,34 +44,19 @@ impl Store {
             .bind(now_millis())
             .execute(&self.pool)
             .await?;
-        let row = sqlx::query("SELECT id, name FROM orgs WHERE name = $1")
-            .bind(name)
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(Org {
-            id: row.try_get("id")?,
-            name: row.try_get("name")?,
-        })
+        let row = sqlx::query("SELECT id, name FROM orgs WHERE name = $1").bind(name).fetch_one(&self.pool).await?;
+        Ok(Org { id: row.try_get("id")?, name: row.try_get("name")? })
     }
 
     /// The oldest organisation: the default for commands that name none.
     pub async fn first_org(&self) -> Result<Option<Org>> {
-        let row = sqlx::query("SELECT id, name FROM orgs ORDER BY created_at, id LIMIT 1")
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(|r| {
-            Ok(Org {
-                id: r.try_get("id")?,
-                name: r.try_get("name")?,
-            })
-        })
-        .transpose()
+        let row =
+            sqlx::query("SELECT id, name FROM orgs ORDER BY created_at, id LIMIT 1").fetch_optional(&self.pool).await?;
+        row.map(|r| Ok(Org { id: r.try_get("id")?, name: r.try_get("name")? })).transpose()
     }
 
     pub async fn count_users(&self) -> Result<i64> {
-        let row = sqlx::query("SELECT COUNT(*) AS n FROM users")
-            .fetch_one(&self.pool)
-            .await?;
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM users").fetch_one(&self.pool).await?;
         Ok(row.try_get("n")?)
     }
 
@@ -108,11 +93,7 @@ impl Store {
         Ok(StaffRecord {
             user_id,
             org_id: org.id.clone(),
-            member: StaffMember {
-                email,
-                role,
-                org_name: org.name.clone(),
-            },
+            member: StaffMember { email, role, org_name: org.name.clone() },
         })
     }
 

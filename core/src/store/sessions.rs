@@ -14,10 +14,7 @@ impl Store {
     pub async fn create_session(&self, staff: &StaffRecord) -> Result<String> {
         let session_id = auth::random_hex(32);
         let now = now_millis();
-        sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
-            .bind(now)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query("DELETE FROM sessions WHERE expires_at < $1").bind(now).execute(&self.pool).await?;
         sqlx::query("INSERT INTO sessions (token_digest, user_id, expires_at, created_at) VALUES ($1, $2, $3, $4)")
             .bind(auth::token_digest(&session_id))
             .bind(&staff.user_id)

@@ -6,10 +6,7 @@ use sqlx::Row;
 
 impl Store {
     pub async fn setting(&self, key: &str) -> Result<Option<String>> {
-        let row = sqlx::query("SELECT value FROM settings WHERE key = $1")
-            .bind(key)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query("SELECT value FROM settings WHERE key = $1").bind(key).fetch_optional(&self.pool).await?;
         Ok(row.map(|r| r.try_get("value")).transpose()?)
     }
 

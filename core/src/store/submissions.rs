@@ -3,7 +3,7 @@
 use super::{now_millis, parse_column, Site, Store};
 use crate::auth;
 use crate::error::Result;
-use crate::model::{rfc3339_from_millis, QueueItem};
+use crate::model::{rfc3339_from_millis, QueueItem, Status};
 use crate::submission::NewSubmission;
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -38,17 +38,12 @@ impl QueueCursor {
 
     pub fn decode(text: &str) -> Option<Self> {
         let (millis, id) = text.split_once('_')?;
-        Some(QueueCursor {
-            received_at: millis.parse().ok()?,
-            id: id.to_owned(),
-        })
+        Some(QueueCursor { received_at: millis.parse().ok()?, id: id.to_owned() })
     }
 }
 
 fn optional_json<T: serde::Serialize>(value: &Option<T>) -> Option<String> {
-    value
-        .as_ref()
-        .map(|v| serde_json::to_string(v).expect("plain data serializes"))
+    value.as_ref().map(|v| serde_json::to_string(v).expect("plain data serializes"))
 }
 
 fn queue_item(row: &AnyRow) -> Result<QueueItem> {
@@ -80,8 +75,9 @@ impl Store {
         let result = sqlx::query(
             "INSERT INTO submissions (id, site_id, org_id, kind, rating, dimensions, category, stage, \
              message, email, name, order_ref, page_url, locale, customer_id, customer_tier, metadata, \
-             content_digest, track_token, received_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) \
+             content_digest, track_token, received_at, status) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, \
+             $21) \
              ON CONFLICT (id) DO NOTHING",
         )
         .bind(&id)
@@ -104,14 +100,11 @@ impl Store {
         .bind(&sub.content_digest)
         .bind(&track_token)
         .bind(received_at)
+        .bind(if sub.spam { Status::Spam } else { Status::New }.as_str())
         .execute(&self.pool)
         .await?;
         if result.rows_affected() == 1 {
-            return Ok(Insert::Created(Receipt {
-                id,
-                received_at: rfc3339_from_millis(received_at),
-                track_token,
-            }));
+            return Ok(Insert::Created(Receipt { id, received_at: rfc3339_from_millis(received_at), track_token }));
         }
         let existing =
             sqlx::query("SELECT site_id, content_digest, received_at, track_token FROM submissions WHERE id = $1")
@@ -160,10 +153,7 @@ impl Store {
         let next = if items.len() as i64 > limit {
             items.truncate(limit as usize);
             let last = rows.get(limit as usize - 1).expect("limit rows were read");
-            Some(QueueCursor {
-                received_at: last.try_get("received_at")?,
-                id: last.try_get("id")?,
-            })
+            Some(QueueCursor { received_at: last.try_get("received_at")?, id: last.try_get("id")? })
         } else {
             None
         };

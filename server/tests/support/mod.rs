@@ -38,15 +38,11 @@ impl Drop for TestDatabase {
         };
         // Drop runs outside async code: use a private runtime on its own thread.
         let _ = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("runtime");
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
             runtime.block_on(async {
                 if let Ok(mut conn) = <sqlx::AnyConnection as sqlx::Connection>::connect(&postgres_admin_url()).await {
-                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                        .execute(&mut conn)
-                        .await;
+                    let _ =
+                        sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut conn).await;
                 }
             });
         })
@@ -57,12 +53,7 @@ impl Drop for TestDatabase {
 async fn sqlite() -> TestDatabase {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = format!("sqlite://{}/hark.db", dir.path().display());
-    TestDatabase {
-        url,
-        label: "sqlite",
-        _dir: Some(dir),
-        postgres_name: None,
-    }
+    TestDatabase { url, label: "sqlite", _dir: Some(dir), postgres_name: None }
 }
 
 /// A fresh PostgreSQL database, or `None` when no server answers and none is required.
@@ -89,17 +80,9 @@ async fn postgres() -> Option<TestDatabase> {
         }
     };
     let name = format!("hark_test_{}", uuid::Uuid::new_v4().simple());
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut conn)
-        .await
-        .expect("create test database");
+    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.expect("create test database");
     let base = admin_url.rsplit_once('/').map(|(base, _)| base).unwrap_or(&admin_url);
-    Some(TestDatabase {
-        url: format!("{base}/{name}"),
-        label: "postgres",
-        _dir: None,
-        postgres_name: Some(name),
-    })
+    Some(TestDatabase { url: format!("{base}/{name}"), label: "postgres", _dir: None, postgres_name: Some(name) })
 }
 
 /// One fresh database per backend reachable here: SQLite always, PostgreSQL when it answers.
@@ -122,57 +105,26 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn start(db: TestDatabase) -> TestApp {
-        Self::start_with_assets(
-            db,
-            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/site"),
-        )
-        .await
+        Self::start_with_assets(db, std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/site")).await
     }
 
     /// The app serving browser assets from `site_dir`.
     pub async fn start_with_assets(db: TestDatabase, site_dir: std::path::PathBuf) -> TestApp {
-        let store = Store::open(&db.url)
-            .await
-            .unwrap_or_else(|e| panic!("open {}: {e}", db.label));
-        let config = Config {
-            public_url: PUBLIC_URL.into(),
-            site_dir,
-        };
+        let store = Store::open(&db.url).await.unwrap_or_else(|e| panic!("open {}: {e}", db.label));
+        let config = Config { public_url: PUBLIC_URL.into(), site_dir, rate_limit: 60, trusted_proxies: vec![] };
         let org = store.ensure_org("Acme").await.unwrap();
-        let owner = store
-            .add_user(&org, "owner@acme.test", "correct horse battery", Role::Owner)
-            .await
-            .unwrap();
+        let owner = store.add_user(&org, "owner@acme.test", "correct horse battery", Role::Owner).await.unwrap();
         let token = store.create_api_token(&owner).await.unwrap();
         let site = store
-            .add_site(
-                &org,
-                NewSite {
-                    name: "Acme shop".into(),
-                    allowed_origins: vec![SHOP_ORIGIN.into()],
-                },
-            )
+            .add_site(&org, NewSite { name: "Acme shop".into(), allowed_origins: vec![SHOP_ORIGIN.into()] })
             .await
             .unwrap();
         let router = router(AppState::new(config, store.clone()));
-        TestApp {
-            router,
-            store,
-            org,
-            owner,
-            token,
-            site,
-            db,
-        }
+        TestApp { router, store, org, owner, token, site, db }
     }
 
     pub async fn send(&self, request: Request<Body>) -> TestResponse {
-        let response = self
-            .router
-            .clone()
-            .oneshot(request)
-            .await
-            .expect("the router never fails");
+        let response = self.router.clone().oneshot(request).await.expect("the router never fails");
         TestResponse::read(response).await
     }
 
@@ -214,11 +166,7 @@ impl TestResponse {
         let status = response.status();
         let headers = response.headers().clone();
         let bytes = response.into_body().collect().await.expect("body").to_bytes();
-        TestResponse {
-            status,
-            headers,
-            text: String::from_utf8_lossy(&bytes).into_owned(),
-        }
+        TestResponse { status, headers, text: String::from_utf8_lossy(&bytes).into_owned() }
     }
 
     pub fn json(&self) -> Value {
@@ -229,10 +177,7 @@ impl TestResponse {
     pub fn error_code(&self) -> String {
         let body = self.json();
         assert!(body["error"]["message"].is_string(), "error without a message: {body}");
-        body["error"]["code"]
-            .as_str()
-            .unwrap_or_else(|| panic!("no error code: {body}"))
-            .to_owned()
+        body["error"]["code"].as_str().unwrap_or_else(|| panic!("no error code: {body}")).to_owned()
     }
 }
 
