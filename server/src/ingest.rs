@@ -11,7 +11,7 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use hark_core::store::{Insert, Receipt, Site};
+use hark_core::store::{Destination, Insert, Receipt, Site};
 use hark_core::submission::{self, Rejection};
 use serde_json::json;
 use std::time::Duration;
@@ -131,9 +131,10 @@ async fn submit(
         Rejection::Malformed(message) => ApiError::bad_json(message),
         Rejection::Invalid(fields) => ApiError::validation(fields),
     })?;
-    match state.store.insert_submission(&site, &submission).await? {
+    let kind = submission.kind;
+    match state.writer.insert(Destination::from(&site), submission).await? {
         Insert::Created(receipt) => {
-            tracing::info!(id = %receipt.id, kind = %submission.kind, site = %site.site_key, "submission stored");
+            tracing::debug!(id = %receipt.id, %kind, site = %site.site_key, "submission stored");
             Ok((StatusCode::CREATED, Json(receipt_body(&state, &receipt))).into_response())
         }
         Insert::Replayed(receipt) => Ok((StatusCode::OK, Json(receipt_body(&state, &receipt))).into_response()),

@@ -2,6 +2,7 @@ use crate::assets::Assets;
 use crate::config::Config;
 use crate::ratelimit::SubmissionLimiter;
 use axum::extract::FromRef;
+use hark_core::store::SubmissionWriter;
 use hark_core::Store;
 use leptos::config::LeptosOptions;
 use std::sync::Arc;
@@ -14,6 +15,8 @@ pub struct AppState {
     pub assets: Arc<Assets>,
     pub leptos: LeptosOptions,
     pub limiter: SubmissionLimiter,
+    /// Group-commits submissions; see `hark_core::store::SubmissionWriter`.
+    pub writer: SubmissionWriter,
 }
 
 impl AppState {
@@ -25,7 +28,8 @@ impl AppState {
             .site_pkg_dir("pkg")
             .build();
         let limiter = SubmissionLimiter::new(&config);
-        AppState { config: Arc::new(config), store, assets, leptos, limiter }
+        let writer = SubmissionWriter::spawn(store.clone(), None);
+        AppState { config: Arc::new(config), store, assets, leptos, limiter, writer }
     }
 }
 

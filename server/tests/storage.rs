@@ -29,3 +29,56 @@ async fn migrations_run_once_and_reopening_keeps_the_data() {
         reopened.close().await;
     }
 }
+
+#[tokio::test]
+async fn concurrent_submissions_share_commits_and_every_one_lands() {
+    use hark_core::store::{Destination, Insert, NewSite, SubmissionWriter};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    for db in backends().await {
+        let store = hark_core::Store::open(&db.url).await.unwrap();
+        let org = store.ensure_org("Batch").await.unwrap();
+        let site = store.add_site(&org, NewSite { name: "Batch".into(), allowed_origins: vec![] }).await.unwrap();
+        let commits = Arc::new(AtomicUsize::new(0));
+        let counted = commits.clone();
+        let writer = SubmissionWriter::spawn(
+            store.clone(),
+            Some(Arc::new(move |_size| {
+                counted.fetch_add(1, Ordering::Relaxed);
+            })),
+        );
+        let mut tasks = tokio::task::JoinSet::new();
+        let total = 400;
+        for n in 0..total {
+            let (writer, site) = (writer.clone(), site.clone());
+            tasks.spawn(async move {
+                let body = serde_json::json!({"id": uuid::Uuid::new_v4().to_string(), "kind": "feedback", "message": format!("m{n}")});
+                let submission = hark_core::submission::parse(body.to_string().as_bytes(), &site).unwrap();
+                writer.insert(Destination::from(&site), submission).await.unwrap()
+            });
+        }
+        let mut created = 0;
+        while let Some(outcome) = tasks.join_next().await {
+            assert!(matches!(outcome.unwrap(), Insert::Created(_)));
+            created += 1;
+        }
+        assert_eq!(created, total);
+        let (stored, _) = store.queue(&org.id, 100, None).await.unwrap();
+        assert_eq!(stored.len(), 100);
+        let mut all = 0;
+        let mut cursor = None;
+        loop {
+            let (page, next) = store.queue(&org.id, 100, cursor.as_ref()).await.unwrap();
+            all += page.len();
+            match next {
+                Some(next) => cursor = Some(next),
+                None => break,
+            }
+        }
+        assert_eq!(all, total, "{}: every acknowledged submission is stored", db.label);
+        let commits = commits.load(Ordering::Relaxed);
+        assert!(commits < total, "{}: {commits} commits for {total} submissions", db.label);
+        store.close().await;
+    }
+}

@@ -8,10 +8,12 @@ pub use sessions::SESSION_TTL_MILLIS;
 mod settings;
 mod sites;
 mod submissions;
+mod writer;
 
 pub use orgs::{Org, StaffRecord};
 pub use sites::{normalize_origin, NewSite, Site, DEFAULT_CATEGORIES};
-pub use submissions::{Insert, QueueCursor, Receipt, Tracked};
+pub use submissions::{Destination, Insert, QueueCursor, Receipt, Tracked};
+pub use writer::{BatchObserver, SubmissionWriter, MAX_BATCH};
 
 use crate::error::Result;
 use sqlx::any::{AnyPoolOptions, AnyRow};

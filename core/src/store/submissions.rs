@@ -6,6 +6,7 @@ use crate::error::Result;
 use crate::model::{rfc3339_from_millis, QueueItem, Status};
 use crate::submission::NewSubmission;
 use sqlx::any::AnyRow;
+use sqlx::AnyConnection;
 use sqlx::Row;
 
 /// What the collector answers for a stored submission.
@@ -65,63 +66,82 @@ fn queue_item(row: &AnyRow) -> Result<QueueItem> {
     })
 }
 
+/// Where a submission goes: its site and that site's organisation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Destination {
+    pub site_id: String,
+    pub org_id: String,
+}
+
+impl From<&Site> for Destination {
+    fn from(site: &Site) -> Self {
+        Destination { site_id: site.id.clone(), org_id: site.org_id.clone() }
+    }
+}
+
+/// Inserts one submission on `conn` (a pooled connection or an open transaction). The
+/// primary key on the client's id decides, so concurrent duplicates cannot both be created.
+pub(super) async fn insert_one(conn: &mut AnyConnection, to: &Destination, sub: &NewSubmission) -> Result<Insert> {
+    let id = sub.id.to_string();
+    let received_at = now_millis();
+    let track_token = auth::random_hex(24);
+    let result = sqlx::query(
+        "INSERT INTO submissions (id, site_id, org_id, kind, rating, dimensions, category, stage, \
+         message, email, name, order_ref, page_url, locale, customer_id, customer_tier, metadata, \
+         content_digest, track_token, received_at, status) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) \
+         ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(&id)
+    .bind(&to.site_id)
+    .bind(&to.org_id)
+    .bind(sub.kind.as_str())
+    .bind(sub.rating.map(|r| i64::from(r.get())))
+    .bind(optional_json(&sub.dimensions))
+    .bind(&sub.category)
+    .bind(sub.stage.map(|s| s.as_str()))
+    .bind(&sub.message)
+    .bind(&sub.email)
+    .bind(&sub.name)
+    .bind(&sub.order_ref)
+    .bind(&sub.page_url)
+    .bind(&sub.locale)
+    .bind(sub.customer.as_ref().map(|c| c.id.clone()))
+    .bind(sub.customer.as_ref().and_then(|c| c.tier.clone()))
+    .bind(optional_json(&sub.metadata))
+    .bind(&sub.content_digest)
+    .bind(&track_token)
+    .bind(received_at)
+    .bind(if sub.spam { Status::Spam } else { Status::New }.as_str())
+    .execute(&mut *conn)
+    .await?;
+    if result.rows_affected() == 1 {
+        return Ok(Insert::Created(Receipt { id, received_at: rfc3339_from_millis(received_at), track_token }));
+    }
+    let existing =
+        sqlx::query("SELECT site_id, content_digest, received_at, track_token FROM submissions WHERE id = $1")
+            .bind(&id)
+            .fetch_one(&mut *conn)
+            .await?;
+    let same_site: String = existing.try_get("site_id")?;
+    let same_digest: String = existing.try_get("content_digest")?;
+    if same_site != to.site_id || same_digest != sub.content_digest {
+        return Ok(Insert::Conflict);
+    }
+    let received_at: i64 = existing.try_get("received_at")?;
+    Ok(Insert::Replayed(Receipt {
+        id,
+        received_at: rfc3339_from_millis(received_at),
+        track_token: existing.try_get("track_token")?,
+    }))
+}
+
 impl Store {
-    /// Stores `sub` for `site` once. The primary key on the client's id decides,
-    /// so concurrent duplicates cannot both be created.
+    /// Stores `sub` for `site` once, in a commit of its own. The collector goes through
+    /// [`super::SubmissionWriter`] instead, which shares commits between requests.
     pub async fn insert_submission(&self, site: &Site, sub: &NewSubmission) -> Result<Insert> {
-        let id = sub.id.to_string();
-        let received_at = now_millis();
-        let track_token = auth::random_hex(24);
-        let result = sqlx::query(
-            "INSERT INTO submissions (id, site_id, org_id, kind, rating, dimensions, category, stage, \
-             message, email, name, order_ref, page_url, locale, customer_id, customer_tier, metadata, \
-             content_digest, track_token, received_at, status) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, \
-             $21) \
-             ON CONFLICT (id) DO NOTHING",
-        )
-        .bind(&id)
-        .bind(&site.id)
-        .bind(&site.org_id)
-        .bind(sub.kind.as_str())
-        .bind(sub.rating.map(|r| i64::from(r.get())))
-        .bind(optional_json(&sub.dimensions))
-        .bind(&sub.category)
-        .bind(sub.stage.map(|s| s.as_str()))
-        .bind(&sub.message)
-        .bind(&sub.email)
-        .bind(&sub.name)
-        .bind(&sub.order_ref)
-        .bind(&sub.page_url)
-        .bind(&sub.locale)
-        .bind(sub.customer.as_ref().map(|c| c.id.clone()))
-        .bind(sub.customer.as_ref().and_then(|c| c.tier.clone()))
-        .bind(optional_json(&sub.metadata))
-        .bind(&sub.content_digest)
-        .bind(&track_token)
-        .bind(received_at)
-        .bind(if sub.spam { Status::Spam } else { Status::New }.as_str())
-        .execute(&self.pool)
-        .await?;
-        if result.rows_affected() == 1 {
-            return Ok(Insert::Created(Receipt { id, received_at: rfc3339_from_millis(received_at), track_token }));
-        }
-        let existing =
-            sqlx::query("SELECT site_id, content_digest, received_at, track_token FROM submissions WHERE id = $1")
-                .bind(&id)
-                .fetch_one(&self.pool)
-                .await?;
-        let same_site: String = existing.try_get("site_id")?;
-        let same_digest: String = existing.try_get("content_digest")?;
-        if same_site != site.id || same_digest != sub.content_digest {
-            return Ok(Insert::Conflict);
-        }
-        let received_at: i64 = existing.try_get("received_at")?;
-        Ok(Insert::Replayed(Receipt {
-            id,
-            received_at: rfc3339_from_millis(received_at),
-            track_token: existing.try_get("track_token")?,
-        }))
+        let mut conn = self.pool.acquire().await?;
+        insert_one(&mut conn, &Destination::from(site), sub).await
     }
 
     /// The organisation's submissions, newest first, `limit` at a time.
