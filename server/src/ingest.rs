@@ -21,15 +21,15 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 pub fn router(state: AppState) -> Router {
-    let store = state.store.clone();
+    let sites = state.sites.clone();
     // Browsers may call a site's endpoints only from that site's own origins.
     let cors = CorsLayer::new()
         .allow_origin(AllowOrigin::async_predicate(move |origin: HeaderValue, parts: &Parts| {
-            let store = store.clone();
+            let sites = sites.clone();
             let site_key = site_key_of(parts.uri.path()).map(str::to_owned);
             async move {
                 let (Some(site_key), Ok(origin)) = (site_key, origin.to_str()) else { return false };
-                matches!(store.site_by_key(&site_key).await, Ok(Some(site)) if !site.disabled && site.allows_origin(origin))
+                matches!(sites.get(&site_key).await, Ok(Some(site)) if !site.disabled && site.allows_origin(origin))
             }
         }))
         .allow_methods([Method::GET, Method::POST])
@@ -50,7 +50,7 @@ fn site_key_of(path: &str) -> Option<&str> {
 }
 
 async fn active_site(state: &AppState, site_key: &str) -> Result<Site, ApiError> {
-    match state.store.site_by_key(site_key).await? {
+    match state.sites.get(site_key).await? {
         Some(site) if !site.disabled => Ok(site),
         _ => Err(ApiError::unknown_site()),
     }

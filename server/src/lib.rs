@@ -8,6 +8,7 @@ pub mod config;
 pub mod error;
 pub mod ingest;
 pub mod ratelimit;
+pub mod sites;
 pub mod state;
 pub mod telemetry;
 mod ui;

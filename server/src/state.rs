@@ -1,6 +1,7 @@
 use crate::assets::Assets;
 use crate::config::Config;
 use crate::ratelimit::SubmissionLimiter;
+use crate::sites::SiteCache;
 use axum::extract::FromRef;
 use hark_core::store::SubmissionWriter;
 use hark_core::Store;
@@ -17,6 +18,7 @@ pub struct AppState {
     pub limiter: SubmissionLimiter,
     /// Group-commits submissions; see `hark_core::store::SubmissionWriter`.
     pub writer: SubmissionWriter,
+    pub sites: SiteCache,
 }
 
 impl AppState {
@@ -29,7 +31,8 @@ impl AppState {
             .build();
         let limiter = SubmissionLimiter::new(&config);
         let writer = SubmissionWriter::spawn(store.clone(), None);
-        AppState { config: Arc::new(config), store, assets, leptos, limiter, writer }
+        let sites = SiteCache::new(store.clone());
+        AppState { config: Arc::new(config), store, assets, leptos, limiter, writer, sites }
     }
 }
 

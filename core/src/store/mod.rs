@@ -31,6 +31,18 @@ pub enum Backend {
     Postgres,
 }
 
+impl Backend {
+    /// The `n`th (1-based) bind parameter in generated SQL. Fixed queries use `$n`,
+    /// which both accept; statements with thousands of parameters use SQLite's bare `?`,
+    /// because SQLite resolves each named parameter by a linear search of all of them.
+    pub(crate) fn placeholder(self, n: usize) -> String {
+        match self {
+            Backend::Sqlite => "?".to_owned(),
+            Backend::Postgres => format!("${n}"),
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: AnyPool,
@@ -53,6 +65,9 @@ impl Store {
                 AnyPoolOptions::new()
                     .max_connections(8)
                     .acquire_timeout(Duration::from_secs(10))
+                    // A local file does not drop connections; a ping per checkout would
+                    // double the round trips of every query.
+                    .test_before_acquire(false)
                     .after_connect(|conn, _| {
                         Box::pin(async move {
                             // WAL lets readers run beside the writer; FULL makes every

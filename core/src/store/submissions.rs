@@ -1,6 +1,6 @@
 //! Submissions: idempotent inserts and the admin queue.
 
-use super::{now_millis, parse_column, Site, Store};
+use super::{now_millis, parse_column, Backend, Site, Store};
 use crate::auth;
 use crate::error::Result;
 use crate::model::{rfc3339_from_millis, QueueItem, Status};
@@ -8,6 +8,7 @@ use crate::submission::NewSubmission;
 use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
 use sqlx::Row;
+use std::collections::{HashMap, HashSet};
 
 /// What the collector answers for a stored submission.
 #[derive(Clone, Debug, PartialEq)]
@@ -79,61 +80,151 @@ impl From<&Site> for Destination {
     }
 }
 
-/// Inserts one submission on `conn` (a pooled connection or an open transaction). The
-/// primary key on the client's id decides, so concurrent duplicates cannot both be created.
-pub(super) async fn insert_one(conn: &mut AnyConnection, to: &Destination, sub: &NewSubmission) -> Result<Insert> {
-    let id = sub.id.to_string();
+/// The row an id already has, to tell a replay from a conflict.
+struct Stored {
+    site_id: String,
+    content_digest: String,
+    receipt: Receipt,
+}
+
+impl Stored {
+    /// How a submission with this id compares with what is stored under it.
+    fn answer(&self, to: &Destination, sub: &NewSubmission) -> Insert {
+        if self.site_id == to.site_id && self.content_digest == sub.content_digest {
+            Insert::Replayed(self.receipt.clone())
+        } else {
+            Insert::Conflict
+        }
+    }
+}
+
+const COLUMNS: &str = "id, site_id, org_id, kind, rating, dimensions, category, stage, message, email, name, \
+                       order_ref, page_url, locale, customer_id, customer_tier, metadata, content_digest, \
+                       track_token, received_at, status";
+const COLUMN_COUNT: usize = 21;
+
+/// Inserts `items` on `conn` (a pooled connection or an open transaction) in one
+/// statement and answers each. The primary key on the client's id decides, so concurrent
+/// duplicates cannot both be created; within `items` the first of an id is the one tried.
+pub(super) async fn insert_batch(
+    backend: Backend,
+    conn: &mut AnyConnection,
+    items: &[(&Destination, &NewSubmission)],
+) -> Result<Vec<Insert>> {
     let received_at = now_millis();
-    let track_token = auth::random_hex(24);
-    let result = sqlx::query(
-        "INSERT INTO submissions (id, site_id, org_id, kind, rating, dimensions, category, stage, \
-         message, email, name, order_ref, page_url, locale, customer_id, customer_tier, metadata, \
-         content_digest, track_token, received_at, status) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) \
-         ON CONFLICT (id) DO NOTHING",
-    )
-    .bind(&id)
-    .bind(&to.site_id)
-    .bind(&to.org_id)
-    .bind(sub.kind.as_str())
-    .bind(sub.rating.map(|r| i64::from(r.get())))
-    .bind(optional_json(&sub.dimensions))
-    .bind(&sub.category)
-    .bind(sub.stage.map(|s| s.as_str()))
-    .bind(&sub.message)
-    .bind(&sub.email)
-    .bind(&sub.name)
-    .bind(&sub.order_ref)
-    .bind(&sub.page_url)
-    .bind(&sub.locale)
-    .bind(sub.customer.as_ref().map(|c| c.id.clone()))
-    .bind(sub.customer.as_ref().and_then(|c| c.tier.clone()))
-    .bind(optional_json(&sub.metadata))
-    .bind(&sub.content_digest)
-    .bind(&track_token)
-    .bind(received_at)
-    .bind(if sub.spam { Status::Spam } else { Status::New }.as_str())
-    .execute(&mut *conn)
-    .await?;
-    if result.rows_affected() == 1 {
-        return Ok(Insert::Created(Receipt { id, received_at: rfc3339_from_millis(received_at), track_token }));
+    let ids: Vec<String> = items.iter().map(|(_, sub)| sub.id.to_string()).collect();
+    let mut leaders: HashMap<&str, usize> = HashMap::new();
+    for (index, id) in ids.iter().enumerate() {
+        leaders.entry(id.as_str()).or_insert(index);
     }
-    let existing =
-        sqlx::query("SELECT site_id, content_digest, received_at, track_token FROM submissions WHERE id = $1")
-            .bind(&id)
-            .fetch_one(&mut *conn)
-            .await?;
-    let same_site: String = existing.try_get("site_id")?;
-    let same_digest: String = existing.try_get("content_digest")?;
-    if same_site != to.site_id || same_digest != sub.content_digest {
-        return Ok(Insert::Conflict);
+    let tried: Vec<usize> = (0..items.len()).filter(|i| leaders[ids[*i].as_str()] == *i).collect();
+    let receipts: HashMap<usize, Receipt> = tried
+        .iter()
+        .map(|&i| {
+            (
+                i,
+                Receipt {
+                    id: ids[i].clone(),
+                    received_at: rfc3339_from_millis(received_at),
+                    track_token: auth::random_hex(24),
+                },
+            )
+        })
+        .collect();
+
+    let placeholders: Vec<String> = (0..tried.len())
+        .map(|row| {
+            let params: Vec<String> = (1..=COLUMN_COUNT).map(|c| backend.placeholder(row * COLUMN_COUNT + c)).collect();
+            format!("({})", params.join(", "))
+        })
+        .collect();
+    let sql = format!(
+        "INSERT INTO submissions ({COLUMNS}) VALUES {} ON CONFLICT (id) DO NOTHING RETURNING id",
+        placeholders.join(", ")
+    );
+    // Statements differ by batch size: SQLite would cache hundreds of large ones.
+    let mut query = sqlx::query(&sql).persistent(backend == Backend::Postgres);
+    for &i in &tried {
+        let (to, sub) = items[i];
+        query = query
+            .bind(ids[i].clone())
+            .bind(to.site_id.clone())
+            .bind(to.org_id.clone())
+            .bind(sub.kind.as_str())
+            .bind(sub.rating.map(|r| i64::from(r.get())))
+            .bind(optional_json(&sub.dimensions))
+            .bind(sub.category.clone())
+            .bind(sub.stage.map(|s| s.as_str()))
+            .bind(sub.message.clone())
+            .bind(sub.email.clone())
+            .bind(sub.name.clone())
+            .bind(sub.order_ref.clone())
+            .bind(sub.page_url.clone())
+            .bind(sub.locale.clone())
+            .bind(sub.customer.as_ref().map(|c| c.id.clone()))
+            .bind(sub.customer.as_ref().and_then(|c| c.tier.clone()))
+            .bind(optional_json(&sub.metadata))
+            .bind(sub.content_digest.clone())
+            .bind(receipts[&i].track_token.clone())
+            .bind(received_at)
+            .bind(if sub.spam { Status::Spam } else { Status::New }.as_str());
     }
-    let received_at: i64 = existing.try_get("received_at")?;
-    Ok(Insert::Replayed(Receipt {
-        id,
-        received_at: rfc3339_from_millis(received_at),
-        track_token: existing.try_get("track_token")?,
-    }))
+    let created: HashSet<String> =
+        query.fetch_all(&mut *conn).await?.iter().map(|row| row.try_get("id")).collect::<Result<_, _>>()?;
+
+    // Ids that were there before this statement: what is stored decides.
+    let taken: Vec<&str> = tried.iter().map(|&i| ids[i].as_str()).filter(|id| !created.contains(*id)).collect();
+    let mut stored: HashMap<String, Stored> = HashMap::new();
+    if !taken.is_empty() {
+        let params: Vec<String> = (1..=taken.len()).map(|n| backend.placeholder(n)).collect();
+        let sql = format!(
+            "SELECT id, site_id, content_digest, received_at, track_token FROM submissions WHERE id IN ({})",
+            params.join(", ")
+        );
+        let mut query = sqlx::query(&sql);
+        for id in &taken {
+            query = query.bind(*id);
+        }
+        for row in query.fetch_all(&mut *conn).await? {
+            let id: String = row.try_get("id")?;
+            let millis: i64 = row.try_get("received_at")?;
+            let receipt = Receipt {
+                id: id.clone(),
+                received_at: rfc3339_from_millis(millis),
+                track_token: row.try_get("track_token")?,
+            };
+            stored.insert(
+                id,
+                Stored { site_id: row.try_get("site_id")?, content_digest: row.try_get("content_digest")?, receipt },
+            );
+        }
+    }
+
+    let answers = items
+        .iter()
+        .enumerate()
+        .map(|(i, (to, sub))| {
+            let leader = leaders[ids[i].as_str()];
+            if created.contains(&ids[i]) {
+                if leader == i {
+                    return Insert::Created(receipts[&leader].clone());
+                }
+                let (leader_to, leader_sub) = items[leader];
+                let first = Stored {
+                    site_id: leader_to.site_id.clone(),
+                    content_digest: leader_sub.content_digest.clone(),
+                    receipt: receipts[&leader].clone(),
+                };
+                return first.answer(to, sub);
+            }
+            match stored.get(&ids[i]) {
+                Some(existing) => existing.answer(to, sub),
+                // Deleted between the two statements: rare enough to call a conflict.
+                None => Insert::Conflict,
+            }
+        })
+        .collect();
+    Ok(answers)
 }
 
 impl Store {
@@ -141,7 +232,9 @@ impl Store {
     /// [`super::SubmissionWriter`] instead, which shares commits between requests.
     pub async fn insert_submission(&self, site: &Site, sub: &NewSubmission) -> Result<Insert> {
         let mut conn = self.pool.acquire().await?;
-        insert_one(&mut conn, &Destination::from(site), sub).await
+        let to = Destination::from(site);
+        let mut answers = insert_batch(self.backend, &mut conn, &[(&to, sub)]).await?;
+        Ok(answers.pop().expect("one answer per item"))
     }
 
     /// The organisation's submissions, newest first, `limit` at a time.

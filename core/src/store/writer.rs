@@ -3,7 +3,7 @@
 //! request. A commit (an fsync) costs the same for one row as for hundreds, so under load
 //! each request waits for at most about one commit while the disk does far fewer.
 
-use super::submissions::{insert_one, Destination};
+use super::submissions::{insert_batch, Destination};
 use super::{Insert, Store};
 use crate::error::{Error, Result};
 use crate::submission::NewSubmission;
@@ -68,7 +68,9 @@ async fn run(store: Store, mut queue: mpsc::Receiver<Job>, observe: Option<Batch
                 tracing::warn!(error = %err, size = batch.len(), "batch commit failed; committing one by one");
                 for job in batch.drain(..) {
                     let outcome = match store.pool.acquire().await {
-                        Ok(mut conn) => insert_one(&mut conn, &job.to, &job.submission).await,
+                        Ok(mut conn) => insert_batch(store.backend, &mut conn, &[(&job.to, &job.submission)])
+                            .await
+                            .map(|mut answers| answers.pop().expect("one answer per item")),
                         Err(e) => Err(e.into()),
                     };
                     let _ = job.reply.send(outcome);
@@ -79,11 +81,9 @@ async fn run(store: Store, mut queue: mpsc::Receiver<Job>, observe: Option<Batch
 }
 
 async fn commit(store: &Store, batch: &[Job]) -> Result<Vec<Insert>> {
+    let items: Vec<_> = batch.iter().map(|job| (&job.to, &job.submission)).collect();
     let mut tx = store.pool.begin().await?;
-    let mut outcomes = Vec::with_capacity(batch.len());
-    for job in batch {
-        outcomes.push(insert_one(&mut tx, &job.to, &job.submission).await?);
-    }
+    let outcomes = insert_batch(store.backend, &mut tx, &items).await?;
     tx.commit().await?;
     Ok(outcomes)
 }

@@ -1,0 +1,39 @@
+//! Sites by public key, cached: every public request names one, and a database round
+//! trip per request would cost more than the rest of the request. An instance sees a
+//! change made elsewhere (a site disabled, an origin added) within `TTL`.
+
+use hark_core::store::Site;
+use hark_core::Store;
+use std::time::Duration;
+
+pub const TTL: Duration = Duration::from_secs(10);
+/// Unknown keys are cached too (so a flood of made-up keys cannot reach the database),
+/// which is why the cache is bounded.
+const CAPACITY: u64 = 50_000;
+
+#[derive(Clone)]
+pub struct SiteCache {
+    store: Store,
+    cache: moka::future::Cache<String, Option<Site>>,
+}
+
+impl SiteCache {
+    pub fn new(store: Store) -> Self {
+        SiteCache { store, cache: moka::future::Cache::builder().max_capacity(CAPACITY).time_to_live(TTL).build() }
+    }
+
+    /// The site with this key, enabled or not, or `None`.
+    pub async fn get(&self, site_key: &str) -> Result<Option<Site>, hark_core::Error> {
+        if let Some(site) = self.cache.get(site_key).await {
+            return Ok(site);
+        }
+        let site = self.store.site_by_key(site_key).await?;
+        self.cache.insert(site_key.to_owned(), site.clone()).await;
+        Ok(site)
+    }
+
+    /// Forgets a key at once on this instance, after a change made through it.
+    pub async fn forget(&self, site_key: &str) {
+        self.cache.invalidate(site_key).await;
+    }
+}
