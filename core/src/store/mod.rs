@@ -71,10 +71,12 @@ impl Store {
                     .after_connect(|conn, _| {
                         Box::pin(async move {
                             // WAL lets readers run beside the writer; FULL makes every
-                            // commit durable before we acknowledge it.
+                            // commit durable before we acknowledge it. Checkpoints run in the
+                            // background (see `SubmissionWriter`), not inside a commit.
                             conn.execute(
                                 "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+                                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
+                                 PRAGMA wal_autocheckpoint = 0;",
                             )
                             .await?;
                             Ok(())
@@ -127,6 +129,15 @@ impl Store {
                 format!("fsync={fsync} synchronous_commit={commit}")
             }
         })
+    }
+
+    /// Copies committed WAL pages into the SQLite file without blocking writers, so the
+    /// WAL stays small while commits never pay for a checkpoint. No-op on PostgreSQL.
+    pub async fn checkpoint(&self) -> Result<()> {
+        if self.backend == Backend::Sqlite {
+            sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&self.pool).await?;
+        }
+        Ok(())
     }
 
     pub async fn close(&self) {
