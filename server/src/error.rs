@@ -101,6 +101,7 @@ impl From<hark_core::Error> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        crate::telemetry_metrics::rejection(self.code);
         let mut error = json!({ "code": self.code, "message": self.message });
         if let Some(fields) = self.fields {
             error["fields"] = json!(fields);

@@ -131,14 +131,21 @@ async fn submit(
         Rejection::Malformed(message) => ApiError::bad_json(message),
         Rejection::Invalid(fields) => ApiError::validation(fields),
     })?;
-    let kind = submission.kind;
+    let (kind, spam) = (submission.kind, submission.spam);
     match state.writer.insert(Destination::from(&site), submission).await? {
         Insert::Created(receipt) => {
+            crate::telemetry_metrics::submission(kind.as_str(), if spam { "spam" } else { "created" });
             tracing::debug!(id = %receipt.id, %kind, site = %site.site_key, "submission stored");
             Ok((StatusCode::CREATED, Json(receipt_body(&state, &receipt))).into_response())
         }
-        Insert::Replayed(receipt) => Ok((StatusCode::OK, Json(receipt_body(&state, &receipt))).into_response()),
-        Insert::Conflict => Err(ApiError::conflict("a submission with this id and other content exists")),
+        Insert::Replayed(receipt) => {
+            crate::telemetry_metrics::submission(kind.as_str(), "replayed");
+            Ok((StatusCode::OK, Json(receipt_body(&state, &receipt))).into_response())
+        }
+        Insert::Conflict => {
+            crate::telemetry_metrics::submission(kind.as_str(), "conflict");
+            Err(ApiError::conflict("a submission with this id and other content exists"))
+        }
     }
 }
 

@@ -11,6 +11,7 @@ pub mod ratelimit;
 pub mod sites;
 pub mod state;
 pub mod telemetry;
+pub mod telemetry_metrics;
 mod ui;
 
 pub use state::AppState;
@@ -33,7 +34,9 @@ pub fn router(state: AppState) -> Router {
         .merge(admin::router(state.clone()))
         .merge(assets::router(state.clone()))
         .merge(ui::router(state.clone()))
+        .route("/metrics", axum::routing::get(telemetry_metrics::render))
         .fallback(|| async { error::ApiError::not_found("no such page") })
+        .layer(axum::middleware::from_fn(telemetry_metrics::track))
         // A slow client (or a stuck dependency) cannot hold a request open for long.
         .layer(
             ServiceBuilder::new()

@@ -30,7 +30,8 @@ impl AppState {
             .site_pkg_dir("pkg")
             .build();
         let limiter = SubmissionLimiter::new(&config);
-        let writer = SubmissionWriter::spawn(store.clone(), None);
+        crate::telemetry_metrics::handle();
+        let writer = SubmissionWriter::spawn(store.clone(), Some(Arc::new(crate::telemetry_metrics::batch)));
         let sites = SiteCache::new(store.clone());
         AppState { config: Arc::new(config), store, assets, leptos, limiter, writer, sites }
     }

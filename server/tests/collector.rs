@@ -324,3 +324,29 @@ async fn bots_are_stored_as_spam_and_told_nothing() {
         assert_eq!(status_of("took my time"), "new", "{}", app.db.label);
     }
 }
+
+#[tokio::test]
+async fn metrics_count_submissions_rejections_latency_and_batches() {
+    let db = backends().await.into_iter().next().unwrap();
+    let app = TestApp::start(db).await;
+    assert_eq!(app.submit(&rating(5, "counted")).await.status, StatusCode::CREATED);
+    let unknown = app
+        .send(
+            post("/api/v1/sites/pk_nope/submissions")
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from("{}"))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    let metrics = app.send(Request::get("/metrics").body(Body::empty()).unwrap()).await;
+    assert_eq!(metrics.status, StatusCode::OK);
+    for expected in [
+        r#"hark_submissions_total{kind="csat",outcome="created"}"#,
+        r#"hark_rejects_total{code="unknown_site"}"#,
+        r#"hark_request_duration_seconds_bucket{route="/api/v1/sites/{site_key}/submissions",status="201""#,
+        "hark_commit_batch_size_bucket",
+    ] {
+        assert!(metrics.text.contains(expected), "{expected} missing from:\n{}", metrics.text);
+    }
+}
