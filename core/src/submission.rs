@@ -315,18 +315,7 @@ mod tests {
     use super::*;
 
     fn site() -> Site {
-        Site {
-            id: "s".into(),
-            org_id: "o".into(),
-            name: "Shop".into(),
-            site_key: "pk".into(),
-            secret: "secret".into(),
-            allowed_origins: vec![],
-            categories: vec!["billing".into()],
-            enabled_kinds: Kind::ALL.to_vec(),
-            require_email: false,
-            disabled: false,
-        }
+        Site { categories: vec!["billing".into()], ..Site::detached("pk", "secret") }
     }
 
     fn invalid(body: &str) -> FieldErrors {

@@ -3,25 +3,13 @@
 
 #![cfg(feature = "db")]
 
-use hark_core::model::Kind;
 use hark_core::store::Site;
 use hark_core::submission::{parse, Rejection};
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
 fn site() -> Site {
-    Site {
-        id: "s".into(),
-        org_id: "o".into(),
-        name: "Shop".into(),
-        site_key: "pk".into(),
-        secret: "secret".into(),
-        allowed_origins: vec![],
-        categories: vec!["billing".into(), "delivery_delay".into()],
-        enabled_kinds: Kind::ALL.to_vec(),
-        require_email: false,
-        disabled: false,
-    }
+    Site { categories: vec!["billing".into(), "delivery_delay".into()], ..Site::detached("pk", "secret") }
 }
 
 fn new_id() -> String {

@@ -6,7 +6,6 @@ use axum::body::Bytes;
 use axum::http::StatusCode;
 use axum::routing::post;
 use axum::{Json, Router};
-use hark_core::model::Kind;
 use hark_core::store::Site;
 use hark_core::submission;
 use serde_json::json;
@@ -14,18 +13,7 @@ use serde_json::json;
 #[tokio::main]
 async fn main() {
     let addr = std::env::args().nth(1).unwrap_or_else(|| "127.0.0.1:3901".into());
-    let site = Site {
-        id: "site".into(),
-        org_id: "org".into(),
-        name: "Bench".into(),
-        site_key: "pk_bench".into(),
-        secret: "secret".into(),
-        allowed_origins: vec![],
-        categories: hark_core::store::DEFAULT_CATEGORIES.iter().map(|c| c.to_string()).collect(),
-        enabled_kinds: Kind::ALL.to_vec(),
-        require_email: false,
-        disabled: false,
-    };
+    let site = Site::detached("pk_bench", "secret");
     let app = Router::new().route(
         "/api/v1/sites/{site_key}/submissions",
         post(move |body: Bytes| {
