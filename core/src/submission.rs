@@ -33,8 +33,10 @@ const DIMENSION_FIELDS: &[&str] = &["tangibles", "reliability", "responsiveness"
 const CUSTOMER_FIELDS: &[&str] = &["id", "tier", "sig"];
 
 /// The submission body as JSON gives it; [`parse`] turns it into a [`NewSubmission`].
+/// Public for the API's schema; callers use [`parse`].
 #[derive(Debug, Deserialize, Validate)]
-struct SubmissionRequest {
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SubmissionRequest {
     id: String,
     kind: String,
     #[validate(range(min = 1, max = 5, message = "must be between 1 and 5"))]
@@ -72,7 +74,8 @@ struct SubmissionRequest {
 }
 
 #[derive(Debug, Deserialize, Validate)]
-struct DimensionsRequest {
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DimensionsRequest {
     #[validate(range(min = 1, max = 5, message = "must be between 1 and 5"))]
     tangibles: Option<i64>,
     #[validate(range(min = 1, max = 5, message = "must be between 1 and 5"))]
@@ -86,7 +89,8 @@ struct DimensionsRequest {
 }
 
 #[derive(Debug, Deserialize, Validate)]
-struct CustomerRequest {
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CustomerRequest {
     #[validate(length(min = 1, max = 128, message = "must be 1 to 128 characters"))]
     id: String,
     #[validate(length(max = 32, message = "must be at most 32 characters"))]

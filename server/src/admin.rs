@@ -43,18 +43,33 @@ impl FromRequestParts<AppState> for Staff {
 }
 
 #[derive(Debug, Deserialize)]
-struct ListQuery {
+pub struct ListQuery {
     limit: Option<i64>,
     cursor: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
-struct ListPage {
+/// A page of the queue, newest first.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ListPage {
     items: Vec<QueueItem>,
     next_cursor: Option<String>,
 }
 
-async fn list_submissions(
+#[utoipa::path(
+    get, path = "/api/v1/admin/submissions", tag = "admin",
+    params(
+        ("limit" = Option<i64>, Query, description = "1 to 100, default 50"),
+        ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page"),
+    ),
+    responses(
+        (status = 200, description = "The organisation's submissions, newest first", body = ListPage),
+        (status = 400, description = "`bad_json`: a query parameter of the wrong type or a foreign cursor", body = crate::error::ErrorBody),
+        (status = 401, description = "`unauthorized`", body = crate::error::ErrorBody),
+        (status = 422, description = "`validation`", body = crate::error::ErrorBody),
+    ),
+    security(("bearer" = []), ("session" = []))
+)]
+pub async fn list_submissions(
     State(state): State<AppState>,
     Staff(staff): Staff,
     query: Result<Query<ListQuery>, QueryRejection>,

@@ -5,7 +5,6 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use hark_core::FieldErrors;
-use serde_json::json;
 
 #[derive(Debug)]
 pub struct ApiError {
@@ -99,14 +98,29 @@ impl From<hark_core::Error> for ApiError {
     }
 }
 
+/// The one error shape: `{"error": {"code", "message", "fields"?}}`.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    error: ErrorDetail,
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// One of `bad_json`, `validation`, `unknown_site`, `origin_not_allowed`, `too_large`,
+    /// `unsupported_media_type`, `rate_limited`, `conflict`, `unauthorized`, `forbidden`,
+    /// `not_found`, `timeout`, `internal`.
+    code: &'static str,
+    message: String,
+    /// For `validation`: the broken rules, by field name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fields: Option<FieldErrors>,
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         crate::telemetry_metrics::rejection(self.code);
-        let mut error = json!({ "code": self.code, "message": self.message });
-        if let Some(fields) = self.fields {
-            error["fields"] = json!(fields);
-        }
-        let mut response = (self.status, Json(json!({ "error": error }))).into_response();
+        let body = ErrorBody { error: ErrorDetail { code: self.code, message: self.message, fields: self.fields } };
+        let mut response = (self.status, Json(body)).into_response();
         response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
         if let Some(seconds) = self.retry_after {
             response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(seconds.max(1)));

@@ -1,6 +1,6 @@
 //! The public collector: what shoppers' browsers (and merchants' servers) call.
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorBody};
 use crate::ratelimit::PeerAddr;
 use crate::state::AppState;
 use axum::body::Bytes;
@@ -11,9 +11,10 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use hark_core::model::Kind;
 use hark_core::store::{Destination, Insert, Receipt, Site};
-use hark_core::submission::{self, Rejection};
-use serde_json::json;
+use hark_core::submission::{self, Rejection, SubmissionRequest};
+use serde::Serialize;
 use std::time::Duration;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
@@ -74,22 +75,60 @@ fn is_json(headers: &HeaderMap) -> bool {
         .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"))
 }
 
-async fn site_config(
+/// A site's public widget settings.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SiteConfig {
+    site_key: String,
+    name: String,
+    enabled_kinds: Vec<Kind>,
+    categories: Vec<String>,
+    /// Whether a complaint must come with an email address.
+    require_email: bool,
+    default_locale: String,
+    theme: Theme,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Theme {
+    /// A CSS colour for the launcher and buttons; `null`: Hark's own.
+    color: Option<String>,
+}
+
+/// The answer to a stored (or replayed) submission.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SubmissionReceipt {
+    id: String,
+    /// RFC 3339, UTC.
+    received_at: String,
+    /// The shopper's page for the status of and replies to this submission.
+    track_url: String,
+}
+
+#[utoipa::path(
+    get, path = "/api/v1/sites/{site_key}/config", tag = "collector",
+    params(("site_key" = String, Path, description = "The site's public key")),
+    responses(
+        (status = 200, description = "The site's widget settings (`Cache-Control`, `ETag`)", body = SiteConfig),
+        (status = 304, description = "Unchanged since the `If-None-Match` ETag"),
+        (status = 404, description = "`unknown_site`", body = ErrorBody),
+    )
+)]
+pub async fn site_config(
     State(state): State<AppState>,
     Path(site_key): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let site = active_site(&state, &site_key).await?;
-    let body = json!({
-        "site_key": site.site_key,
-        "name": site.name,
-        "enabled_kinds": site.enabled_kinds,
-        "categories": site.categories,
-        "require_email": site.require_email,
-        "default_locale": "en",
-        "theme": { "color": null },
+    let body = serde_json::to_string(&SiteConfig {
+        site_key: site.site_key,
+        name: site.name,
+        enabled_kinds: site.enabled_kinds,
+        categories: site.categories,
+        require_email: site.require_email,
+        default_locale: "en".into(),
+        theme: Theme { color: None },
     })
-    .to_string();
+    .expect("plain data serializes");
     let etag = format!("\"{}\"", &hark_core::auth::token_digest(&body)[..16]);
     let cache = [(header::CACHE_CONTROL, "public, max-age=60".to_owned()), (header::ETAG, etag.clone())];
     if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(etag.as_str()) {
@@ -98,15 +137,33 @@ async fn site_config(
     Ok((cache, [(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
-fn receipt_body(state: &AppState, receipt: &Receipt) -> serde_json::Value {
-    json!({
-        "id": receipt.id,
-        "received_at": receipt.received_at,
-        "track_url": format!("{}/track/{}", state.config.public_url, receipt.track_token),
-    })
+fn receipt_body(state: &AppState, receipt: &Receipt) -> SubmissionReceipt {
+    SubmissionReceipt {
+        id: receipt.id.clone(),
+        received_at: receipt.received_at.clone(),
+        track_url: format!("{}/track/{}", state.config.public_url, receipt.track_token),
+    }
 }
 
-async fn submit(
+#[utoipa::path(
+    post, path = "/api/v1/sites/{site_key}/submissions", tag = "collector",
+    params(("site_key" = String, Path, description = "The site's public key")),
+    request_body(content = SubmissionRequest, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Stored durably", body = SubmissionReceipt),
+        (status = 200, description = "The same id with the same content again: the first answer", body = SubmissionReceipt),
+        (status = 400, description = "`bad_json`: not JSON of this shape", body = ErrorBody),
+        (status = 403, description = "`origin_not_allowed`", body = ErrorBody),
+        (status = 404, description = "`unknown_site`", body = ErrorBody),
+        (status = 408, description = "`timeout`", body = ErrorBody),
+        (status = 409, description = "`conflict`: the same id with other content", body = ErrorBody),
+        (status = 413, description = "`too_large`: over 64 KiB", body = ErrorBody),
+        (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
+        (status = 422, description = "`validation`: `fields` says which rules broke", body = ErrorBody),
+        (status = 429, description = "`rate_limited`, with `Retry-After`", body = ErrorBody),
+    )
+)]
+pub async fn submit(
     State(state): State<AppState>,
     Path(site_key): Path<String>,
     peer: PeerAddr,
@@ -149,7 +206,15 @@ async fn submit(
     }
 }
 
-async fn track_json(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, ApiError> {
+#[utoipa::path(
+    get, path = "/api/v1/track/{token}", tag = "collector",
+    params(("token" = String, Path, description = "The token from `track_url`")),
+    responses(
+        (status = 200, description = "The submission's state", body = hark_core::store::Tracked),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+    )
+)]
+pub async fn track_json(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, ApiError> {
     let tracked = state.store.tracked(&token).await?.ok_or_else(|| ApiError::not_found("no such tracking link"))?;
     Ok(([(header::CACHE_CONTROL, "no-store")], Json(tracked)).into_response())
 }

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod error;
 pub mod ingest;
+pub mod openapi;
 pub mod ratelimit;
 pub mod sites;
 pub mod state;
@@ -35,6 +36,7 @@ pub fn router(state: AppState) -> Router {
         .merge(assets::router(state.clone()))
         .merge(ui::router(state.clone()))
         .route("/metrics", axum::routing::get(telemetry_metrics::render))
+        .route("/api/v1/openapi.json", axum::routing::get(openapi::serve))
         .fallback(|| async { error::ApiError::not_found("no such page") })
         .layer(axum::middleware::from_fn(telemetry_metrics::track))
         // A slow client (or a stuck dependency) cannot hold a request open for long.

@@ -276,6 +276,7 @@ impl Store {
 
 /// What a shopper's tracking link shows: nothing but their own submission's state.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Tracked {
     pub id: String,
     pub kind: crate::model::Kind,
