@@ -72,6 +72,9 @@ pub struct ServeArgs {
     /// the client is the socket's peer.
     #[arg(long = "trusted-proxy", env = "HARK_TRUSTED_PROXIES", value_delimiter = ',')]
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Seconds a request may take to be answered, body upload included (then 408).
+    #[arg(long, env = "HARK_REQUEST_TIMEOUT", default_value_t = 15)]
+    pub request_timeout: u64,
 }
 
 /// Where `cargo xtask build` puts the assets in this checkout.
@@ -149,6 +152,7 @@ pub struct Config {
     /// Submissions per minute per client per site; 0: no limit.
     pub rate_limit: u32,
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    pub request_timeout: std::time::Duration,
 }
 
 impl Config {
@@ -159,6 +163,7 @@ impl Config {
             site_dir: args.site_dir.clone(),
             rate_limit: args.rate_limit,
             trusted_proxies: args.trusted_proxies.clone(),
+            request_timeout: std::time::Duration::from_secs(args.request_timeout.max(1)),
         }
     }
 

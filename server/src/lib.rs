@@ -19,14 +19,10 @@ pub use state::AppState;
 
 use axum::error_handling::HandleErrorLayer;
 use axum::Router;
-use std::time::Duration;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
-
-/// The longest a request may take to be answered, body upload included.
-pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// The whole HTTP surface; shared by `hark serve` and the tests.
 pub fn router(state: AppState) -> Router {
@@ -43,7 +39,7 @@ pub fn router(state: AppState) -> Router {
         .layer(
             ServiceBuilder::new()
                 .layer(HandleErrorLayer::new(|_: tower::BoxError| async { error::ApiError::timeout() }))
-                .timeout(REQUEST_TIMEOUT),
+                .timeout(state.config.request_timeout),
         )
         .layer(CatchPanicLayer::custom(error::panic_response))
         .layer(PropagateRequestIdLayer::x_request_id())

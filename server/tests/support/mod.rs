@@ -17,6 +17,8 @@ use tower::ServiceExt;
 
 pub const PUBLIC_URL: &str = "http://hark.test";
 pub const SHOP_ORIGIN: &str = "https://shop.example";
+/// Short, so the timeout test is quick.
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// The PostgreSQL server tests create their databases on.
 fn postgres_admin_url() -> String {
@@ -111,7 +113,13 @@ impl TestApp {
     /// The app serving browser assets from `site_dir`.
     pub async fn start_with_assets(db: TestDatabase, site_dir: std::path::PathBuf) -> TestApp {
         let store = Store::open(&db.url).await.unwrap_or_else(|e| panic!("open {}: {e}", db.label));
-        let config = Config { public_url: PUBLIC_URL.into(), site_dir, rate_limit: 60, trusted_proxies: vec![] };
+        let config = Config {
+            public_url: PUBLIC_URL.into(),
+            site_dir,
+            rate_limit: 60,
+            trusted_proxies: vec![],
+            request_timeout: REQUEST_TIMEOUT,
+        };
         let org = store.ensure_org("Acme").await.unwrap();
         let owner = store.add_user(&org, "owner@acme.test", "correct horse battery", Role::Owner).await.unwrap();
         let token = store.create_api_token(&owner).await.unwrap();
