@@ -79,10 +79,6 @@ impl ApiError {
         tracing::error!(%cause, "internal error");
         Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "something went wrong on our side")
     }
-
-    pub fn code(&self) -> &'static str {
-        self.code
-    }
 }
 
 impl From<hark_core::Error> for ApiError {

@@ -31,9 +31,4 @@ impl SiteCache {
         self.cache.insert(site_key.to_owned(), site.clone()).await;
         Ok(site)
     }
-
-    /// Forgets a key at once on this instance, after a change made through it.
-    pub async fn forget(&self, site_key: &str) {
-        self.cache.invalidate(site_key).await;
-    }
 }

@@ -228,15 +228,6 @@ pub(super) async fn insert_batch(
 }
 
 impl Store {
-    /// Stores `sub` for `site` once, in a commit of its own. The collector goes through
-    /// [`super::SubmissionWriter`] instead, which shares commits between requests.
-    pub async fn insert_submission(&self, site: &Site, sub: &NewSubmission) -> Result<Insert> {
-        let mut conn = self.pool.acquire().await?;
-        let to = Destination::from(site);
-        let mut answers = insert_batch(self.backend, &mut conn, &[(&to, sub)]).await?;
-        Ok(answers.pop().expect("one answer per item"))
-    }
-
     /// The organisation's submissions, newest first, `limit` at a time.
     pub async fn queue(
         &self,
