@@ -21,6 +21,16 @@ pub enum Error {
     Database(#[from] sqlx::Error),
     #[error(transparent)]
     Migration(#[from] sqlx::migrate::MigrateError),
+    /// From the SQLite submission writer's own connection; shared by every request of a
+    /// batch that failed.
+    #[error(transparent)]
+    Sqlite(std::sync::Arc<rusqlite::Error>),
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(err: rusqlite::Error) -> Self {
+        Error::Sqlite(std::sync::Arc::new(err))
+    }
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

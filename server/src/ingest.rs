@@ -15,6 +15,7 @@ use hark_core::model::Kind;
 use hark_core::store::{Destination, Insert, Receipt, Site};
 use hark_core::submission::{self, Rejection, SubmissionRequest};
 use serde::Serialize;
+use std::sync::Arc;
 use std::time::Duration;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
@@ -50,7 +51,7 @@ fn site_key_of(path: &str) -> Option<&str> {
     path.strip_prefix("/api/v1/sites/")?.split('/').next()
 }
 
-async fn active_site(state: &AppState, site_key: &str) -> Result<Site, ApiError> {
+async fn active_site(state: &AppState, site_key: &str) -> Result<Arc<Site>, ApiError> {
     match state.sites.get(site_key).await? {
         Some(site) if !site.disabled => Ok(site),
         _ => Err(ApiError::unknown_site()),
@@ -120,10 +121,10 @@ pub async fn site_config(
 ) -> Result<Response, ApiError> {
     let site = active_site(&state, &site_key).await?;
     let body = serde_json::to_string(&SiteConfig {
-        site_key: site.site_key,
-        name: site.name,
-        enabled_kinds: site.enabled_kinds,
-        categories: site.categories,
+        site_key: site.site_key.clone(),
+        name: site.name.clone(),
+        enabled_kinds: site.enabled_kinds.clone(),
+        categories: site.categories.clone(),
         require_email: site.require_email,
         default_locale: "en".into(),
         theme: Theme { color: None },
@@ -189,7 +190,7 @@ pub async fn submit(
         Rejection::Invalid(fields) => ApiError::validation(fields),
     })?;
     let (kind, spam) = (submission.kind, submission.spam);
-    match state.writer.insert(Destination::from(&site), submission).await? {
+    match state.writer.insert(Destination::from(&*site), submission).await? {
         Insert::Created(receipt) => {
             crate::telemetry_metrics::submission(kind.as_str(), if spam { "spam" } else { "created" });
             tracing::debug!(id = %receipt.id, %kind, site = %site.site_key, "submission stored");

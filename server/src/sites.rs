@@ -4,6 +4,7 @@
 
 use hark_core::store::Site;
 use hark_core::Store;
+use std::sync::Arc;
 use std::time::Duration;
 
 pub const TTL: Duration = Duration::from_secs(10);
@@ -14,7 +15,7 @@ const CAPACITY: u64 = 50_000;
 #[derive(Clone)]
 pub struct SiteCache {
     store: Store,
-    cache: moka::future::Cache<String, Option<Site>>,
+    cache: moka::future::Cache<String, Option<Arc<Site>>>,
 }
 
 impl SiteCache {
@@ -22,12 +23,13 @@ impl SiteCache {
         SiteCache { store, cache: moka::future::Cache::builder().max_capacity(CAPACITY).time_to_live(TTL).build() }
     }
 
-    /// The site with this key, enabled or not, or `None`.
-    pub async fn get(&self, site_key: &str) -> Result<Option<Site>, hark_core::Error> {
+    /// The site with this key, enabled or not, or `None`. Shared, not copied: every
+    /// public request reads one.
+    pub async fn get(&self, site_key: &str) -> Result<Option<Arc<Site>>, hark_core::Error> {
         if let Some(site) = self.cache.get(site_key).await {
             return Ok(site);
         }
-        let site = self.store.site_by_key(site_key).await?;
+        let site = self.store.site_by_key(site_key).await?.map(Arc::new);
         self.cache.insert(site_key.to_owned(), site.clone()).await;
         Ok(site)
     }

@@ -8,9 +8,12 @@ use hark_core::Store;
 use leptos::config::LeptosOptions;
 use std::sync::Arc;
 
-/// Everything a handler may need, cheap to clone.
+/// Everything a handler may need. Cloned for every request (each extractor takes its
+/// own copy), so it is one shared pointer.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+pub struct Shared {
     pub config: Arc<Config>,
     pub store: Store,
     pub assets: Arc<Assets>,
@@ -33,7 +36,15 @@ impl AppState {
         crate::telemetry_metrics::handle();
         let writer = SubmissionWriter::spawn(store.clone(), Some(Arc::new(crate::telemetry_metrics::batch)));
         let sites = SiteCache::new(store.clone());
-        AppState { config: Arc::new(config), store, assets, leptos, limiter, writer, sites }
+        AppState(Arc::new(Shared { config: Arc::new(config), store, assets, leptos, limiter, writer, sites }))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
     }
 }
 

@@ -1,6 +1,8 @@
 //! The one storage layer. Every query is written once, in SQL both SQLite and
 //! PostgreSQL accept (`$1` placeholders, `ON CONFLICT`, TEXT and BIGINT columns), and
-//! runs through sqlx's `Any` driver; each backend has its own migrations.
+//! runs through sqlx's `Any` driver; each backend has its own migrations. The one
+//! exception is the hot path, storing submissions: each backend's writer is built for
+//! how that database commits (see `writer`).
 
 mod orgs;
 mod sessions;
@@ -31,23 +33,19 @@ pub enum Backend {
     Postgres,
 }
 
-impl Backend {
-    /// The `n`th (1-based) bind parameter in generated SQL. Fixed queries use `$n`,
-    /// which both accept; statements with thousands of parameters use SQLite's bare `?`,
-    /// because SQLite resolves each named parameter by a linear search of all of them.
-    pub(crate) fn placeholder(self, n: usize) -> String {
-        match self {
-            Backend::Sqlite => "?".to_owned(),
-            Backend::Postgres => format!("${n}"),
-        }
-    }
-}
-
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// The SQLite file, for the submission writer's own connection.
+    sqlite_file: Option<std::sync::Arc<str>>,
 }
+
+/// Every SQLite connection's settings. WAL lets readers run beside the writer; FULL makes
+/// every commit durable before it is acknowledged. Checkpoints run in the background
+/// (see `SubmissionWriter`), not inside a commit.
+const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; \
+                              PRAGMA busy_timeout = 5000; PRAGMA wal_autocheckpoint = 0;";
 
 impl Store {
     /// Opens the database named by `url` (`sqlite:…` or `postgres://…`), creating a
@@ -59,9 +57,10 @@ impl Store {
         } else {
             Backend::Sqlite
         };
-        let pool = match backend {
-            Backend::Sqlite => {
-                let url = sqlite_url(url)?;
+        let sqlite_file = (backend == Backend::Sqlite).then(|| sqlite_file(url)).transpose()?;
+        let pool = match &sqlite_file {
+            Some(file) => {
+                let url = format!("sqlite://{file}?mode=rwc");
                 AnyPoolOptions::new()
                     .max_connections(8)
                     .acquire_timeout(Duration::from_secs(10))
@@ -70,26 +69,18 @@ impl Store {
                     .test_before_acquire(false)
                     .after_connect(|conn, _| {
                         Box::pin(async move {
-                            // WAL lets readers run beside the writer; FULL makes every
-                            // commit durable before we acknowledge it. Checkpoints run in the
-                            // background (see `SubmissionWriter`), not inside a commit.
-                            conn.execute(
-                                "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
-                                 PRAGMA wal_autocheckpoint = 0;",
-                            )
-                            .await?;
+                            conn.execute(SQLITE_PRAGMAS).await?;
                             Ok(())
                         })
                     })
                     .connect(&url)
                     .await?
             }
-            Backend::Postgres => {
+            None => {
                 AnyPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect(url).await?
             }
         };
-        let store = Store { pool, backend };
+        let store = Store { pool, backend, sqlite_file };
         store.migrate().await?;
         Ok(store)
     }
@@ -140,28 +131,37 @@ impl Store {
         Ok(())
     }
 
+    /// A connection of its own for the SQLite submission writer (a thread that must not
+    /// wait on the async pool).
+    pub(crate) fn open_sqlite_writer(&self) -> rusqlite::Result<rusqlite::Connection> {
+        let file = self.sqlite_file.as_deref().expect("only a SQLite store has a SQLite writer");
+        let conn = rusqlite::Connection::open(file)?;
+        conn.execute_batch(SQLITE_PRAGMAS)?;
+        // The writer's two statements, and room for a few more.
+        conn.set_prepared_statement_cache_capacity(8);
+        Ok(conn)
+    }
+
     pub async fn close(&self) {
         self.pool.close().await;
     }
 }
 
-/// Turns `sqlite:path` / `sqlite://path` into a URL that creates the file, and
-/// creates its folder: a fresh checkout has no `./data/`.
-fn sqlite_url(url: &str) -> Result<String> {
+/// The file a `sqlite:path` / `sqlite://path` URL names, with its folder created (a
+/// fresh checkout has no `./data/`). Every connection must reach the same database, so an
+/// in-memory one is refused.
+fn sqlite_file(url: &str) -> Result<std::sync::Arc<str>> {
     let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
-    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
-    if path != ":memory:" {
-        if let Some(dir) = std::path::Path::new(path).parent() {
-            if !dir.as_os_str().is_empty() {
-                std::fs::create_dir_all(dir).map_err(sqlx::Error::Io)?;
-            }
+    let path = rest.split_once('?').map_or(rest, |(path, _)| path);
+    if path.is_empty() || path == ":memory:" || rest.contains("mode=memory") {
+        return Err(sqlx::Error::Configuration("DATABASE_URL must name a SQLite file, not memory".into()).into());
+    }
+    if let Some(dir) = std::path::Path::new(path).parent() {
+        if !dir.as_os_str().is_empty() {
+            std::fs::create_dir_all(dir).map_err(sqlx::Error::Io)?;
         }
     }
-    let mut params: Vec<&str> = query.split('&').filter(|p| !p.is_empty()).collect();
-    if !params.iter().any(|p| p.starts_with("mode=")) {
-        params.push("mode=rwc");
-    }
-    Ok(format!("sqlite://{path}?{}", params.join("&")))
+    Ok(path.into())
 }
 
 pub(crate) fn now_millis() -> i64 {

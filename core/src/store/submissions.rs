@@ -1,14 +1,16 @@
 //! Submissions: idempotent inserts and the admin queue.
 
-use super::{now_millis, parse_column, Backend, Site, Store};
+use super::{parse_column, Site, Store};
 use crate::auth;
 use crate::error::Result;
 use crate::model::{rfc3339_from_millis, QueueItem, Status};
 use crate::submission::NewSubmission;
+use rusqlite::OptionalExtension;
 use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
 use sqlx::Row;
 use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
 
 /// What the collector answers for a stored submission.
 #[derive(Clone, Debug, PartialEq)]
@@ -26,21 +28,20 @@ pub enum Insert {
     Conflict,
 }
 
-/// Where the next page of the queue starts: keyset on (received_at, id), newest first.
+/// Where the next page of the queue starts: keyset on the order of arrival (`seq`),
+/// newest first.
 #[derive(Clone, Debug, PartialEq)]
 pub struct QueueCursor {
-    received_at: i64,
-    id: String,
+    before_seq: i64,
 }
 
 impl QueueCursor {
     pub fn encode(&self) -> String {
-        format!("{}_{}", self.received_at, self.id)
+        self.before_seq.to_string()
     }
 
     pub fn decode(text: &str) -> Option<Self> {
-        let (millis, id) = text.split_once('_')?;
-        Some(QueueCursor { received_at: millis.parse().ok()?, id: id.to_owned() })
+        Some(QueueCursor { before_seq: text.parse().ok().filter(|n| *n > 0)? })
     }
 }
 
@@ -102,39 +103,133 @@ const COLUMNS: &str = "id, site_id, org_id, kind, rating, dimensions, category, 
                        order_ref, page_url, locale, customer_id, customer_tier, metadata, content_digest, \
                        track_token, received_at, status";
 const COLUMN_COUNT: usize = 21;
+const SELECT_STORED: &str = "SELECT id, site_id, content_digest, received_at, track_token FROM submissions";
 
-/// Inserts `items` on `conn` (a pooled connection or an open transaction) in one
-/// statement and answers each. The primary key on the client's id decides, so concurrent
-/// duplicates cannot both be created; within `items` the first of an id is the one tried.
-pub(super) async fn insert_batch(
-    backend: Backend,
-    conn: &mut AnyConnection,
-    items: &[(&Destination, &NewSubmission)],
-) -> Result<Vec<Insert>> {
-    let received_at = now_millis();
-    let ids: Vec<String> = items.iter().map(|(_, sub)| sub.id.to_string()).collect();
-    let mut leaders: HashMap<&str, usize> = HashMap::new();
-    for (index, id) in ids.iter().enumerate() {
-        leaders.entry(id.as_str()).or_insert(index);
+/// One value of a submission row; both drivers bind it.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Value<'a> {
+    Text(Option<&'a str>),
+    Integer(Option<i64>),
+}
+
+/// A submission about to be stored: its receipt and the values of its row.
+pub(super) struct NewRow<'a> {
+    to: &'a Destination,
+    sub: &'a NewSubmission,
+    receipt: Receipt,
+    received_at: i64,
+    dimensions: Option<String>,
+    metadata: Option<String>,
+}
+
+impl<'a> NewRow<'a> {
+    pub(super) fn new(to: &'a Destination, sub: &'a NewSubmission, received_at: i64) -> Self {
+        NewRow {
+            to,
+            sub,
+            receipt: Receipt {
+                id: sub.id.to_string(),
+                received_at: rfc3339_from_millis(received_at),
+                track_token: track_token(received_at),
+            },
+            received_at,
+            dimensions: optional_json(&sub.dimensions),
+            metadata: optional_json(&sub.metadata),
+        }
     }
-    let tried: Vec<usize> = (0..items.len()).filter(|i| leaders[ids[*i].as_str()] == *i).collect();
-    let receipts: HashMap<usize, Receipt> = tried
-        .iter()
-        .map(|&i| {
-            (
-                i,
-                Receipt {
-                    id: ids[i].clone(),
-                    received_at: rfc3339_from_millis(received_at),
-                    track_token: auth::random_hex(24),
-                },
-            )
-        })
-        .collect();
 
+    /// The values in `COLUMNS` order.
+    fn values(&self) -> [Value<'_>; COLUMN_COUNT] {
+        use Value::{Integer, Text};
+        let (sub, customer) = (self.sub, self.sub.customer.as_ref());
+        [
+            Text(Some(&self.receipt.id)),
+            Text(Some(&self.to.site_id)),
+            Text(Some(&self.to.org_id)),
+            Text(Some(sub.kind.as_str())),
+            Integer(sub.rating.map(|r| i64::from(r.get()))),
+            Text(self.dimensions.as_deref()),
+            Text(sub.category.as_deref()),
+            Text(sub.stage.map(|s| s.as_str())),
+            Text(sub.message.as_deref()),
+            Text(sub.email.as_deref()),
+            Text(sub.name.as_deref()),
+            Text(sub.order_ref.as_deref()),
+            Text(sub.page_url.as_deref()),
+            Text(sub.locale.as_deref()),
+            Text(customer.map(|c| c.id.as_str())),
+            Text(customer.and_then(|c| c.tier.as_deref())),
+            Text(self.metadata.as_deref()),
+            Text(Some(&sub.content_digest)),
+            Text(Some(&self.receipt.track_token)),
+            Integer(Some(self.received_at)),
+            Text(Some(if sub.spam { Status::Spam } else { Status::New }.as_str())),
+        ]
+    }
+}
+
+/// A tracking token: the time in milliseconds (12 hex digits) then 128 random bits. The
+/// prefix keeps the unique index's inserts at its end instead of scattered over every
+/// page, which is most of what a commit writes; the random part is what makes the token
+/// unguessable.
+fn track_token(received_at: i64) -> String {
+    format!("{received_at:012x}{}", auth::random_hex(16))
+}
+
+impl rusqlite::ToSql for Value<'_> {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        use rusqlite::types::{ToSqlOutput, ValueRef};
+        Ok(ToSqlOutput::Borrowed(match *self {
+            Value::Text(Some(text)) => ValueRef::Text(text.as_bytes()),
+            Value::Integer(Some(n)) => ValueRef::Integer(n),
+            Value::Text(None) | Value::Integer(None) => ValueRef::Null,
+        }))
+    }
+}
+
+/// Stores one submission inside the SQLite writer's open transaction. The primary key
+/// on the client's id decides: a second row with an id (in this batch or before) is
+/// answered from the first.
+pub(super) fn insert_sqlite(tx: &rusqlite::Transaction<'_>, row: NewRow<'_>) -> rusqlite::Result<Insert> {
+    static INSERT: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "INSERT INTO submissions ({COLUMNS}) VALUES ({}) ON CONFLICT (id) DO NOTHING",
+            ["?"; COLUMN_COUNT].join(", ")
+        )
+    });
+    static FIND: LazyLock<String> = LazyLock::new(|| format!("{SELECT_STORED} WHERE id = ?1"));
+    let mut insert = tx.prepare_cached(&INSERT)?;
+    if insert.execute(rusqlite::params_from_iter(row.values()))? == 1 {
+        return Ok(Insert::Created(row.receipt));
+    }
+    let mut find = tx.prepare_cached(&FIND)?;
+    let stored = find
+        .query_row([&row.receipt.id], |r| {
+            Ok(Stored {
+                site_id: r.get(1)?,
+                content_digest: r.get(2)?,
+                receipt: Receipt { id: r.get(0)?, received_at: rfc3339_from_millis(r.get(3)?), track_token: r.get(4)? },
+            })
+        })
+        .optional()?;
+    // Deleted between the two statements: rare enough to call a conflict.
+    Ok(stored.map_or(Insert::Conflict, |stored| stored.answer(row.to, row.sub)))
+}
+
+/// Stores `rows` on PostgreSQL in one statement (one atomic commit by itself, no BEGIN
+/// and COMMIT round trips) and answers each. The primary key on the client's id decides,
+/// so concurrent duplicates cannot both be created; within `rows` the first of an id is
+/// the one tried.
+pub(super) async fn insert_batch_postgres(conn: &mut AnyConnection, rows: Vec<NewRow<'_>>) -> Result<Vec<Insert>> {
+    let mut leaders: HashMap<&str, usize> = HashMap::new();
+    for (index, row) in rows.iter().enumerate() {
+        leaders.entry(row.receipt.id.as_str()).or_insert(index);
+    }
+    let tried: Vec<&NewRow> =
+        rows.iter().enumerate().filter(|(i, r)| leaders[r.receipt.id.as_str()] == *i).map(|(_, r)| r).collect();
     let placeholders: Vec<String> = (0..tried.len())
         .map(|row| {
-            let params: Vec<String> = (1..=COLUMN_COUNT).map(|c| backend.placeholder(row * COLUMN_COUNT + c)).collect();
+            let params: Vec<String> = (1..=COLUMN_COUNT).map(|c| format!("${}", row * COLUMN_COUNT + c)).collect();
             format!("({})", params.join(", "))
         })
         .collect();
@@ -142,45 +237,24 @@ pub(super) async fn insert_batch(
         "INSERT INTO submissions ({COLUMNS}) VALUES {} ON CONFLICT (id) DO NOTHING RETURNING id",
         placeholders.join(", ")
     );
-    // Statements differ by batch size: SQLite would cache hundreds of large ones.
-    let mut query = sqlx::query(&sql).persistent(backend == Backend::Postgres);
-    for &i in &tried {
-        let (to, sub) = items[i];
-        query = query
-            .bind(ids[i].clone())
-            .bind(to.site_id.clone())
-            .bind(to.org_id.clone())
-            .bind(sub.kind.as_str())
-            .bind(sub.rating.map(|r| i64::from(r.get())))
-            .bind(optional_json(&sub.dimensions))
-            .bind(sub.category.clone())
-            .bind(sub.stage.map(|s| s.as_str()))
-            .bind(sub.message.clone())
-            .bind(sub.email.clone())
-            .bind(sub.name.clone())
-            .bind(sub.order_ref.clone())
-            .bind(sub.page_url.clone())
-            .bind(sub.locale.clone())
-            .bind(sub.customer.as_ref().map(|c| c.id.clone()))
-            .bind(sub.customer.as_ref().and_then(|c| c.tier.clone()))
-            .bind(optional_json(&sub.metadata))
-            .bind(sub.content_digest.clone())
-            .bind(receipts[&i].track_token.clone())
-            .bind(received_at)
-            .bind(if sub.spam { Status::Spam } else { Status::New }.as_str());
+    let mut query = sqlx::query(&sql);
+    for row in &tried {
+        for value in row.values() {
+            query = match value {
+                Value::Text(text) => query.bind(text),
+                Value::Integer(n) => query.bind(n),
+            };
+        }
     }
     let created: HashSet<String> =
         query.fetch_all(&mut *conn).await?.iter().map(|row| row.try_get("id")).collect::<Result<_, _>>()?;
 
     // Ids that were there before this statement: what is stored decides.
-    let taken: Vec<&str> = tried.iter().map(|&i| ids[i].as_str()).filter(|id| !created.contains(*id)).collect();
+    let taken: Vec<&str> = tried.iter().map(|r| r.receipt.id.as_str()).filter(|id| !created.contains(*id)).collect();
     let mut stored: HashMap<String, Stored> = HashMap::new();
     if !taken.is_empty() {
-        let params: Vec<String> = (1..=taken.len()).map(|n| backend.placeholder(n)).collect();
-        let sql = format!(
-            "SELECT id, site_id, content_digest, received_at, track_token FROM submissions WHERE id IN ({})",
-            params.join(", ")
-        );
+        let params: Vec<String> = (1..=taken.len()).map(|n| format!("${n}")).collect();
+        let sql = format!("{SELECT_STORED} WHERE id IN ({})", params.join(", "));
         let mut query = sqlx::query(&sql);
         for id in &taken {
             query = query.bind(*id);
@@ -200,25 +274,24 @@ pub(super) async fn insert_batch(
         }
     }
 
-    let answers = items
+    let answers = rows
         .iter()
-        .enumerate()
-        .map(|(i, (to, sub))| {
-            let leader = leaders[ids[i].as_str()];
-            if created.contains(&ids[i]) {
-                if leader == i {
-                    return Insert::Created(receipts[&leader].clone());
-                }
-                let (leader_to, leader_sub) = items[leader];
+        .map(|row| {
+            let leader = &rows[leaders[row.receipt.id.as_str()]];
+            if created.contains(&row.receipt.id) {
                 let first = Stored {
-                    site_id: leader_to.site_id.clone(),
-                    content_digest: leader_sub.content_digest.clone(),
-                    receipt: receipts[&leader].clone(),
+                    site_id: leader.to.site_id.clone(),
+                    content_digest: leader.sub.content_digest.clone(),
+                    receipt: leader.receipt.clone(),
                 };
-                return first.answer(to, sub);
+                return if std::ptr::eq(leader, row) {
+                    Insert::Created(row.receipt.clone())
+                } else {
+                    first.answer(row.to, row.sub)
+                };
             }
-            match stored.get(&ids[i]) {
-                Some(existing) => existing.answer(to, sub),
+            match stored.get(&row.receipt.id) {
+                Some(existing) => existing.answer(row.to, row.sub),
                 // Deleted between the two statements: rare enough to call a conflict.
                 None => Insert::Conflict,
             }
@@ -235,21 +308,15 @@ impl Store {
         limit: i64,
         after: Option<&QueueCursor>,
     ) -> Result<(Vec<QueueItem>, Option<QueueCursor>)> {
-        let (before_millis, before_id) = match after {
-            Some(c) => (c.received_at, c.id.clone()),
-            None => (i64::MAX, String::new()),
-        };
+        let before_seq = after.map_or(i64::MAX, |c| c.before_seq);
         let rows = sqlx::query(
-            "SELECT s.id, t.name AS site_name, s.kind, s.rating, s.category, s.stage, s.message, s.email, \
+            "SELECT s.seq, s.id, t.name AS site_name, s.kind, s.rating, s.category, s.stage, s.message, s.email, \
              s.customer_tier, s.status, s.priority, s.received_at \
              FROM submissions s JOIN sites t ON t.id = s.site_id \
-             WHERE s.org_id = $1 AND (s.received_at < $2 OR (s.received_at = $2 AND s.id < $3) OR $4 = 1) \
-             ORDER BY s.received_at DESC, s.id DESC LIMIT $5",
+             WHERE s.org_id = $1 AND s.seq < $2 ORDER BY s.seq DESC LIMIT $3",
         )
         .bind(org_id)
-        .bind(before_millis)
-        .bind(&before_id)
-        .bind(i64::from(after.is_none()))
+        .bind(before_seq)
         .bind(limit + 1)
         .fetch_all(&self.pool)
         .await?;
@@ -257,7 +324,7 @@ impl Store {
         let next = if items.len() as i64 > limit {
             items.truncate(limit as usize);
             let last = rows.get(limit as usize - 1).expect("limit rows were read");
-            Some(QueueCursor { received_at: last.try_get("received_at")?, id: last.try_get("id")? })
+            Some(QueueCursor { before_seq: last.try_get("seq")? })
         } else {
             None
         };
