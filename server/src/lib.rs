@@ -26,7 +26,7 @@ use tower_http::trace::TraceLayer;
 
 /// The whole HTTP surface; shared by `hark serve` and the tests.
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    let routes = Router::new()
         .merge(ingest::router(state.clone()))
         .merge(admin::router(state.clone()))
         .merge(assets::router(state.clone()))
@@ -34,15 +34,18 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", axum::routing::get(telemetry_metrics::render))
         .route("/api/v1/openapi.json", axum::routing::get(openapi::serve))
         .fallback(|| async { error::ApiError::not_found("no such page") })
-        .layer(axum::middleware::from_fn(telemetry_metrics::track))
-        // A slow client (or a stuck dependency) cannot hold a request open for long.
-        .layer(
-            ServiceBuilder::new()
-                .layer(HandleErrorLayer::new(|_: tower::BoxError| async { error::ApiError::timeout() }))
-                .timeout(state.config.request_timeout),
-        )
-        .layer(CatchPanicLayer::custom(error::panic_response))
-        .layer(PropagateRequestIdLayer::x_request_id())
-        .layer(TraceLayer::new_for_http().make_span_with(telemetry::make_span))
+        // Inside the routing: it labels by the matched route.
+        .layer(axum::middleware::from_fn(telemetry_metrics::track));
+    // Around the routes once, not around each route: `Router::layer` would box a copy of
+    // every layer for every request.
+    let stack = ServiceBuilder::new()
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(TraceLayer::new_for_http().make_span_with(telemetry::make_span))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(CatchPanicLayer::custom(error::panic_response))
+        // A slow client (or a stuck dependency) cannot hold a request open for long.
+        .layer(HandleErrorLayer::new(|_: tower::BoxError| async { error::ApiError::timeout() }))
+        .timeout(state.config.request_timeout)
+        .service(routes);
+    Router::new().fallback_service(stack)
 }
