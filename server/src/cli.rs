@@ -105,6 +105,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let config = Config::from_args(&args, listener.local_addr()?);
     let first_run = bootstrap::prepare(&store, &config).await?;
     let state = AppState::new(config.clone(), store.clone());
+    crate::telemetry_metrics::spawn_upkeep();
     let shutdown = shutdown_signal()?;
     if !state.assets.built() {
         eprintln!("warning: browser assets are missing in {}: run `cargo xtask build`", config.site_dir.display());

@@ -35,7 +35,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/openapi.json", axum::routing::get(openapi::serve))
         .fallback(|| async { error::ApiError::not_found("no such page") })
         // Inside the routing: it labels by the matched route.
-        .layer(axum::middleware::from_fn(telemetry_metrics::track));
+        .layer(telemetry_metrics::TrackLayer);
     // Around the routes once, not around each route: `Router::layer` would box a copy of
     // every layer for every request.
     let stack = ServiceBuilder::new()
