@@ -1,5 +1,6 @@
 -- wrk script: POSTs a valid rating with a fresh UUID each time (ids must not repeat, or
--- the collector answers replays instead of storing).
+-- the collector answers replays instead of storing). Each thread's ids share a prefix
+-- and end in a counter, so they grow like time-ordered UUIDv7 ids.
 local threads = 0
 function setup(thread)
   thread:set("tid", threads)
