@@ -39,6 +39,8 @@ pub struct Store {
     backend: Backend,
     /// The SQLite file, for the submission writer's own connection.
     sqlite_file: Option<std::sync::Arc<str>>,
+    /// The PostgreSQL URL, for the submission writers' own connections.
+    postgres_url: Option<std::sync::Arc<str>>,
 }
 
 /// Every SQLite connection's settings. WAL lets readers run beside the writer; FULL makes
@@ -80,7 +82,8 @@ impl Store {
                 AnyPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect(url).await?
             }
         };
-        let store = Store { pool, backend, sqlite_file };
+        let postgres_url = (backend == Backend::Postgres).then(|| url.into());
+        let store = Store { pool, backend, sqlite_file, postgres_url };
         store.migrate().await?;
         Ok(store)
     }
@@ -140,6 +143,14 @@ impl Store {
         // The writer's two statements, and room for a few more.
         conn.set_prepared_statement_cache_capacity(8);
         Ok(conn)
+    }
+
+    /// A connection of its own for a PostgreSQL submission writer: native, because its
+    /// statement binds arrays, which the `Any` driver cannot.
+    pub(crate) async fn open_postgres_writer(&self) -> Result<sqlx::PgConnection> {
+        use sqlx::Connection;
+        let url = self.postgres_url.as_deref().expect("only a PostgreSQL store has PostgreSQL writers");
+        Ok(sqlx::PgConnection::connect(url).await?)
     }
 
     pub async fn close(&self) {

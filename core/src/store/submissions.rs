@@ -7,10 +7,9 @@ use crate::model::{rfc3339_from_millis, QueueItem, Status};
 use crate::submission::NewSubmission;
 use rusqlite::OptionalExtension;
 use sqlx::any::AnyRow;
-use sqlx::AnyConnection;
 use sqlx::Row;
 use std::collections::{HashMap, HashSet};
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 /// What the collector answers for a stored submission.
 #[derive(Clone, Debug, PartialEq)]
@@ -217,34 +216,43 @@ pub(super) fn insert_sqlite(tx: &rusqlite::Transaction<'_>, row: NewRow<'_>) -> 
 }
 
 /// Stores `rows` on PostgreSQL in one statement (one atomic commit by itself, no BEGIN
-/// and COMMIT round trips) and answers each. The primary key on the client's id decides,
-/// so concurrent duplicates cannot both be created; within `rows` the first of an id is
-/// the one tried.
-pub(super) async fn insert_batch_postgres(conn: &mut AnyConnection, rows: Vec<NewRow<'_>>) -> Result<Vec<Insert>> {
+/// and COMMIT round trips) and answers each. The statement takes each column as an array,
+/// so it is the same for every batch size and stays prepared. The primary key on the
+/// client's id decides, so concurrent duplicates cannot both be created; within `rows`
+/// the first of an id is the one tried.
+pub(super) async fn insert_batch_postgres(conn: &mut sqlx::PgConnection, rows: Vec<NewRow<'_>>) -> Result<Vec<Insert>> {
+    static INSERT: OnceLock<String> = OnceLock::new();
+    static FIND: LazyLock<String> = LazyLock::new(|| format!("{SELECT_STORED} WHERE id = ANY($1)"));
+
     let mut leaders: HashMap<&str, usize> = HashMap::new();
     for (index, row) in rows.iter().enumerate() {
         leaders.entry(row.receipt.id.as_str()).or_insert(index);
     }
     let tried: Vec<&NewRow> =
         rows.iter().enumerate().filter(|(i, r)| leaders[r.receipt.id.as_str()] == *i).map(|(_, r)| r).collect();
-    let placeholders: Vec<String> = (0..tried.len())
-        .map(|row| {
-            let params: Vec<String> = (1..=COLUMN_COUNT).map(|c| format!("${}", row * COLUMN_COUNT + c)).collect();
-            format!("({})", params.join(", "))
-        })
-        .collect();
-    let sql = format!(
-        "INSERT INTO submissions ({COLUMNS}) VALUES {} ON CONFLICT (id) DO NOTHING RETURNING id",
-        placeholders.join(", ")
-    );
-    let mut query = sqlx::query(&sql);
-    for row in &tried {
-        for value in row.values() {
-            query = match value {
-                Value::Text(text) => query.bind(text),
-                Value::Integer(n) => query.bind(n),
-            };
-        }
+    let values: Vec<[Value; COLUMN_COUNT]> = tried.iter().map(|row| row.values()).collect();
+    // A column's kind of value is the same in every row.
+    let kinds = values[0];
+    let sql = INSERT.get_or_init(|| {
+        let arrays: Vec<String> = kinds
+            .iter()
+            .enumerate()
+            .map(|(i, kind)| format!("${}::{}[]", i + 1, if let Value::Integer(_) = kind { "bigint" } else { "text" }))
+            .collect();
+        format!(
+            "INSERT INTO submissions ({COLUMNS}) SELECT * FROM UNNEST({}) ON CONFLICT (id) DO NOTHING RETURNING id",
+            arrays.join(", ")
+        )
+    });
+    let mut query = sqlx::query(sql);
+    for (column, kind) in kinds.iter().enumerate() {
+        query = match kind {
+            Value::Integer(_) => query.bind(
+                values.iter().map(|v| if let Value::Integer(n) = v[column] { n } else { None }).collect::<Vec<_>>(),
+            ),
+            Value::Text(_) => query
+                .bind(values.iter().map(|v| if let Value::Text(t) = v[column] { t } else { None }).collect::<Vec<_>>()),
+        };
     }
     let created: HashSet<String> =
         query.fetch_all(&mut *conn).await?.iter().map(|row| row.try_get("id")).collect::<Result<_, _>>()?;
@@ -253,13 +261,7 @@ pub(super) async fn insert_batch_postgres(conn: &mut AnyConnection, rows: Vec<Ne
     let taken: Vec<&str> = tried.iter().map(|r| r.receipt.id.as_str()).filter(|id| !created.contains(*id)).collect();
     let mut stored: HashMap<String, Stored> = HashMap::new();
     if !taken.is_empty() {
-        let params: Vec<String> = (1..=taken.len()).map(|n| format!("${n}")).collect();
-        let sql = format!("{SELECT_STORED} WHERE id IN ({})", params.join(", "));
-        let mut query = sqlx::query(&sql);
-        for id in &taken {
-            query = query.bind(*id);
-        }
-        for row in query.fetch_all(&mut *conn).await? {
+        for row in sqlx::query(&FIND).bind(&taken).fetch_all(&mut *conn).await? {
             let id: String = row.try_get("id")?;
             let millis: i64 = row.try_get("received_at")?;
             let receipt = Receipt {
@@ -279,16 +281,15 @@ pub(super) async fn insert_batch_postgres(conn: &mut AnyConnection, rows: Vec<Ne
         .map(|row| {
             let leader = &rows[leaders[row.receipt.id.as_str()]];
             if created.contains(&row.receipt.id) {
+                if std::ptr::eq(leader, row) {
+                    return Insert::Created(row.receipt.clone());
+                }
                 let first = Stored {
                     site_id: leader.to.site_id.clone(),
                     content_digest: leader.sub.content_digest.clone(),
                     receipt: leader.receipt.clone(),
                 };
-                return if std::ptr::eq(leader, row) {
-                    Insert::Created(row.receipt.clone())
-                } else {
-                    first.answer(row.to, row.sub)
-                };
+                return first.answer(row.to, row.sub);
             }
             match stored.get(&row.receipt.id) {
                 Some(existing) => existing.answer(row.to, row.sub),

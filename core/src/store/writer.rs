@@ -5,18 +5,18 @@
 //!
 //! SQLite has one writer at a time, so there is one writer: a thread of its own with its
 //! own connection, which binds rows to cached statements with no hand-off between
-//! threads inside a batch. PostgreSQL commits in parallel, so several writer tasks take
-//! turns at the queue: while one commits, the next gathers the requests that arrived.
+//! threads inside a batch. On PostgreSQL one writer task per instance stores each batch
+//! with one statement on a connection of its own. Several writers in parallel were
+//! slower (measured: 4 writers 15–19k req/s, 1 writer 23–25k; see docs/PERFORMANCE.md):
+//! smaller batches mean more commits for the same rows.
 
 use super::submissions::{insert_batch_postgres, insert_sqlite, Destination, NewRow};
 use super::{now_millis, Backend, Insert, Store};
 use crate::error::{Error, Result};
 use crate::submission::NewSubmission;
-use sqlx::pool::PoolConnection;
-use sqlx::Any;
 use std::sync::Arc;
 use std::time::Instant;
-use tokio::sync::{mpsc, oneshot, Mutex};
+use tokio::sync::{mpsc, oneshot};
 
 /// The most submissions one transaction takes.
 pub const MAX_BATCH: usize = 512;
@@ -24,8 +24,6 @@ pub const MAX_BATCH: usize = 512;
 const QUEUE_DEPTH: usize = 8 * MAX_BATCH;
 /// Rows the SQLite writer commits between its own checkpoints (about 4 MB of WAL).
 const CHECKPOINT_ROWS: usize = 1_000;
-/// PostgreSQL transactions in flight at once.
-const POSTGRES_WRITERS: usize = 4;
 
 struct Job {
     to: Destination,
@@ -57,10 +55,7 @@ impl SubmissionWriter {
                     .expect("the OS starts a thread");
             }
             Backend::Postgres => {
-                let queue = Arc::new(Mutex::new(queue));
-                for _ in 0..POSTGRES_WRITERS {
-                    tokio::spawn(run_postgres(store.clone(), queue.clone(), observe.clone()));
-                }
+                tokio::spawn(run_postgres(store, queue, observe));
             }
         }
         SubmissionWriter { jobs }
@@ -166,14 +161,11 @@ fn commit_sqlite(conn: &mut rusqlite::Connection, batch: &[Job]) -> rusqlite::Re
     Ok(outcomes)
 }
 
-async fn run_postgres(store: Store, queue: Arc<Mutex<mpsc::Receiver<Job>>>, observe: Option<BatchObserver>) {
+async fn run_postgres(store: Store, mut queue: mpsc::Receiver<Job>, observe: Option<BatchObserver>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
-    // Kept for as long as it works: no pool checkout per batch.
-    let mut conn: Option<PoolConnection<Any>> = None;
-    loop {
-        if queue.lock().await.recv_many(&mut batch, MAX_BATCH).await == 0 {
-            return;
-        }
+    // Kept for as long as it works: its prepared statements stay prepared.
+    let mut conn: Option<sqlx::PgConnection> = None;
+    while queue.recv_many(&mut batch, MAX_BATCH).await > 0 {
         let started = Instant::now();
         match commit_postgres(&store, &mut conn, &batch).await {
             Ok(outcomes) => {
@@ -198,10 +190,10 @@ async fn run_postgres(store: Store, queue: Arc<Mutex<mpsc::Receiver<Job>>>, obse
     }
 }
 
-async fn commit_postgres(store: &Store, conn: &mut Option<PoolConnection<Any>>, batch: &[Job]) -> Result<Vec<Insert>> {
+async fn commit_postgres(store: &Store, conn: &mut Option<sqlx::PgConnection>, batch: &[Job]) -> Result<Vec<Insert>> {
     let conn = match conn {
         Some(conn) => conn,
-        None => conn.insert(store.pool.acquire().await?),
+        None => conn.insert(store.open_postgres_writer().await?),
     };
     let received_at = now_millis();
     let rows = batch.iter().map(|job| NewRow::new(&job.to, &job.submission, received_at)).collect();
