@@ -36,6 +36,34 @@ impl From<rusqlite::Error> for Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
+    /// Whether the storage was briefly out of reach (busy, locked, a lost or exhausted
+    /// connection) rather than wrong: the same request can succeed a moment later.
+    pub fn is_transient(&self) -> bool {
+        use rusqlite::ErrorCode::{DatabaseBusy, DatabaseLocked};
+        match self {
+            Error::Database(err) => match err {
+                sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => true,
+                sqlx::Error::Database(db) => {
+                    // SQLite's busy (5) and locked (6), extended codes included; PostgreSQL's
+                    // classes 08 (connection) and 53 (insufficient resources), and
+                    // 40001/40P01 (serialization failure, deadlock).
+                    db.code().is_some_and(|code| {
+                        code.parse::<i32>().is_ok_and(|n| matches!(n & 0xff, 5 | 6))
+                            || matches!(code.as_ref(), "40001" | "40P01")
+                            || code.starts_with("08")
+                            || code.starts_with("53")
+                    })
+                }
+                _ => false,
+            },
+            Error::Sqlite(err) => {
+                matches!(err.sqlite_error_code(), Some(DatabaseBusy | DatabaseLocked))
+                    || matches!(**err, rusqlite::Error::SqliteFailure(e, _) if e.code == rusqlite::ErrorCode::SystemIoFailure)
+            }
+            _ => false,
+        }
+    }
+
     pub fn field(field: &str, message: impl Into<String>) -> Self {
         let mut fields = FieldErrors::new();
         fields.insert(field.to_owned(), vec![message.into()]);

@@ -74,6 +74,16 @@ impl ApiError {
         Self::new(StatusCode::NOT_FOUND, "not_found", message)
     }
 
+    /// The storage is briefly out of reach: nothing was stored, and the same request
+    /// (same id) can be sent again shortly; clients that retry on 5xx do.
+    pub fn unavailable(cause: impl std::fmt::Display) -> Self {
+        tracing::warn!(%cause, "storage unavailable");
+        let mut error =
+            Self::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "briefly unavailable; send it again shortly");
+        error.retry_after = Some(1);
+        error
+    }
+
     /// Logs `cause` and answers with a message that reveals nothing of it.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         tracing::error!(%cause, "internal error");
@@ -89,6 +99,7 @@ impl From<hark_core::Error> for ApiError {
             Error::Conflict(message) => ApiError::conflict(message),
             Error::BadCredentials => ApiError::unauthorized(),
             Error::Validation(fields) => ApiError::validation(fields),
+            transient if transient.is_transient() => ApiError::unavailable(transient),
             other => ApiError::internal(other),
         }
     }
@@ -104,7 +115,7 @@ pub struct ErrorBody {
 pub struct ErrorDetail {
     /// One of `bad_json`, `validation`, `unknown_site`, `origin_not_allowed`, `too_large`,
     /// `unsupported_media_type`, `rate_limited`, `conflict`, `unauthorized`, `forbidden`,
-    /// `not_found`, `timeout`, `internal`.
+    /// `not_found`, `timeout`, `unavailable`, `internal`.
     code: &'static str,
     message: String,
     /// For `validation`: the broken rules, by field name.
@@ -133,4 +144,37 @@ pub fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Respons
         .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
         .unwrap_or_default();
     ApiError::internal(format!("handler panicked: {detail}")).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(err: hark_core::Error) -> Response {
+        ApiError::from(err).into_response()
+    }
+
+    #[test]
+    fn a_busy_or_unreachable_database_is_503_with_retry_after_and_a_bug_is_500() {
+        let busy = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+            Some("database is locked".into()),
+        );
+        for transient in [
+            hark_core::Error::from(busy),
+            hark_core::Error::Database(sqlx::Error::PoolTimedOut),
+            hark_core::Error::Database(sqlx::Error::Io(std::io::ErrorKind::ConnectionReset.into())),
+        ] {
+            let response = answer(transient);
+            assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+            assert_eq!(response.headers()[header::RETRY_AFTER], "1");
+        }
+        let bug = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CONSTRAINT),
+            Some("CHECK constraint failed".into()),
+        );
+        for permanent in [hark_core::Error::from(bug), hark_core::Error::Database(sqlx::Error::RowNotFound)] {
+            assert_eq!(answer(permanent).status(), StatusCode::INTERNAL_SERVER_ERROR);
+        }
+    }
 }

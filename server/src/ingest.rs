@@ -162,6 +162,7 @@ fn receipt_body(state: &AppState, receipt: &Receipt) -> SubmissionReceipt {
         (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
         (status = 422, description = "`validation`: `fields` says which rules broke", body = ErrorBody),
         (status = 429, description = "`rate_limited`, with `Retry-After`", body = ErrorBody),
+        (status = 503, description = "`unavailable`: the database is briefly out of reach; nothing was stored, send the same request again (`Retry-After`)", body = ErrorBody),
     )
 )]
 pub async fn submit(
