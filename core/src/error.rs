@@ -39,7 +39,7 @@ impl Error {
     /// Whether the storage was briefly out of reach (busy, locked, a lost or exhausted
     /// connection) rather than wrong: the same request can succeed a moment later.
     pub fn is_transient(&self) -> bool {
-        use rusqlite::ErrorCode::{DatabaseBusy, DatabaseLocked};
+        use rusqlite::ErrorCode::{DatabaseBusy, DatabaseLocked, SystemIoFailure};
         match self {
             Error::Database(err) => match err {
                 sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => true,
@@ -57,8 +57,7 @@ impl Error {
                 _ => false,
             },
             Error::Sqlite(err) => {
-                matches!(err.sqlite_error_code(), Some(DatabaseBusy | DatabaseLocked))
-                    || matches!(**err, rusqlite::Error::SqliteFailure(e, _) if e.code == rusqlite::ErrorCode::SystemIoFailure)
+                matches!(err.sqlite_error_code(), Some(DatabaseBusy | DatabaseLocked | SystemIoFailure))
             }
             _ => false,
         }

@@ -37,15 +37,14 @@ pub enum Backend {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
-    /// The SQLite file, for the submission writer's own connection.
-    sqlite_file: Option<std::sync::Arc<str>>,
-    /// The PostgreSQL URL, for the submission writers' own connections.
-    postgres_url: Option<std::sync::Arc<str>>,
+    /// The SQLite file or the PostgreSQL URL: where the submission writer opens its own
+    /// connection.
+    location: std::sync::Arc<str>,
 }
 
 /// Every SQLite connection's settings. WAL lets readers run beside the writer; FULL makes
-/// every commit durable before it is acknowledged. Checkpoints run in the background
-/// (see `SubmissionWriter`), not inside a commit.
+/// every commit durable before it is acknowledged. Checkpoints never run inside a commit:
+/// the submission writer runs them between batches (see `writer`).
 const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; \
                               PRAGMA busy_timeout = 5000; PRAGMA wal_autocheckpoint = 0;";
 
@@ -59,10 +58,13 @@ impl Store {
         } else {
             Backend::Sqlite
         };
-        let sqlite_file = (backend == Backend::Sqlite).then(|| sqlite_file(url)).transpose()?;
-        let pool = match &sqlite_file {
-            Some(file) => {
-                let url = format!("sqlite://{file}?mode=rwc");
+        let location = match backend {
+            Backend::Sqlite => sqlite_file(url)?,
+            Backend::Postgres => url.into(),
+        };
+        let pool = match backend {
+            Backend::Sqlite => {
+                let url = format!("sqlite://{location}?mode=rwc");
                 AnyPoolOptions::new()
                     .max_connections(8)
                     .acquire_timeout(Duration::from_secs(10))
@@ -78,12 +80,11 @@ impl Store {
                     .connect(&url)
                     .await?
             }
-            None => {
+            Backend::Postgres => {
                 AnyPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect(url).await?
             }
         };
-        let postgres_url = (backend == Backend::Postgres).then(|| url.into());
-        let store = Store { pool, backend, sqlite_file, postgres_url };
+        let store = Store { pool, backend, location };
         store.migrate().await?;
         Ok(store)
     }
@@ -137,8 +138,8 @@ impl Store {
     /// A connection of its own for the SQLite submission writer (a thread that must not
     /// wait on the async pool).
     pub(crate) fn open_sqlite_writer(&self) -> rusqlite::Result<rusqlite::Connection> {
-        let file = self.sqlite_file.as_deref().expect("only a SQLite store has a SQLite writer");
-        let conn = rusqlite::Connection::open(file)?;
+        debug_assert_eq!(self.backend, Backend::Sqlite);
+        let conn = rusqlite::Connection::open(&*self.location)?;
         conn.execute_batch(SQLITE_PRAGMAS)?;
         // The writer's two statements, and room for a few more.
         conn.set_prepared_statement_cache_capacity(8);
@@ -149,8 +150,8 @@ impl Store {
     /// statement binds arrays, which the `Any` driver cannot.
     pub(crate) async fn open_postgres_writer(&self) -> Result<sqlx::PgConnection> {
         use sqlx::Connection;
-        let url = self.postgres_url.as_deref().expect("only a PostgreSQL store has PostgreSQL writers");
-        Ok(sqlx::PgConnection::connect(url).await?)
+        debug_assert_eq!(self.backend, Backend::Postgres);
+        Ok(sqlx::PgConnection::connect(&self.location).await?)
     }
 
     pub async fn close(&self) {

@@ -74,8 +74,8 @@ fn writer_gone() -> Error {
     Error::Database(sqlx::Error::PoolClosed)
 }
 
-/// Checkpoints twice a second for as long as the writer lives, so the WAL stays small
-/// while commits never pay for a checkpoint.
+/// Checkpoints twice a second for as long as the writer lives: under load the writer
+/// checkpoints itself every `CHECKPOINT_ROWS`, and this covers the quiet spells between.
 async fn checkpoints(store: Store, writer: mpsc::WeakSender<Job>) {
     let mut tick = tokio::time::interval(std::time::Duration::from_millis(500));
     while writer.upgrade().is_some() {
