@@ -82,3 +82,30 @@ async fn concurrent_submissions_share_commits_and_every_one_lands() {
         store.close().await;
     }
 }
+
+#[tokio::test]
+async fn the_table_itself_refuses_unknown_kinds_statuses_and_priorities() {
+    use hark_core::store::NewSite;
+    use sqlx::Connection;
+
+    for db in backends().await {
+        let store = hark_core::Store::open(&db.url).await.unwrap();
+        let org = store.ensure_org("Checks").await.unwrap();
+        let site = store.add_site(&org, NewSite { name: "Checks".into(), allowed_origins: vec![] }).await.unwrap();
+        let mut conn = sqlx::AnyConnection::connect(&db.url).await.unwrap();
+        let (site_id, org_id) = (site.id.clone(), org.id.clone());
+        let mut insert = async |n: usize, kind: &str, status: &str, priority: &str| {
+            let sql = format!(
+                "INSERT INTO submissions (id, site_id, org_id, kind, content_digest, track_token, received_at, status, \
+                 priority) VALUES ('check-{n}', '{site_id}', '{org_id}', '{kind}', 'd', 'token-{n}', 0, '{status}', \
+                 '{priority}')"
+            );
+            sqlx::query(&sql).execute(&mut conn).await.map(|_| ())
+        };
+        assert!(insert(1, "complaint", "resolved", "urgent").await.is_ok(), "{}: a valid row", db.label);
+        assert!(insert(2, "review", "new", "normal").await.is_err(), "{}: unknown kind", db.label);
+        assert!(insert(3, "csat", "closed", "normal").await.is_err(), "{}: unknown status", db.label);
+        assert!(insert(4, "csat", "new", "critical").await.is_err(), "{}: unknown priority", db.label);
+        store.close().await;
+    }
+}
