@@ -84,7 +84,7 @@ async fn concurrent_submissions_share_commits_and_every_one_lands() {
 }
 
 #[tokio::test]
-async fn the_table_itself_refuses_unknown_kinds_statuses_and_priorities() {
+async fn the_table_itself_refuses_unknown_kinds_statuses_priorities_and_organisations() {
     use hark_core::store::NewSite;
     use sqlx::Connection;
 
@@ -106,6 +106,14 @@ async fn the_table_itself_refuses_unknown_kinds_statuses_and_priorities() {
         assert!(insert(2, "review", "new", "normal").await.is_err(), "{}: unknown kind", db.label);
         assert!(insert(3, "csat", "closed", "normal").await.is_err(), "{}: unknown status", db.label);
         assert!(insert(4, "csat", "new", "critical").await.is_err(), "{}: unknown priority", db.label);
+        // A submission belongs to its site's organisation, not merely to one that exists.
+        let other = store.ensure_org("Someone else").await.unwrap();
+        let foreign = format!(
+            "INSERT INTO submissions (id, site_id, org_id, kind, content_digest, track_token, received_at) \
+             VALUES ('check-5', '{site_id}', '{}', 'csat', 'd', 'token-5', 0)",
+            other.id
+        );
+        assert!(sqlx::query(&foreign).execute(&mut conn).await.is_err(), "{}: another organisation", db.label);
         store.close().await;
     }
 }
