@@ -117,3 +117,38 @@ async fn the_table_itself_refuses_unknown_kinds_statuses_priorities_and_organisa
         store.close().await;
     }
 }
+
+#[tokio::test]
+async fn a_batch_mixing_new_ids_replays_and_conflicts_answers_each() {
+    use hark_core::store::{Destination, Insert, NewSite, SubmissionWriter};
+
+    for db in backends().await {
+        let store = hark_core::Store::open(&db.url).await.unwrap();
+        let org = store.ensure_org("Mixed").await.unwrap();
+        let site = store.add_site(&org, NewSite { name: "Mixed".into(), allowed_origins: vec![] }).await.unwrap();
+        let writer = SubmissionWriter::spawn(store.clone(), None);
+        let submit = |id: &'static str, message: &'static str| {
+            let (writer, site) = (writer.clone(), site.clone());
+            async move {
+                let body = serde_json::json!({"id": id, "kind": "feedback", "message": message});
+                let submission = hark_core::submission::parse(body.to_string().as_bytes(), &site).unwrap();
+                writer.insert(Destination::from(&site), submission).await.unwrap()
+            }
+        };
+        let (old, new) = ("00000000-0000-4000-8000-00000000000a", "00000000-0000-4000-8000-00000000000b");
+        let Insert::Created(first) = submit(old, "first").await else { panic!("{}: a new id is created", db.label) };
+        // Sent together, so the writer takes them as one batch (or a few).
+        let (replay, conflict, created, twice) =
+            tokio::join!(submit(old, "first"), submit(old, "other"), submit(new, "new"), submit(new, "new"));
+        assert_eq!(replay, Insert::Replayed(first), "{}: the first answer again", db.label);
+        assert_eq!(conflict, Insert::Conflict, "{}", db.label);
+        let receipts = match (created, twice) {
+            (Insert::Created(a), Insert::Replayed(b)) | (Insert::Replayed(b), Insert::Created(a)) => (a, b),
+            other => panic!("{}: one of two equal new submissions is created: {other:?}", db.label),
+        };
+        assert_eq!(receipts.0, receipts.1, "{}: both hear the same receipt", db.label);
+        let (stored, _) = store.queue(&org.id, 10, None).await.unwrap();
+        assert_eq!(stored.len(), 2, "{}", db.label);
+        store.close().await;
+    }
+}

@@ -8,7 +8,7 @@ use crate::submission::NewSubmission;
 use rusqlite::OptionalExtension;
 use sqlx::any::AnyRow;
 use sqlx::Row;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::{LazyLock, OnceLock};
 
 /// What the collector answers for a stored submission.
@@ -240,7 +240,7 @@ pub(super) async fn insert_batch_postgres(conn: &mut sqlx::PgConnection, rows: V
             .map(|(i, kind)| format!("${}::{}[]", i + 1, if let Value::Integer(_) = kind { "bigint" } else { "text" }))
             .collect();
         format!(
-            "INSERT INTO submissions ({COLUMNS}) SELECT * FROM UNNEST({}) ON CONFLICT (id) DO NOTHING RETURNING id",
+            "INSERT INTO submissions ({COLUMNS}) SELECT * FROM UNNEST({}) ON CONFLICT (id) DO NOTHING",
             arrays.join(", ")
         )
     });
@@ -254,14 +254,16 @@ pub(super) async fn insert_batch_postgres(conn: &mut sqlx::PgConnection, rows: V
                 .bind(values.iter().map(|v| if let Value::Text(t) = v[column] { t } else { None }).collect::<Vec<_>>()),
         };
     }
-    let created: HashSet<String> =
-        query.fetch_all(&mut *conn).await?.iter().map(|row| row.try_get("id")).collect::<Result<_, _>>()?;
+    let inserted = query.execute(&mut *conn).await?.rows_affected();
 
-    // Ids that were there before this statement: what is stored decides.
-    let taken: Vec<&str> = tried.iter().map(|r| r.receipt.id.as_str()).filter(|id| !created.contains(*id)).collect();
+    // Usually every row is new and nothing more needs asking. Otherwise what is stored
+    // under each id decides, and a row holding the token given here is one this statement
+    // created.
+    let all_new = inserted == tried.len() as u64;
     let mut stored: HashMap<String, Stored> = HashMap::new();
-    if !taken.is_empty() {
-        for row in sqlx::query(&FIND).bind(&taken).fetch_all(&mut *conn).await? {
+    if !all_new {
+        let ids: Vec<&str> = tried.iter().map(|r| r.receipt.id.as_str()).collect();
+        for row in sqlx::query(&FIND).bind(&ids).fetch_all(&mut *conn).await? {
             let id: String = row.try_get("id")?;
             let millis: i64 = row.try_get("received_at")?;
             let receipt = Receipt {
@@ -280,7 +282,10 @@ pub(super) async fn insert_batch_postgres(conn: &mut sqlx::PgConnection, rows: V
         .iter()
         .map(|row| {
             let leader = &rows[leaders[row.receipt.id.as_str()]];
-            if created.contains(&row.receipt.id) {
+            let existing = stored.get(&row.receipt.id);
+            let created =
+                all_new || existing.is_some_and(|stored| stored.receipt.track_token == leader.receipt.track_token);
+            if created {
                 if std::ptr::eq(leader, row) {
                     return Insert::Created(row.receipt.clone());
                 }
@@ -291,7 +296,7 @@ pub(super) async fn insert_batch_postgres(conn: &mut sqlx::PgConnection, rows: V
                 };
                 return first.answer(row.to, row.sub);
             }
-            match stored.get(&row.receipt.id) {
+            match existing {
                 Some(existing) => existing.answer(row.to, row.sub),
                 // Deleted between the two statements: rare enough to call a conflict.
                 None => Insert::Conflict,
