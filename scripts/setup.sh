@@ -37,10 +37,10 @@ fi
 
 command -v npm >/dev/null || apt_install nodejs npm
 
-# binaryen's wasm-opt and Playwright, pinned by end2end/package-lock.json.
-if [ ! -x end2end/node_modules/.bin/wasm-opt ] || [ ! -x end2end/node_modules/.bin/playwright ] \
+# binaryen's wasm-opt, esbuild and Playwright, pinned by end2end/package-lock.json.
+if [ ! -x end2end/node_modules/.bin/wasm-opt ] || [ ! -x end2end/node_modules/.bin/esbuild ] || [ ! -x end2end/node_modules/.bin/playwright ] \
    || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
-  say "installing npm packages (binaryen, Playwright)"
+  say "installing npm packages (binaryen, esbuild, Playwright)"
   (cd end2end && npm ci --no-audit --no-fund --loglevel=error)
 fi
 

@@ -1,7 +1,8 @@
 //! `cargo xtask build [--release]`: the admin's hydrate bundle and the widget, compiled
-//! to wasm, bound (wasm-bindgen), optimised (wasm-opt), named by content hash and
-//! precompressed into `target/site/`, which `hark serve` serves; then the server itself.
-//! Tools are local: nothing is downloaded. `cargo xtask size` reports the assets' sizes.
+//! to wasm, bound (wasm-bindgen), optimised (wasm-opt), JS and CSS minified (esbuild),
+//! named by content hash and precompressed into `target/site/`, which `hark serve`
+//! serves; then the server itself. Tools are local: nothing is downloaded.
+//! `cargo xtask size` reports the assets' sizes.
 
 use sha2::{Digest, Sha256};
 use std::fs;
@@ -67,8 +68,11 @@ const BUNDLES: &[Bundle] = &[
 fn build(release: bool) -> Result {
     let root = workspace_root();
     let target = target_dir(&root);
-    let wasm_bindgen = find_wasm_bindgen(&root)?;
-    let wasm_opt = find_wasm_opt(&root)?;
+    let tools = Tools {
+        wasm_bindgen: find_wasm_bindgen(&root)?,
+        wasm_opt: find_npm_tool(&root, "wasm-opt", "WASM_OPT", "binaryen")?,
+        esbuild: find_npm_tool(&root, "esbuild", "ESBUILD", "esbuild")?,
+    };
     let site = root.join("target/site");
     let cache = site.join(".cache");
     fs::create_dir_all(&cache).map_err(|e| e.to_string())?;
@@ -88,9 +92,9 @@ fn build(release: bool) -> Result {
             ])
             .args(bundle.extra))?;
         let wasm = target.join(format!("wasm32-unknown-unknown/wasm-release/{}.wasm", bundle.package));
-        bound.push(bind_and_optimise(bundle.name, &wasm, &cache, &wasm_bindgen, &wasm_opt)?);
+        bound.push(bind_and_optimise(bundle.name, &wasm, &cache, &tools)?);
     }
-    assemble(&root, &site, &bound)?;
+    assemble(&root, &site, &bound, &tools.esbuild)?;
     let mut server = Command::new(env!("CARGO"));
     server.current_dir(&root).args(["build", "--package", "hark-server"]);
     if release {
@@ -99,10 +103,22 @@ fn build(release: bool) -> Result {
     run(&mut server)
 }
 
-/// wasm-bindgen + wasm-opt, skipped when the compiled module is what it was last time.
-fn bind_and_optimise(name: &str, wasm: &Path, cache: &Path, wasm_bindgen: &Path, wasm_opt: &Path) -> Result<PathBuf> {
+/// The steps `bind_and_optimise` applies, in its cache stamp.
+const PIPELINE: &str = "wasm-bindgen --target web; wasm-opt -Oz; esbuild --minify glue";
+
+/// The programs the asset build runs.
+struct Tools {
+    wasm_bindgen: PathBuf,
+    wasm_opt: PathBuf,
+    esbuild: PathBuf,
+}
+
+/// wasm-bindgen + wasm-opt + a minified glue, skipped when the compiled module is what it
+/// was last time.
+fn bind_and_optimise(name: &str, wasm: &Path, cache: &Path, tools: &Tools) -> Result<PathBuf> {
     let input = fs::read(wasm).map_err(|e| format!("{}: {e}", wasm.display()))?;
-    let input_hash = hex::encode(Sha256::digest(&input));
+    // What is done to the module is part of the stamp: a changed step redoes the cache.
+    let input_hash = hex::encode(Sha256::new().chain_update(&input).chain_update(PIPELINE).finalize());
     let out = cache.join(name);
     let stamp = cache.join(format!("{name}.input"));
     if fs::read_to_string(&stamp).ok().as_deref() == Some(input_hash.as_str())
@@ -111,12 +127,14 @@ fn bind_and_optimise(name: &str, wasm: &Path, cache: &Path, wasm_bindgen: &Path,
         return Ok(out);
     }
     let _ = fs::remove_dir_all(&out);
-    run(Command::new(wasm_bindgen)
+    run(Command::new(&tools.wasm_bindgen)
         .args(["--target", "web", "--no-typescript", "--out-name", name, "--out-dir"])
         .arg(&out)
         .arg(wasm))?;
     let bg = out.join(format!("{name}_bg.wasm"));
-    run(Command::new(wasm_opt).arg("-Oz").args(WASM_OPT_FEATURES).arg(&bg).arg("-o").arg(&bg))?;
+    run(Command::new(&tools.wasm_opt).arg("-Oz").args(WASM_OPT_FEATURES).arg(&bg).arg("-o").arg(&bg))?;
+    let glue = out.join(format!("{name}.js"));
+    minify(&tools.esbuild, &glue, &glue)?;
     fs::write(&stamp, input_hash).map_err(|e| e.to_string())?;
     Ok(out)
 }
@@ -150,7 +168,15 @@ fn read(path: &Path) -> Result<Vec<u8>> {
     fs::read(path).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-fn assemble(root: &Path, site: &Path, bound: &[PathBuf]) -> Result {
+/// `source` minified into `to` (JavaScript or CSS, by its extension).
+fn minify(esbuild: &Path, source: &Path, to: &Path) -> Result {
+    run(Command::new(esbuild)
+        .arg(source)
+        .args(["--minify", "--log-level=warning", "--allow-overwrite"])
+        .arg(format!("--outfile={}", to.display())))
+}
+
+fn assemble(root: &Path, site: &Path, bound: &[PathBuf], esbuild: &Path) -> Result {
     let pkg = site.join("pkg");
     let _ = fs::remove_dir_all(&pkg);
     fs::create_dir_all(&pkg).map_err(|e| e.to_string())?;
@@ -163,12 +189,17 @@ fn assemble(root: &Path, site: &Path, bound: &[PathBuf]) -> Result {
          init({{ module_or_path: new URL(\"./{admin_wasm}\", import.meta.url) }}).then(hydrate);\n"
     );
     let admin_js = emit(&pkg, "admin-boot", "js", boot.as_bytes())?;
-    let admin_css = emit(&pkg, "admin", "css", &read(&root.join("style/admin.css"))?)?;
+    let minified = |source: &str| -> Result<Vec<u8>> {
+        let to = site.join(".cache").join(Path::new(source).file_name().expect("a file"));
+        minify(esbuild, &root.join(source), &to)?;
+        read(&to)
+    };
+    let admin_css = emit(&pkg, "admin", "css", &minified("style/admin.css")?)?;
 
     let widget_wasm = emit(&pkg, "widget_bg", "wasm", &read(&widget.join("widget_bg.wasm"))?)?;
     let widget_js = emit(&pkg, "widget", "js", &read(&widget.join("widget.js"))?)?;
-    let widget_css = emit(&pkg, "widget", "css", &read(&root.join("style/widget.css"))?)?;
-    let loader = String::from_utf8(read(&root.join("widget/loader.js"))?)
+    let widget_css = emit(&pkg, "widget", "css", &minified("style/widget.css")?)?;
+    let loader = String::from_utf8(minified("widget/loader.js")?)
         .map_err(|e| e.to_string())?
         .replace("__WIDGET_JS__", &widget_js)
         .replace("__WIDGET_WASM__", &widget_wasm)
@@ -246,14 +277,15 @@ fn find_wasm_bindgen(root: &Path) -> Result<PathBuf> {
     }
 }
 
-/// binaryen's wasm-opt from npm (`end2end/node_modules`), or `WASM_OPT`; Debian's is too old.
-fn find_wasm_opt(root: &Path) -> Result<PathBuf> {
-    if let Some(path) = std::env::var_os("WASM_OPT") {
+/// A build tool from npm (`end2end/node_modules`, pinned by its package-lock), or the
+/// program that `variable` names. Debian's wasm-opt is too old for wasm-bindgen's output.
+fn find_npm_tool(root: &Path, program: &str, variable: &str, package: &str) -> Result<PathBuf> {
+    if let Some(path) = std::env::var_os(variable) {
         return Ok(PathBuf::from(path));
     }
-    let local = root.join("end2end/node_modules/.bin/wasm-opt");
+    let local = root.join("end2end/node_modules/.bin").join(program);
     if local.exists() {
         return Ok(local);
     }
-    Err("wasm-opt not found: run `npm ci --prefix end2end` (binaryen from npm) or set WASM_OPT".into())
+    Err(format!("{program} not found: run `npm ci --prefix end2end` ({package} from npm) or set {variable}"))
 }
