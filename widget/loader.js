@@ -1,5 +1,7 @@
-/* Hark widget loader. Draws the launcher at once; the panel (wasm) loads only when the
-   shopper reaches for it or the merchant's code asks. No globals but window.Hark. */
+/* Hark widget loader. Draws the launcher at once, with no request of its own (its CSS is
+   in this file); the panel (wasm, glue and CSS) loads only when the shopper reaches for
+   the launcher or the merchant's code asks. Styles are adopted as constructed sheets,
+   which a strict style-src does not block. No globals but window.Hark. */
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -11,9 +13,25 @@
   var pending = (window.Hark && window.Hark.q) || [];
   var root, launcher, loading, widget;
 
+  function adopt(css) {
+    if (root.adoptedStyleSheets) {
+      var sheet = new CSSStyleSheet();
+      sheet.replaceSync(css);
+      root.adoptedStyleSheets = root.adoptedStyleSheets.concat(sheet);
+    } else {
+      var style = document.createElement("style");
+      style.textContent = css;
+      root.appendChild(style);
+    }
+  }
+
   function load() {
     if (!loading) {
-      loading = import(base + "/pkg/__WIDGET_JS__").then(function (m) {
+      document.removeEventListener("pointermove", near);
+      var css = fetch(base + "/pkg/__WIDGET_CSS__").then(function (r) { return r.text(); });
+      loading = Promise.all([import(base + "/pkg/__WIDGET_JS__"), css]).then(function (got) {
+        var m = got[0];
+        adopt(got[1]);
         return m.default({ module_or_path: base + "/pkg/__WIDGET_WASM__" }).then(function () {
           m.mount(root, site, base, locale);
           widget = m;
@@ -22,6 +40,14 @@
       });
     }
     return loading;
+  }
+
+  // A pointer heading for the launcher (within 160 px of it) starts the download.
+  function near(event) {
+    var box = launcher.getBoundingClientRect();
+    var dx = Math.max(box.left - event.clientX, 0, event.clientX - box.right);
+    var dy = Math.max(box.top - event.clientY, 0, event.clientY - box.bottom);
+    if (dx * dx + dy * dy < 25600) load();
   }
 
   function open() {
@@ -43,10 +69,7 @@
     var host = document.createElement("div");
     host.setAttribute("data-hark", "");
     root = host.attachShadow({ mode: "open" });
-    var css = document.createElement("link");
-    css.rel = "stylesheet";
-    css.href = base + "/pkg/__WIDGET_CSS__";
-    root.appendChild(css);
+    adopt("__LAUNCHER_CSS__");
     launcher = document.createElement("button");
     launcher.type = "button";
     launcher.className = "launcher " + (data("position") === "bottom-left" ? "left" : "right");
@@ -56,6 +79,7 @@
     launcher.addEventListener("click", open);
     launcher.addEventListener("pointerenter", load);
     launcher.addEventListener("focus", load);
+    document.addEventListener("pointermove", near, { passive: true });
     root.appendChild(launcher);
     document.body.appendChild(host);
     pending.forEach(function (call) { api[call[0]] && api[call[0]].apply(null, call[1] || []); });

@@ -1,5 +1,6 @@
 // Starts a real `hark` on a free port with a fresh SQLite file, as a person would run it.
-import { spawn, ChildProcess } from "node:child_process";
+import { spawn, execFileSync, ChildProcess } from "node:child_process";
+import type { Page } from "@playwright/test";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,6 +9,8 @@ export interface Hark {
   url: string;
   email: string;
   password: string;
+  /** Adds a site allowing `origin`, as a merchant would with the CLI; returns its key. */
+  addSite(name: string, origin: string): string;
   stop(): Promise<void>;
 }
 
@@ -15,7 +18,8 @@ const binary = process.env.HARK_BIN || join(process.env.CARGO_TARGET_DIR || join
 
 export async function startHark(): Promise<Hark> {
   const dir = mkdtempSync(join(tmpdir(), "hark-e2e-"));
-  const env = { ...process.env, HARK_ADDR: "127.0.0.1:0", DATABASE_URL: `sqlite://${dir}/hark.db` };
+  const databaseUrl = `sqlite://${dir}/hark.db`;
+  const env = { ...process.env, HARK_ADDR: "127.0.0.1:0", DATABASE_URL: databaseUrl };
   delete env.HARK_PUBLIC_URL;
   const child: ChildProcess = spawn(binary, ["serve"], {
     env,
@@ -45,10 +49,26 @@ export async function startHark(): Promise<Hark> {
     url: admin.replace(/\/admin$/, ""),
     email: field("Login"),
     password: field("Password"),
+    addSite: (name, origin) => {
+      const out = execFileSync(binary, ["site", "add", "--name", name, "--origin", origin, "--json"], {
+        env: { ...process.env, DATABASE_URL: databaseUrl },
+      });
+      return JSON.parse(out.toString()).site_key;
+    },
     stop: () =>
       new Promise((resolve) => {
         child.once("exit", () => resolve());
         child.kill("SIGTERM");
       }),
   };
+}
+
+/** Collects console errors, uncaught exceptions (a CSP violation included) and HTTP
+ * errors, for a test to expect none. */
+export function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on("console", (message) => message.type() === "error" && errors.push(message.text()));
+  page.on("pageerror", (error) => errors.push(error.message));
+  page.on("response", (response) => response.status() >= 400 && errors.push(`${response.status()} ${response.url()}`));
+  return errors;
 }

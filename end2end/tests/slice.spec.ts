@@ -1,6 +1,6 @@
 // The first shopper-to-admin slice, as a shopper and then an admin would do it.
-import { test, expect, Page } from "@playwright/test";
-import { startHark, Hark } from "./hark";
+import { test, expect } from "@playwright/test";
+import { startHark, watchErrors, Hark } from "./hark";
 import { join } from "node:path";
 
 let hark: Hark;
@@ -12,15 +12,6 @@ test.afterAll(async () => {
 });
 
 const screenshots = join(__dirname, "../../docs/screenshots");
-
-/** Fails the test on any console error or uncaught exception (a CSP violation included). */
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on("console", (message) => message.type() === "error" && errors.push(message.text()));
-  page.on("pageerror", (error) => errors.push(error.message));
-  page.on("response", (response) => response.status() >= 400 && errors.push(`${response.status()} ${response.url()}`));
-  return errors;
-}
 
 test("a shopper rates the demo shop and an admin finds it at the top of the queue", async ({ browser }) => {
   // Each run starts on a fresh database, so this text appears once.

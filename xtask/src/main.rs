@@ -199,8 +199,11 @@ fn assemble(root: &Path, site: &Path, bound: &[PathBuf], esbuild: &Path) -> Resu
     let widget_wasm = emit(&pkg, "widget_bg", "wasm", &read(&widget.join("widget_bg.wasm"))?)?;
     let widget_js = emit(&pkg, "widget", "js", &read(&widget.join("widget.js"))?)?;
     let widget_css = emit(&pkg, "widget", "css", &minified("style/widget.css")?)?;
+    // The launcher's own CSS travels inside the loader, as a JS string.
+    let launcher_css = String::from_utf8(minified("style/launcher.css")?).map_err(|e| e.to_string())?;
     let loader = String::from_utf8(minified("widget/loader.js")?)
         .map_err(|e| e.to_string())?
+        .replace("\"__LAUNCHER_CSS__\"", &serde_json::to_string(launcher_css.trim()).expect("a string"))
         .replace("__WIDGET_JS__", &widget_js)
         .replace("__WIDGET_WASM__", &widget_wasm)
         .replace("__WIDGET_CSS__", &widget_css);

@@ -1,0 +1,101 @@
+// The widget on a merchant's page: what the page pays at load, a strict CSP, hostile CSS.
+import { test, expect, Page } from "@playwright/test";
+import { startHark, watchErrors, Hark } from "./hark";
+import { createServer, Server } from "node:http";
+import type { AddressInfo } from "node:net";
+
+let hark: Hark;
+let shop: Server;
+let shopUrl: string;
+let siteKey: string;
+
+/** Shop pages by path: what each adds to its <head>, and its policy if any. */
+const pages: Record<string, { head: string; policy?: () => string }> = {
+  "/plain": { head: "" },
+  // The README's policy for merchants, to the letter: Hark's host for scripts (and wasm)
+  // and for connections, nothing else (no styles from anywhere, nothing inline).
+  "/strict": {
+    head: "",
+    policy: () => `default-src 'none'; script-src ${hark.url} 'wasm-unsafe-eval'; connect-src ${hark.url}`,
+  },
+  "/hostile": {
+    head: `<style>
+      * { all: unset !important; }
+      button { display: none !important; }
+      html { font-size: 40px !important; }
+      div { visibility: hidden !important; opacity: 0 !important; }
+    </style>`,
+  },
+};
+
+test.beforeAll(async () => {
+  hark = await startHark();
+  // The shop is another origin on this machine (another port), as a merchant's site is.
+  shop = createServer((request, response) => {
+    const page = pages[request.url ?? ""];
+    if (!page) return response.writeHead(404).end();
+    response.writeHead(200, {
+      "Content-Type": "text/html; charset=utf-8",
+      ...(page.policy ? { "Content-Security-Policy": page.policy() } : {}),
+    });
+    response.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title>${page.head}
+<script src="${hark.url}/widget.js" data-site="${siteKey}" data-locale="en" defer></script></head>
+<body><h1>Order confirmed</h1><p>Thank you for shopping with us.</p><button id="own">The shop's own button</button></body></html>`);
+  });
+  await new Promise<void>((resolve) => shop.listen(0, "127.0.0.1", resolve));
+  shopUrl = `http://127.0.0.1:${(shop.address() as AddressInfo).port}`;
+  siteKey = hark.addSite("Test shop", shopUrl);
+});
+test.afterAll(async () => {
+  await hark?.stop();
+  shop?.close();
+});
+
+async function rateAndSend(page: Page, comment: string) {
+  await page.getByRole("button", { name: "Feedback" }).click();
+  const panel = page.getByRole("dialog", { name: "How satisfied are you?" });
+  await expect(panel).toBeVisible();
+  await panel.getByRole("radio", { name: "5 – Very satisfied" }).check();
+  await panel.getByLabel("Anything to add? (optional)").fill(comment);
+  await panel.getByRole("button", { name: "Send" }).click();
+  await expect(page.getByRole("status")).toHaveText("Sent. Thank you!");
+}
+
+test("the page pays for the loader alone until the shopper reaches for the widget", async ({ page }) => {
+  const fromHark: string[] = [];
+  page.on("request", (request) => request.url().startsWith(hark.url) && fromHark.push(new URL(request.url()).pathname));
+  await page.goto(`${shopUrl}/plain`);
+  await page.waitForLoadState("load");
+  const launcher = page.getByRole("button", { name: "Feedback" });
+  await expect(launcher).toBeVisible();
+  await page.waitForTimeout(1000);
+  expect(fromHark).toEqual(["/widget.js"]);
+
+  await launcher.hover();
+  await expect.poll(() => fromHark.filter((path) => path.startsWith("/pkg/")).length).toBe(3);
+  expect(fromHark.some((path) => path.endsWith(".wasm"))).toBe(true);
+  expect(fromHark.some((path) => path.endsWith(".css"))).toBe(true);
+});
+
+test("under a strict Content Security Policy the widget works and breaks nothing", async ({ page }) => {
+  const errors = watchErrors(page);
+  await page.goto(`${shopUrl}/strict`);
+  await rateAndSend(page, "Strict policy, still heard.");
+  // The panel's CSS applied although the policy allows no stylesheet from anywhere.
+  const panel = page.getByRole("dialog");
+  expect(await panel.evaluate((el) => getComputedStyle(el).position)).toBe("fixed");
+  expect(errors).toEqual([]);
+});
+
+test("the shop's hostile CSS cannot hide or restyle the widget", async ({ page }) => {
+  const errors = watchErrors(page);
+  await page.goto(`${shopUrl}/hostile`);
+  const launcher = page.getByRole("button", { name: "Feedback" });
+  await expect(launcher).toBeVisible();
+  expect(await launcher.evaluate((el) => getComputedStyle(el).fontSize)).toBe("16px");
+  expect(await launcher.evaluate((el) => getComputedStyle(el).position)).toBe("fixed");
+  // The widget's CSS stays in its shadow root: the shop's own button is as the shop made it.
+  await expect(page.locator("#own")).toBeHidden();
+  await rateAndSend(page, "Hostile page, still heard.");
+  expect(errors).toEqual([]);
+});
