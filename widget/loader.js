@@ -1,7 +1,8 @@
 /* Hark widget loader. Draws the launcher at once, with no request of its own (its CSS is
    in this file); the panel (wasm, glue and CSS) loads only when the shopper reaches for
    the launcher or the merchant's code asks. Styles are adopted as constructed sheets,
-   which a strict style-src does not block. No globals but window.Hark. */
+   which a strict style-src does not block. Where the panel cannot run, the launcher
+   opens Hark's hosted plain form. No globals but window.Hark. */
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -50,11 +51,17 @@
     if (dx * dx + dy * dy < 25600) load();
   }
 
+  // If the panel cannot run here (WebAssembly refused by the page's policy, an old
+  // browser), Hark's hosted plain form opens instead, so the shopper is still heard.
+  function fallback() {
+    window.open(base + "/f/" + encodeURIComponent(site), "_blank", "noopener");
+  }
+
   function open() {
     load().then(function (m) {
       launcher.setAttribute("aria-expanded", "true");
       m.open();
-    });
+    }, fallback);
   }
 
   var api = {

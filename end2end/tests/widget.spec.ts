@@ -18,6 +18,11 @@ const pages: Record<string, { head: string; policy?: () => string }> = {
     head: "",
     policy: () => `default-src 'none'; script-src ${hark.url} 'wasm-unsafe-eval'; connect-src ${hark.url}`,
   },
+  // The same policy without 'wasm-unsafe-eval': the panel cannot start.
+  "/no-wasm": {
+    head: "",
+    policy: () => `default-src 'none'; script-src ${hark.url}; connect-src ${hark.url}`,
+  },
   "/hostile": {
     head: `<style>
       * { all: unset !important; }
@@ -98,4 +103,42 @@ test("the shop's hostile CSS cannot hide or restyle the widget", async ({ page }
   await expect(page.locator("#own")).toBeHidden();
   await rateAndSend(page, "Hostile page, still heard.");
   expect(errors).toEqual([]);
+});
+
+test("where WebAssembly is refused, the launcher opens Hark's plain form and the shopper is heard", async ({ page }) => {
+  await page.goto(`${shopUrl}/no-wasm`);
+  const popupOpened = page.waitForEvent("popup");
+  await page.getByRole("button", { name: "Feedback" }).click();
+  const form = await popupOpened;
+  await expect(form).toHaveURL(`${hark.url}/f/${siteKey}`);
+  await expect(form.getByRole("heading", { name: "Feedback for Test shop" })).toBeVisible();
+  // Too fast to be human is stored as spam; a shopper takes longer than this.
+  await form.waitForTimeout(1600);
+  await form.getByRole("radio", { name: "2 – Dissatisfied" }).check();
+  const message = "The parcel was late, no wasm needed to say so.";
+  await form.getByLabel("Your message").fill(message);
+  const id = await form.locator('input[name="id"]').inputValue();
+  await form.getByRole("button", { name: "Send" }).click();
+  await expect(form.getByRole("heading", { name: "Thank you!" })).toBeVisible();
+  const track = form.getByRole("link", { name: /\/track\// });
+  const trackUrl = await track.getAttribute("href");
+  await track.click();
+  await expect(form.getByText("Status: new")).toBeVisible();
+
+  // The same form sent again (a double click, a resend) stores nothing twice.
+  const again = await form.request.post(`${hark.url}/f/${siteKey}`, {
+    form: { id, kind: "csat", rating: "2", message, shown_at: "0", website: "" },
+  });
+  expect(again.status()).toBe(200);
+  expect(await again.text()).toContain(trackUrl!);
+});
+
+test("the plain form says what to fix and keeps what was typed", async ({ page }) => {
+  await page.goto(`${hark.url}/f/${siteKey}`);
+  await page.getByRole("radio", { name: "Make a complaint" }).check();
+  await page.getByLabel("Order number (optional)").fill("NW-1042");
+  await page.getByRole("button", { name: "Send" }).click();
+  await expect(page.getByRole("alert")).toContainText("message");
+  await expect(page.getByLabel("Order number (optional)")).toHaveValue("NW-1042");
+  await expect(page.getByRole("radio", { name: "Make a complaint" })).toBeChecked();
 });

@@ -6,6 +6,7 @@ pub mod bootstrap;
 pub mod cli;
 pub mod config;
 pub mod error;
+pub mod form;
 pub mod ingest;
 pub mod openapi;
 pub mod ratelimit;
@@ -30,6 +31,7 @@ pub fn router(state: AppState) -> Router {
         .merge(ingest::router(state.clone()))
         .merge(admin::router(state.clone()))
         .merge(assets::router(state.clone()))
+        .merge(form::router(state.clone()))
         .merge(ui::router(state.clone()))
         .route("/metrics", axum::routing::get(telemetry_metrics::render))
         .route("/api/v1/openapi.json", axum::routing::get(openapi::serve))
