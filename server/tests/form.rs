@@ -1,0 +1,89 @@
+//! Hark's hosted plain form, over HTTP, on every backend reachable here: what any input
+//! gets back, and that what it accepts lands in the queue once.
+
+mod support;
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use support::{backends, new_id, TestApp, PUBLIC_URL, SHOP_ORIGIN};
+
+fn post_form(url: &str, origin: Option<&str>, body: &str) -> Request<Body> {
+    let mut request = Request::post(url).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    if let Some(origin) = origin {
+        request = request.header(header::ORIGIN, origin);
+    }
+    request.body(Body::from(body.to_owned())).unwrap()
+}
+
+#[tokio::test]
+async fn the_plain_form_stores_once_and_answers_every_input_without_a_5xx() {
+    for db in backends().await {
+        let app = TestApp::start(db).await;
+        let url = format!("/f/{}", app.site.site_key);
+        let label = app.db.label;
+
+        let shown = app.send(Request::get(&url).body(Body::empty()).unwrap()).await;
+        assert_eq!(shown.status, StatusCode::OK, "{label}");
+        assert!(shown.text.contains("Feedback for Acme shop"), "{label}");
+        assert!(shown.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap().contains("default-src 'none'"));
+
+        let id = new_id();
+        let good = format!("id={id}&shown_at=0&kind=csat&rating=2&message=Late+parcel&website=");
+        let sent = app.send(post_form(&url, Some(PUBLIC_URL), &good)).await;
+        assert_eq!(sent.status, StatusCode::OK, "{label}: {}", sent.text);
+        assert!(sent.text.contains("/track/"), "{label}");
+        let again = app.send(post_form(&url, None, &good)).await;
+        assert_eq!(again.status, StatusCode::OK, "{label}: a resend is the same submission");
+        let queue = app.admin_get("/api/v1/admin/submissions").await.json();
+        let items = queue["items"].as_array().unwrap();
+        assert_eq!(items.len(), 1, "{label}: stored once");
+        assert_eq!(items[0]["message"], "Late parcel");
+        assert_eq!(items[0]["status"], "new", "{label}: a human's pace is not spam");
+
+        let cases: [(&str, Option<&str>, String, StatusCode, &str); 6] = [
+            (
+                "no rating for a rating",
+                None,
+                format!("id={}&kind=csat", new_id()),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "rating",
+            ),
+            (
+                "a word for a rating",
+                None,
+                format!("id={}&kind=csat&rating=five", new_id()),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "five",
+            ),
+            (
+                "an unknown kind",
+                None,
+                format!("id={}&kind=review&rating=3", new_id()),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Please check",
+            ),
+            ("no id at all", None, "kind=csat&rating=3".into(), StatusCode::UNPROCESSABLE_ENTITY, "Please check"),
+            ("another website", Some("https://evil.example"), good.clone(), StatusCode::FORBIDDEN, "own page"),
+            ("the shop's own page", Some(SHOP_ORIGIN), good.clone(), StatusCode::OK, "/track/"),
+        ];
+        for (case, origin, body, status, says) in cases {
+            let answer = app.send(post_form(&url, origin, &body)).await;
+            assert_eq!(answer.status, status, "{label}: {case}: {}", answer.text);
+            assert!(answer.text.contains(says), "{label}: {case}: {}", answer.text);
+        }
+        let bytes = app.send(post_form(&url, None, "%ff%fe=\u{0}&rating=%%%")).await;
+        assert!(bytes.status.is_client_error(), "{label}: broken form encoding: {}", bytes.status);
+        let unknown = app.send(Request::get("/f/pk_nope").body(Body::empty()).unwrap()).await;
+        assert_eq!(unknown.status, StatusCode::NOT_FOUND, "{label}");
+
+        // Too fast to be human: stored, but as spam.
+        let fast = format!("id={}&shown_at={}&kind=csat&rating=5", new_id(), now_millis());
+        assert_eq!(app.send(post_form(&url, None, &fast)).await.status, StatusCode::OK, "{label}");
+        let queue = app.admin_get("/api/v1/admin/submissions").await.json();
+        assert_eq!(queue["items"][0]["status"], "spam", "{label}");
+    }
+}
+
+fn now_millis() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64
+}
