@@ -13,6 +13,9 @@
   var locale = data("locale") || navigator.language || "en";
   var pending = (window.Hark && window.Hark.q) || [];
   var root, launcher, loading, widget;
+  // Kept here until the panel has loaded, then handed to it: nothing said early is lost.
+  var customer = data("customer-id") ? [data("customer-id"), data("customer-tier"), data("customer-sig")] : null;
+  var orderRef = "";
 
   function adopt(css) {
     if (root.adoptedStyleSheets) {
@@ -35,6 +38,8 @@
         adopt(got[1]);
         return m.default({ module_or_path: base + "/pkg/__WIDGET_WASM__" }).then(function () {
           m.mount(root, site, base, locale);
+          if (customer) m.identify.apply(null, customer);
+          m.order(orderRef);
           widget = m;
           return m;
         });
@@ -66,10 +71,17 @@
 
   var api = {
     version: 1,
-    open: open,
+    open: function () { open(); },
     close: function () { if (widget) widget.close(); },
-    csat: function () { open(); },
-    identify: function () {}
+    csat: function (options) {
+      orderRef = String((options && options.order_ref) || "");
+      if (widget) widget.order(orderRef);
+      open();
+    },
+    identify: function (who) {
+      customer = who && who.id ? [String(who.id), who.tier ? String(who.tier) : null, who.sig ? String(who.sig) : null] : null;
+      if (widget) widget.identify.apply(null, customer || [""]);
+    }
   };
 
   function setup() {

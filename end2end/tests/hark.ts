@@ -9,8 +9,10 @@ export interface Hark {
   url: string;
   email: string;
   password: string;
-  /** Adds a site allowing `origin`, as a merchant would with the CLI; returns its key. */
-  addSite(name: string, origin: string): string;
+  /** Adds a site allowing `origin`, as a merchant would with the CLI. */
+  addSite(name: string, origin: string): { key: string; secret: string };
+  /** The admin queue's newest submissions, through the admin API with a CLI token. */
+  queue(): Promise<any[]>;
   stop(): Promise<void>;
 }
 
@@ -45,15 +47,21 @@ export async function startHark(): Promise<Hark> {
     return match[1];
   };
   const admin = field("Admin");
+  const cli = (args: string[]) => execFileSync(binary, args, { env: { ...process.env, DATABASE_URL: databaseUrl } }).toString();
   return {
     url: admin.replace(/\/admin$/, ""),
     email: field("Login"),
     password: field("Password"),
     addSite: (name, origin) => {
-      const out = execFileSync(binary, ["site", "add", "--name", name, "--origin", origin, "--json"], {
-        env: { ...process.env, DATABASE_URL: databaseUrl },
+      const site = JSON.parse(cli(["site", "add", "--name", name, "--origin", origin, "--json"]));
+      return { key: site.site_key, secret: site.secret };
+    },
+    queue: async () => {
+      const token = JSON.parse(cli(["token", "create", "--email", field("Login"), "--json"])).token;
+      const response = await fetch(`${admin.replace(/\/admin$/, "")}/api/v1/admin/submissions`, {
+        headers: { Authorization: `Bearer ${token}` },
       });
-      return JSON.parse(out.toString()).site_key;
+      return (await response.json()).items;
     },
     stop: () =>
       new Promise((resolve) => {

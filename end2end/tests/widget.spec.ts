@@ -3,14 +3,21 @@ import { test, expect, Page } from "@playwright/test";
 import { startHark, watchErrors, Hark } from "./hark";
 import { createServer, Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { createHmac } from "node:crypto";
+
+/** What a merchant's server computes: HMAC-SHA256 of `id|tier` with the site's secret. */
+function sign(text: string): string {
+  return createHmac("sha256", siteSecret).update(text).digest("hex");
+}
 
 let hark: Hark;
 let shop: Server;
 let shopUrl: string;
 let siteKey: string;
+let siteSecret: string;
 
 /** Shop pages by path: what each adds to its <head>, and its policy if any. */
-const pages: Record<string, { head: string; policy?: () => string }> = {
+const pages: Record<string, { head: string; policy?: () => string; tag?: () => string }> = {
   "/plain": { head: "" },
   // The README's policy for merchants, to the letter: Hark's host for scripts (and wasm)
   // and for connections, nothing else (no styles from anywhere, nothing inline).
@@ -22,6 +29,11 @@ const pages: Record<string, { head: string; policy?: () => string }> = {
   "/no-wasm": {
     head: "",
     policy: () => `default-src 'none'; script-src ${hark.url}; connect-src ${hark.url}`,
+  },
+  // A merchant's page naming a signed key customer.
+  "/identified": {
+    head: "",
+    tag: () => `data-customer-id="c_42" data-customer-tier="key" data-customer-sig="${sign("c_42|key")}"`,
   },
   "/hostile": {
     head: `<style>
@@ -44,12 +56,12 @@ test.beforeAll(async () => {
       ...(page.policy ? { "Content-Security-Policy": page.policy() } : {}),
     });
     response.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title>${page.head}
-<script src="${hark.url}/widget.js" data-site="${siteKey}" data-locale="en" defer></script></head>
+<script src="${hark.url}/widget.js" data-site="${siteKey}" data-locale="en" ${page.tag?.() ?? ""} defer></script></head>
 <body><h1>Order confirmed</h1><p>Thank you for shopping with us.</p><button id="own">The shop's own button</button></body></html>`);
   });
   await new Promise<void>((resolve) => shop.listen(0, "127.0.0.1", resolve));
   shopUrl = `http://127.0.0.1:${(shop.address() as AddressInfo).port}`;
-  siteKey = hark.addSite("Test shop", shopUrl);
+  ({ key: siteKey, secret: siteSecret } = hark.addSite("Test shop", shopUrl));
 });
 test.afterAll(async () => {
   await hark?.stop();
@@ -141,4 +153,33 @@ test("the plain form says what to fix and keeps what was typed", async ({ page }
   await expect(page.getByRole("alert")).toContainText("message");
   await expect(page.getByLabel("Order number (optional)")).toHaveValue("NW-1042");
   await expect(page.getByRole("radio", { name: "Make a complaint" })).toBeChecked();
+});
+
+test("a signed key customer's rating carries the tier; a badly signed one does not", async ({ page }) => {
+  await page.goto(`${shopUrl}/identified`);
+  await rateAndSend(page, "Signed by the shop.");
+  const [signed] = await hark.queue();
+  expect(signed.message).toBe("Signed by the shop.");
+  expect(signed.customer_tier).toBe("key");
+
+  // Said through the API before the panel has loaded, and with a wrong signature.
+  await page.goto(`${shopUrl}/plain`);
+  await page.evaluate(() => (window as any).Hark.identify({ id: "c_43", tier: "key", sig: "00" }));
+  await rateAndSend(page, "Signed badly.");
+  const [unsigned] = await hark.queue();
+  expect(unsigned.message).toBe("Signed badly.");
+  expect(unsigned.customer_tier).toBeNull();
+});
+
+test("Hark.csat asks for a rating now, about the order the merchant names", async ({ page }) => {
+  await page.goto(`${shopUrl}/plain`);
+  await page.waitForFunction(() => (window as any).Hark?.version === 1);
+  const sent = page.waitForRequest((request) => request.method() === "POST" && request.url().includes("/submissions"));
+  await page.evaluate(() => (window as any).Hark.csat({ order_ref: "NW-1042" }));
+  const panel = page.getByRole("dialog", { name: "How satisfied are you?" });
+  await expect(panel).toBeVisible();
+  await panel.getByRole("radio", { name: "4 – Satisfied" }).check();
+  await panel.getByRole("button", { name: "Send" }).click();
+  expect((await sent).postDataJSON().order_ref).toBe("NW-1042");
+  await expect(page.getByRole("status")).toHaveText("Sent. Thank you!");
 });

@@ -7,13 +7,42 @@ use leptos::either::Either;
 use leptos::ev::SubmitEvent;
 use leptos::html;
 use leptos::prelude::*;
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::ShadowRoot;
 
 thread_local! {
     static OPEN: Cell<Option<RwSignal<bool>>> = const { Cell::new(None) };
+    static CONTEXT: RefCell<Context> = RefCell::new(Context::default());
+}
+
+/// What the merchant's page says about this shopper and moment: a signed customer
+/// (`data-customer-*` or `Hark.identify`) and an order (`Hark.csat({order_ref})`).
+#[derive(Clone, Default)]
+pub struct Context {
+    pub customer: Option<Customer>,
+    pub order_ref: Option<String>,
+}
+
+#[derive(Clone)]
+pub struct Customer {
+    pub id: String,
+    pub tier: Option<String>,
+    pub sig: Option<String>,
+}
+
+/// The signed customer the merchant named; an empty `id` forgets it.
+#[wasm_bindgen]
+pub fn identify(id: String, tier: Option<String>, sig: Option<String>) {
+    let customer = (!id.is_empty()).then_some(Customer { id, tier, sig });
+    CONTEXT.with(|context| context.borrow_mut().customer = customer);
+}
+
+/// The order the next submissions are about; an empty one forgets it.
+#[wasm_bindgen]
+pub fn order(order_ref: String) {
+    CONTEXT.with(|context| context.borrow_mut().order_ref = (!order_ref.is_empty()).then_some(order_ref));
 }
 
 /// What the loader knows about the page it was pasted into.
@@ -118,6 +147,7 @@ fn Panel(setup: Setup, open: RwSignal<bool>) -> impl IntoView {
                 rating: rating.get_untracked(),
                 message: comment.get_untracked(),
                 locale: setup.locale.clone(),
+                context: CONTEXT.with(|context| context.borrow().clone()),
             };
             let (api_base, site_key) = (setup.api_base.clone(), setup.site_key.clone());
             leptos::task::spawn_local(async move {

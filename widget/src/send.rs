@@ -9,6 +9,7 @@ pub struct Submission {
     pub rating: u8,
     pub message: String,
     pub locale: String,
+    pub context: crate::Context,
 }
 
 fn new_id() -> Option<String> {
@@ -26,6 +27,12 @@ pub async fn submit(api_base: &str, site_key: &str, submission: &Submission) -> 
     });
     if !submission.message.trim().is_empty() {
         body["message"] = submission.message.trim().into();
+    }
+    if let Some(customer) = &submission.context.customer {
+        body["customer"] = serde_json::json!({ "id": customer.id, "tier": customer.tier, "sig": customer.sig });
+    }
+    if let Some(order_ref) = &submission.context.order_ref {
+        body["order_ref"] = order_ref.as_str().into();
     }
     if let Some(page) = web_sys::window().and_then(|w| w.location().href().ok()) {
         body["page_url"] = page.chars().take(2048).collect::<String>().into();
