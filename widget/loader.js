@@ -102,6 +102,8 @@
     root.appendChild(launcher);
     document.body.appendChild(host);
     pending.forEach(function (call) { api[call[0]] && api[call[0]].apply(null, call[1] || []); });
+    // Feedback an earlier page saved but could not send goes now (the panel sends it).
+    try { if (localStorage.getItem("hark-outbox:" + site)) load(); } catch (e) {}
   }
 
   window.Hark = api;

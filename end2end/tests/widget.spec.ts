@@ -183,3 +183,45 @@ test("Hark.csat asks for a rating now, about the order the merchant names", asyn
   expect((await sent).postDataJSON().order_ref).toBe("NW-1042");
   await expect(page.getByRole("status")).toHaveText("Sent. Thank you!");
 });
+
+test("offline, a rating is saved, not called sent, and delivered once when back online", async ({ page, context }) => {
+  await page.goto(`${shopUrl}/plain`);
+  await page.getByRole("button", { name: "Feedback" }).click();
+  const panel = page.getByRole("dialog");
+  await expect(panel).toBeVisible();
+  await context.setOffline(true);
+  const message = "Written on a train, no signal.";
+  await panel.getByRole("radio", { name: "3 – Neutral" }).check();
+  await panel.getByLabel("Anything to add? (optional)").fill(message);
+  await panel.getByRole("button", { name: "Send" }).click();
+  await expect(page.getByRole("status")).toHaveText("Saved — we'll send it when you're back online.");
+  await expect(page.getByRole("heading", { name: "Saved, not sent yet" })).toBeVisible();
+  expect((await hark.queue()).filter((item) => item.message === message)).toHaveLength(0);
+
+  await context.setOffline(false);
+  await expect(page.getByRole("status")).toHaveText("Sent. Thank you!");
+  await expect(page.getByRole("heading", { name: "Thank you!" })).toBeVisible();
+  expect((await hark.queue()).filter((item) => item.message === message)).toHaveLength(1);
+});
+
+test("what a page could not send is delivered when the shop's page is loaded again", async ({ page }) => {
+  await page.goto(`${shopUrl}/plain`);
+  // The collector cannot be reached from this page for now.
+  await page.route("**/api/v1/sites/*/submissions", (route) => route.abort("internetdisconnected"));
+  const message = "Sent just as the connection dropped.";
+  await page.getByRole("button", { name: "Feedback" }).click();
+  const panel = page.getByRole("dialog");
+  await panel.getByRole("radio", { name: "1 – Very dissatisfied" }).check();
+  await panel.getByLabel("Anything to add? (optional)").fill(message);
+  await panel.getByRole("button", { name: "Send" }).click();
+  await expect(page.getByRole("status")).toHaveText("Saved — we'll send it when you're back online.");
+  await page.unrouteAll();
+
+  await page.reload();
+  await expect.poll(async () => (await hark.queue()).filter((item) => item.message === message).length).toBe(1);
+  // Nothing left to send, and nothing sent twice.
+  expect(await page.evaluate((key) => localStorage.getItem(`hark-outbox:${key}`), siteKey)).toBeNull();
+  await page.reload();
+  await page.waitForTimeout(500);
+  expect((await hark.queue()).filter((item) => item.message === message)).toHaveLength(1);
+});

@@ -1,6 +1,7 @@
 //! The shopper's panel. `widget.js` draws the launcher and loads this module only when
 //! the shopper reaches for it; `mount` then renders into the launcher's shadow root.
 
+mod outbox;
 mod send;
 
 use leptos::either::Either;
@@ -89,6 +90,8 @@ const RATING_WORDS: [&str; 5] = ["Very dissatisfied", "Dissatisfied", "Neutral",
 enum Phase {
     Editing,
     Sending,
+    /// Kept in the outbox: not acknowledged yet.
+    Saved,
     Sent,
     Failed(String),
 }
@@ -114,7 +117,7 @@ fn Panel(setup: Setup, open: RwSignal<bool>) -> impl IntoView {
 
     // Once sent, the form disappears: keep keyboard focus inside the panel.
     Effect::new(move || {
-        if phase.get() == Phase::Sent {
+        if matches!(phase.get(), Phase::Sent | Phase::Saved) {
             if let Some(heading) = thanks.get() {
                 let _ = heading.focus();
             }
@@ -133,6 +136,34 @@ fn Panel(setup: Setup, open: RwSignal<bool>) -> impl IntoView {
         is_open
     });
 
+    // What an earlier page left unsent goes now, and again whenever the browser is back
+    // online or the page visible; a saved submission then reads as sent.
+    let outbox = outbox::Outbox::new(&setup.api_base, &setup.site_key);
+    let delivered = move || {
+        if phase.get_untracked() == Phase::Saved {
+            phase.set(Phase::Sent);
+        }
+    };
+    outbox.flush(delivered);
+    if let Some(window) = web_sys::window() {
+        let again = {
+            let outbox = outbox.clone();
+            Closure::<dyn Fn()>::new(move || {
+                let visible = web_sys::window()
+                    .and_then(|w| w.document())
+                    .is_none_or(|d| d.visibility_state() == web_sys::VisibilityState::Visible);
+                if visible {
+                    outbox.flush(delivered);
+                }
+            })
+        };
+        let _ = window.add_event_listener_with_callback("online", again.as_ref().unchecked_ref());
+        if let Some(document) = window.document() {
+            let _ = document.add_event_listener_with_callback("visibilitychange", again.as_ref().unchecked_ref());
+        }
+        again.forget();
+    }
+
     let submit = {
         let setup = setup.clone();
         move |ev: SubmitEvent| {
@@ -149,18 +180,24 @@ fn Panel(setup: Setup, open: RwSignal<bool>) -> impl IntoView {
                 locale: setup.locale.clone(),
                 context: CONTEXT.with(|context| context.borrow().clone()),
             };
-            let (api_base, site_key) = (setup.api_base.clone(), setup.site_key.clone());
+            let Some(body) = send::body(&request) else {
+                phase.set(Phase::Failed("This browser cannot send feedback.".into()));
+                return;
+            };
+            let outbox = outbox.clone();
             leptos::task::spawn_local(async move {
-                match send::submit(&api_base, &site_key, &request).await {
-                    Ok(()) => phase.set(Phase::Sent),
-                    Err(message) => phase.set(Phase::Failed(message)),
-                }
+                phase.set(match outbox.send(body, delivered).await {
+                    outbox::Delivery::Sent => Phase::Sent,
+                    outbox::Delivery::Saved => Phase::Saved,
+                    outbox::Delivery::Refused(message) => Phase::Failed(message),
+                });
             });
         }
     };
 
     let status = move || match phase.get() {
         Phase::Sending => "Sending…".to_owned(),
+        Phase::Saved => "Saved — we'll send it when you're back online.".to_owned(),
         Phase::Sent => "Sent. Thank you!".to_owned(),
         Phase::Failed(message) => message,
         Phase::Editing => String::new(),
@@ -182,7 +219,9 @@ fn Panel(setup: Setup, open: RwSignal<bool>) -> impl IntoView {
         <div
             class="panel"
             role="dialog"
-            aria-labelledby=move || if phase.get() == Phase::Sent { "hark-thanks" } else { "hark-title" }
+            aria-labelledby=move || {
+                if matches!(phase.get(), Phase::Sent | Phase::Saved) { "hark-thanks" } else { "hark-title" }
+            }
             hidden=move || !open.get()
             on:keydown=move |ev: web_sys::KeyboardEvent| {
                 if ev.key() == "Escape" {
@@ -191,17 +230,22 @@ fn Panel(setup: Setup, open: RwSignal<bool>) -> impl IntoView {
             }
         >
             <button type="button" class="close" aria-label="Close" on:click=move |_| open.set(false)>"×"</button>
-            {move || if phase.get() == Phase::Sent {
-                Either::Left(view! {
+            {move || match phase.get() {
+                Phase::Sent => Either::Left(view! {
                     <div class="thanks">
                         <h2 id="hark-thanks" tabindex="-1" node_ref=thanks>"Thank you!"</h2>
                         <p>"Your feedback was sent to the shop."</p>
                     </div>
-                })
-            } else {
-                Either::Right(())
+                }),
+                Phase::Saved => Either::Left(view! {
+                    <div class="thanks">
+                        <h2 id="hark-thanks" tabindex="-1" node_ref=thanks>"Saved, not sent yet"</h2>
+                        <p>"It stays in this browser and goes to the shop when you're back online."</p>
+                    </div>
+                }),
+                _ => Either::Right(()),
             }}
-            <form class="form" hidden=move || phase.get() == Phase::Sent on:submit=submit>
+            <form class="form" hidden=move || matches!(phase.get(), Phase::Sent | Phase::Saved) on:submit=submit>
                 <fieldset>
                     <legend id="hark-title">"How satisfied are you?"</legend>
                     <div class="choices">{choices}</div>

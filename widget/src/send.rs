@@ -1,8 +1,4 @@
-//! Posting to the collector with the browser's own `fetch` (smaller than a client crate).
-
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{Request, RequestInit, Response};
+//! What the panel sends: the submission's JSON, built once with its id.
 
 pub struct Submission {
     pub kind: &'static str,
@@ -16,9 +12,10 @@ fn new_id() -> Option<String> {
     Some(web_sys::window()?.crypto().ok()?.random_uuid())
 }
 
-/// Sends `submission`; `Err` carries the message to show the shopper.
-pub async fn submit(api_base: &str, site_key: &str, submission: &Submission) -> Result<(), String> {
-    let id = new_id().ok_or("This browser cannot send feedback.")?;
+/// The JSON the collector takes for `submission`, under a new id (chosen once, here: the
+/// outbox resends exactly this body); `None` where the browser cannot make ids.
+pub fn body(submission: &Submission) -> Option<String> {
+    let id = new_id()?;
     let mut body = serde_json::json!({
         "id": id,
         "kind": submission.kind,
@@ -37,26 +34,5 @@ pub async fn submit(api_base: &str, site_key: &str, submission: &Submission) -> 
     if let Some(page) = web_sys::window().and_then(|w| w.location().href().ok()) {
         body["page_url"] = page.chars().take(2048).collect::<String>().into();
     }
-    let status = post(&format!("{api_base}/api/v1/sites/{site_key}/submissions"), &body.to_string())
-        .await
-        .map_err(|_| "Could not reach the shop's feedback service. Check your connection and try again.".to_owned())?;
-    match status {
-        200..=299 => Ok(()),
-        422 => Err("Some of what you entered was not accepted. Check it and try again.".into()),
-        429 => Err("Too many messages just now. Try again in a minute.".into()),
-        _ => Err("Your feedback could not be sent. Try again later.".into()),
-    }
-}
-
-async fn post(url: &str, body: &str) -> Result<u16, JsValue> {
-    let init = RequestInit::new();
-    init.set_method("POST");
-    init.set_body(&JsValue::from_str(body));
-    let headers = web_sys::Headers::new()?;
-    headers.set("Content-Type", "application/json")?;
-    init.set_headers(&headers);
-    let request = Request::new_with_str_and_init(url, &init)?;
-    let window = web_sys::window().ok_or("no window")?;
-    let response: Response = JsFuture::from(window.fetch_with_request(&request)).await?.dyn_into()?;
-    Ok(response.status())
+    Some(body.to_string())
 }
