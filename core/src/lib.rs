@@ -2,6 +2,7 @@
 //! behind the `db` feature, is the one storage layer and the rules every caller shares.
 
 pub mod model;
+pub mod privacy;
 
 #[cfg(feature = "db")]
 pub mod auth;

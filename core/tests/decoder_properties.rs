@@ -1,5 +1,5 @@
-//! Properties of the submission decoder over generated input: it never panics, and its
-//! verdicts follow the contract's rules.
+//! Properties of the submission decoder and of card-number masking over generated input:
+//! they never panic, and their verdicts follow the contract's rules.
 
 #![cfg(feature = "db")]
 
@@ -82,5 +82,21 @@ proptest! {
         let b = format!(r#"{{ "stage" : "{stage}", "rating": {rating}, "kind":"csat", "id":"{id}" }}"#);
         let (a, b) = (parse(a.as_bytes(), &site()).unwrap(), parse(b.as_bytes(), &site()).unwrap());
         prop_assert_eq!(a.content_digest, b.content_digest);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// Masking touches digits only, keeps the length and the last four of every number,
+    /// and masking twice changes nothing more.
+    #[test]
+    fn masking_card_numbers_changes_digits_only(text in "[0-9 a-z-]{0,60}") {
+        let masked = hark_core::privacy::mask_card_numbers(&text);
+        prop_assert_eq!(masked.chars().count(), text.chars().count());
+        for (before, after) in text.chars().zip(masked.chars()) {
+            prop_assert!(before == after || (before.is_ascii_digit() && after == '•'));
+        }
+        prop_assert_eq!(hark_core::privacy::mask_card_numbers(&masked), masked.clone());
     }
 }

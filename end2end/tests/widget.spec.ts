@@ -225,3 +225,15 @@ test("what a page could not send is delivered when the shop's page is loaded aga
   await page.waitForTimeout(500);
   expect((await hark.queue()).filter((item) => item.message === message)).toHaveLength(1);
 });
+
+test("a card number typed into the message never leaves the browser", async ({ page }) => {
+  await page.goto(`${shopUrl}/plain`);
+  const sent = page.waitForRequest((request) => request.method() === "POST" && request.url().includes("/submissions"));
+  await page.getByRole("button", { name: "Feedback" }).click();
+  const panel = page.getByRole("dialog");
+  await panel.getByRole("radio", { name: "2 – Dissatisfied" }).check();
+  await panel.getByLabel("Anything to add? (optional)").fill("Charged twice on 4111 1111 1111 1111, order NW-1042");
+  await panel.getByRole("button", { name: "Send" }).click();
+  expect((await sent).postDataJSON().message).toBe("Charged twice on •••• •••• •••• 1111, order NW-1042");
+  await expect(page.getByRole("status")).toHaveText("Sent. Thank you!");
+});

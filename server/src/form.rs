@@ -167,7 +167,15 @@ fn request_body(fields: &Fields) -> serde_json::Value {
         }),
     );
     put("category", text(&fields.category));
-    put("message", text(&fields.message));
+    // The form has no script to mask card numbers before sending; they are masked here,
+    // before anything is stored.
+    put(
+        "message",
+        text(&fields.message).map(|m| match m {
+            serde_json::Value::String(m) => hark_core::privacy::mask_card_numbers(&m).into_owned().into(),
+            other => other,
+        }),
+    );
     put("email", text(&fields.email));
     put("order_ref", text(&fields.order_ref));
     put("website", text(&fields.website));

@@ -76,6 +76,12 @@ async fn the_plain_form_stores_once_and_answers_every_input_without_a_5xx() {
         let unknown = app.send(Request::get("/f/pk_nope").body(Body::empty()).unwrap()).await;
         assert_eq!(unknown.status, StatusCode::NOT_FOUND, "{label}");
 
+        // The form has no script: the card number in a message is masked on arrival.
+        let card = format!("id={}&kind=csat&rating=1&message=paid+with+4111111111111111+twice", new_id());
+        assert_eq!(app.send(post_form(&url, None, &card)).await.status, StatusCode::OK, "{label}");
+        let queue = app.admin_get("/api/v1/admin/submissions").await.json();
+        assert_eq!(queue["items"][0]["message"], "paid with ••••••••••••1111 twice", "{label}");
+
         // Too fast to be human: stored, but as spam.
         let fast = format!("id={}&shown_at={}&kind=csat&rating=5", new_id(), now_millis());
         assert_eq!(app.send(post_form(&url, None, &fast)).await.status, StatusCode::OK, "{label}");

@@ -22,8 +22,10 @@ pub fn body(submission: &Submission) -> Option<String> {
         "rating": submission.rating,
         "locale": submission.locale,
     });
-    if !submission.message.trim().is_empty() {
-        body["message"] = submission.message.trim().into();
+    // A card number typed into the message never leaves the browser.
+    let message = hark_core::privacy::mask_card_numbers(submission.message.trim());
+    if !message.is_empty() {
+        body["message"] = message.into_owned().into();
     }
     if let Some(customer) = &submission.context.customer {
         body["customer"] = serde_json::json!({ "id": customer.id, "tier": customer.tier, "sig": customer.sig });
