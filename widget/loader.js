@@ -92,7 +92,8 @@
     launcher = document.createElement("button");
     launcher.type = "button";
     launcher.className = "launcher " + (data("position") === "bottom-left" ? "left" : "right");
-    launcher.textContent = "Feedback";
+    launcher.textContent = /^zh/i.test(locale) ? "反馈" : "Feedback";
+    launcher.lang = /^zh/i.test(locale) ? "zh-CN" : "en";
     launcher.setAttribute("aria-haspopup", "dialog");
     launcher.setAttribute("aria-expanded", "false");
     launcher.addEventListener("click", open);

@@ -17,7 +17,7 @@ let siteKey: string;
 let siteSecret: string;
 
 /** Shop pages by path: what each adds to its <head>, and its policy if any. */
-const pages: Record<string, { head: string; policy?: () => string; tag?: () => string }> = {
+const pages: Record<string, { head: string; policy?: () => string; tag?: () => string; locale?: string }> = {
   "/plain": { head: "" },
   // The README's policy for merchants, to the letter: Hark's host for scripts (and wasm)
   // and for connections, nothing else (no styles from anywhere, nothing inline).
@@ -35,6 +35,7 @@ const pages: Record<string, { head: string; policy?: () => string; tag?: () => s
     head: "",
     tag: () => `data-customer-id="c_42" data-customer-tier="key" data-customer-sig="${sign("c_42|key")}"`,
   },
+  "/zh": { head: "", locale: "zh-CN" },
   "/hostile": {
     head: `<style>
       * { all: unset !important; }
@@ -56,7 +57,7 @@ test.beforeAll(async () => {
       ...(page.policy ? { "Content-Security-Policy": page.policy() } : {}),
     });
     response.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title>${page.head}
-<script src="${hark.url}/widget.js" data-site="${siteKey}" data-locale="en" ${page.tag?.() ?? ""} defer></script></head>
+<script src="${hark.url}/widget.js" data-site="${siteKey}" data-locale="${page.locale ?? "en"}" ${page.tag?.() ?? ""} defer></script></head>
 <body><h1>Order confirmed</h1><p>Thank you for shopping with us.</p><button id="own">The shop's own button</button></body></html>`);
   });
   await new Promise<void>((resolve) => shop.listen(0, "127.0.0.1", resolve));
@@ -236,4 +237,27 @@ test("a card number typed into the message never leaves the browser", async ({ p
   await panel.getByRole("button", { name: "Send" }).click();
   expect((await sent).postDataJSON().message).toBe("Charged twice on •••• •••• •••• 1111, order NW-1042");
   await expect(page.getByRole("status")).toHaveText("Sent. Thank you!");
+});
+
+test("in Simplified Chinese every word of the widget is Chinese", async ({ page }) => {
+  await page.goto(`${shopUrl}/zh`);
+  const launcher = page.getByRole("button", { name: "反馈" });
+  await launcher.click();
+  const panel = page.getByRole("dialog", { name: "您对本次体验满意吗？" });
+  await expect(panel).toBeVisible();
+  await expect(panel).toHaveAttribute("lang", "zh-CN");
+  // No Latin letter anywhere a shopper reads or hears: text, labels, names.
+  const words = await panel.evaluate((el) => {
+    const seen = [el.innerText];
+    el.querySelectorAll("[aria-label], [placeholder], [title]").forEach((node) =>
+      ["aria-label", "placeholder", "title"].forEach((name) => seen.push(node.getAttribute(name) ?? "")),
+    );
+    return seen.join(" ");
+  });
+  expect(words).not.toMatch(/[A-Za-z]/);
+  await panel.getByRole("radio", { name: "5 – 非常满意" }).check();
+  await panel.getByRole("button", { name: "发送" }).click();
+  await expect(page.getByRole("status")).toHaveText("已发送，谢谢！");
+  const thanks = await page.getByRole("dialog").evaluate((el) => el.innerText);
+  expect(thanks).not.toMatch(/[A-Za-z]/);
 });

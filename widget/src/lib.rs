@@ -1,6 +1,7 @@
 //! The shopper's panel. `widget.js` draws the launcher and loads this module only when
 //! the shopper reaches for it; `mount` then renders into the launcher's shadow root.
 
+mod i18n;
 mod outbox;
 mod send;
 
@@ -84,8 +85,6 @@ fn set_open(value: bool) {
     }
 }
 
-const RATING_WORDS: [&str; 5] = ["Very dissatisfied", "Dissatisfied", "Neutral", "Satisfied", "Very satisfied"];
-
 #[derive(Clone, PartialEq)]
 enum Phase {
     Editing,
@@ -114,6 +113,7 @@ fn Panel(setup: Setup, open: RwSignal<bool>) -> impl IntoView {
     let first_choice = NodeRef::<html::Input>::new();
     let thanks = NodeRef::<html::H2>::new();
     let root = setup.root.clone();
+    let text = i18n::for_locale(&setup.locale);
 
     // Once sent, the form disappears: keep keyboard focus inside the panel.
     Effect::new(move || {
@@ -138,7 +138,7 @@ fn Panel(setup: Setup, open: RwSignal<bool>) -> impl IntoView {
 
     // What an earlier page left unsent goes now, and again whenever the browser is back
     // online or the page visible; a saved submission then reads as sent.
-    let outbox = outbox::Outbox::new(&setup.api_base, &setup.site_key);
+    let outbox = outbox::Outbox::new(&setup.api_base, &setup.site_key, text);
     let delivered = move || {
         if phase.get_untracked() == Phase::Saved {
             phase.set(Phase::Sent);
@@ -169,7 +169,7 @@ fn Panel(setup: Setup, open: RwSignal<bool>) -> impl IntoView {
         move |ev: SubmitEvent| {
             ev.prevent_default();
             if rating.get_untracked() == 0 {
-                phase.set(Phase::Failed("Choose a rating from 1 to 5.".into()));
+                phase.set(Phase::Failed(text.choose_rating.into()));
                 return;
             }
             phase.set(Phase::Sending);
@@ -181,7 +181,7 @@ fn Panel(setup: Setup, open: RwSignal<bool>) -> impl IntoView {
                 context: CONTEXT.with(|context| context.borrow().clone()),
             };
             let Some(body) = send::body(&request) else {
-                phase.set(Phase::Failed("This browser cannot send feedback.".into()));
+                phase.set(Phase::Failed(text.cannot_send.into()));
                 return;
             };
             let outbox = outbox.clone();
@@ -196,9 +196,9 @@ fn Panel(setup: Setup, open: RwSignal<bool>) -> impl IntoView {
     };
 
     let status = move || match phase.get() {
-        Phase::Sending => "Sending…".to_owned(),
-        Phase::Saved => "Saved — we'll send it when you're back online.".to_owned(),
-        Phase::Sent => "Sent. Thank you!".to_owned(),
+        Phase::Sending => text.sending.to_owned(),
+        Phase::Saved => text.saved_status.to_owned(),
+        Phase::Sent => text.sent_status.to_owned(),
         Phase::Failed(message) => message,
         Phase::Editing => String::new(),
     };
@@ -209,7 +209,7 @@ fn Panel(setup: Setup, open: RwSignal<bool>) -> impl IntoView {
             view! {
                 <label class="choice">
                     <input type="radio" name="rating" value=n node_ref=node_ref on:change=move |_| rating.set(n) />
-                    <span>{format!("{n} – {}", RATING_WORDS[usize::from(n) - 1])}</span>
+                    <span>{format!("{n} – {}", text.rating_words[usize::from(n) - 1])}</span>
                 </label>
             }
         })
@@ -218,6 +218,7 @@ fn Panel(setup: Setup, open: RwSignal<bool>) -> impl IntoView {
     view! {
         <div
             class="panel"
+            lang=text.lang
             role="dialog"
             aria-labelledby=move || {
                 if matches!(phase.get(), Phase::Sent | Phase::Saved) { "hark-thanks" } else { "hark-title" }
@@ -229,28 +230,28 @@ fn Panel(setup: Setup, open: RwSignal<bool>) -> impl IntoView {
                 }
             }
         >
-            <button type="button" class="close" aria-label="Close" on:click=move |_| open.set(false)>"×"</button>
+            <button type="button" class="close" aria-label=text.close on:click=move |_| open.set(false)>"×"</button>
             {move || match phase.get() {
                 Phase::Sent => Either::Left(view! {
                     <div class="thanks">
-                        <h2 id="hark-thanks" tabindex="-1" node_ref=thanks>"Thank you!"</h2>
-                        <p>"Your feedback was sent to the shop."</p>
+                        <h2 id="hark-thanks" tabindex="-1" node_ref=thanks>{text.sent_title}</h2>
+                        <p>{text.sent_note}</p>
                     </div>
                 }),
                 Phase::Saved => Either::Left(view! {
                     <div class="thanks">
-                        <h2 id="hark-thanks" tabindex="-1" node_ref=thanks>"Saved, not sent yet"</h2>
-                        <p>"It stays in this browser and goes to the shop when you're back online."</p>
+                        <h2 id="hark-thanks" tabindex="-1" node_ref=thanks>{text.saved_title}</h2>
+                        <p>{text.saved_note}</p>
                     </div>
                 }),
                 _ => Either::Right(()),
             }}
             <form class="form" hidden=move || matches!(phase.get(), Phase::Sent | Phase::Saved) on:submit=submit>
                 <fieldset>
-                    <legend id="hark-title">"How satisfied are you?"</legend>
+                    <legend id="hark-title">{text.title}</legend>
                     <div class="choices">{choices}</div>
                 </fieldset>
-                <label class="field" for="hark-comment">"Anything to add? (optional)"</label>
+                <label class="field" for="hark-comment">{text.comment}</label>
                 <textarea
                     id="hark-comment"
                     rows="3"
@@ -258,7 +259,7 @@ fn Panel(setup: Setup, open: RwSignal<bool>) -> impl IntoView {
                     prop:value=move || comment.get()
                     on:input=move |ev| comment.set(event_target_value(&ev))
                 ></textarea>
-                <button type="submit" class="send" disabled=move || phase.get() == Phase::Sending>"Send"</button>
+                <button type="submit" class="send" disabled=move || phase.get() == Phase::Sending>{text.send}</button>
             </form>
             <p class="status" role="status" aria-live="polite">{status}</p>
         </div>

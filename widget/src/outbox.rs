@@ -32,13 +32,15 @@ thread_local! {
 pub struct Outbox {
     key: String,
     url: String,
+    text: &'static crate::i18n::Strings,
 }
 
 impl Outbox {
-    pub fn new(api_base: &str, site_key: &str) -> Self {
+    pub fn new(api_base: &str, site_key: &str, text: &'static crate::i18n::Strings) -> Self {
         Outbox {
             key: format!("hark-outbox:{site_key}"),
             url: format!("{api_base}/api/v1/sites/{site_key}/submissions"),
+            text,
         }
     }
 
@@ -93,10 +95,7 @@ impl Outbox {
             }
             Ok((status, _)) if (400..500).contains(&status) && status != 429 => {
                 self.forget(body);
-                let message = match status {
-                    422 => "Some of what you entered was not accepted. Check it and send it again.",
-                    _ => "This feedback could not be accepted. Reload the page and try again.",
-                };
+                let message = if status == 422 { self.text.refused_invalid } else { self.text.refused };
                 (Delivery::Refused(message.into()), None)
             }
             Ok((_, retry_after)) => (Delivery::Saved, retry_after),
