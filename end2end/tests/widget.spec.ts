@@ -75,6 +75,8 @@ async function rateAndSend(page: Page, comment: string) {
   await expect(panel).toBeVisible();
   await panel.getByRole("radio", { name: "5 – Very satisfied" }).check();
   await panel.getByLabel("Anything to add? (optional)").fill(comment);
+  // A shopper takes longer than this; a faster send is stored as spam.
+  await page.waitForTimeout(1600);
   await panel.getByRole("button", { name: "Send" }).click();
   await expect(page.getByRole("status")).toHaveText("Sent. Thank you!");
 }
@@ -162,6 +164,7 @@ test("a signed key customer's rating carries the tier; a badly signed one does n
   const [signed] = await hark.queue();
   expect(signed.message).toBe("Signed by the shop.");
   expect(signed.customer_tier).toBe("key");
+  expect(signed.status).toBe("new");
 
   // Said through the API before the panel has loaded, and with a wrong signature.
   await page.goto(`${shopUrl}/plain`);
@@ -181,7 +184,13 @@ test("Hark.csat asks for a rating now, about the order the merchant names", asyn
   await expect(panel).toBeVisible();
   await panel.getByRole("radio", { name: "4 – Satisfied" }).check();
   await panel.getByRole("button", { name: "Send" }).click();
-  expect((await sent).postDataJSON().order_ref).toBe("NW-1042");
+  const body = (await sent).postDataJSON();
+  expect(body.order_ref).toBe("NW-1042");
+  // Ids grow with time (UUIDv7), and the time taken to fill the form goes along.
+  expect(body.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  expect(parseInt(body.id.replace(/-/g, "").slice(0, 12), 16)).toBeGreaterThan(Date.now() - 60_000);
+  expect(body.fill_ms).toBeGreaterThanOrEqual(0);
+  expect(body.fill_ms).toBeLessThan(60_000);
   await expect(page.getByRole("status")).toHaveText("Sent. Thank you!");
 });
 
@@ -260,4 +269,17 @@ test("in Simplified Chinese every word of the widget is Chinese", async ({ page 
   await expect(page.getByRole("status")).toHaveText("已发送，谢谢！");
   const thanks = await page.getByRole("dialog").evaluate((el) => el.innerText);
   expect(thanks).not.toMatch(/[A-Za-z]/);
+});
+
+test("a send faster than a human could is stored, as spam", async ({ page }) => {
+  await page.goto(`${shopUrl}/plain`);
+  await page.getByRole("button", { name: "Feedback" }).click();
+  const panel = page.getByRole("dialog");
+  await panel.getByRole("radio", { name: "5 – Very satisfied" }).check();
+  await panel.getByLabel("Anything to add? (optional)").fill("Buy cheap watches");
+  await panel.getByRole("button", { name: "Send" }).click();
+  await expect(page.getByRole("status")).toHaveText("Sent. Thank you!");
+  const [stored] = await hark.queue();
+  expect(stored.message).toBe("Buy cheap watches");
+  expect(stored.status).toBe("spam");
 });

@@ -124,8 +124,15 @@ fn Panel(setup: Setup, open: RwSignal<bool>) -> impl IntoView {
         }
     });
 
+    // When the panel last opened: how long the shopper took to fill it. (A plain cell: a
+    // signal of another type costs a kilobyte of wasm.)
+    let opened_at = std::rc::Rc::new(Cell::new(js_sys::Date::now()));
+    let opened = opened_at.clone();
     Effect::new(move |was_open: Option<bool>| {
         let is_open = open.get();
+        if is_open && was_open != Some(true) {
+            opened.set(js_sys::Date::now());
+        }
         if is_open {
             if let Some(input) = first_choice.get() {
                 let _ = input.focus();
@@ -179,6 +186,7 @@ fn Panel(setup: Setup, open: RwSignal<bool>) -> impl IntoView {
                 message: comment.get_untracked(),
                 locale: setup.locale.clone(),
                 context: CONTEXT.with(|context| context.borrow().clone()),
+                fill_ms: (js_sys::Date::now() - opened_at.get()).max(0.0) as u32,
             };
             let Some(body) = send::body(&request) else {
                 phase.set(Phase::Failed(text.cannot_send.into()));
