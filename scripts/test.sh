@@ -41,6 +41,12 @@ export HARK_BIN="$CARGO_TARGET_DIR/debug/hark"
 e2e_passed=$(awk '/^ *[0-9]+ passed/ { sum += $1 } END { print sum + 0 }' "$log_dir/e2e.log")
 e2e_failed=$(awk '/^ *[0-9]+ (failed|flaky)/ { sum += $1 } END { print sum + 0 }' "$log_dir/e2e.log")
 
+# The widget's budgets, printed (not asserted: figures vary with the machine): what each
+# asset costs over the wire, and click to interactive panel in Chromium.
+echo "budgets:"
+cargo xtask size
+(cd end2end && npx playwright test --config bench.config.ts --reporter=line) 2>&1 | grep -E "^widget |passed|failed|Error" || status=1
+
 echo "test: finished in $(( $(date +%s) - started )) s"
 echo "summary: $(( rust_passed + e2e_passed )) passed, $(( rust_failed + e2e_failed )) failed"
 exit "$status"
