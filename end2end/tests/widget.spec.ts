@@ -4,6 +4,7 @@ import { startHark, watchErrors, Hark } from "./hark";
 import { createServer, Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createHmac } from "node:crypto";
+import { readFileSync } from "node:fs";
 
 /** What a merchant's server computes: HMAC-SHA256 of `id|tier` with the site's secret. */
 function sign(text: string): string {
@@ -282,4 +283,47 @@ test("a send faster than a human could is stored, as spam", async ({ page }) => 
   const [stored] = await hark.queue();
   expect(stored.message).toBe("Buy cheap watches");
   expect(stored.status).toBe("spam");
+});
+
+test("keyboard only: the panel opens, keeps focus inside, and an automated check finds no accessibility violation", async ({
+  page,
+}) => {
+  await page.goto(`${shopUrl}/plain`);
+  const launcher = page.getByRole("button", { name: "Feedback" });
+  await launcher.focus();
+  await page.keyboard.press("Enter");
+  const panel = page.getByRole("dialog", { name: "How satisfied are you?" });
+  await expect(panel.getByRole("radio", { name: "1 – Very dissatisfied" })).toBeFocused();
+
+  // axe-core over the widget (its shadow root included), open and closed.
+  await page.evaluate(readFileSync(require.resolve("axe-core/axe.min.js"), "utf8"));
+  const violations = () =>
+    page.evaluate(async () => {
+      const result = await (window as any).axe.run({ include: [["[data-hark]"]] });
+      if (result.passes.length === 0) return ["axe checked nothing"];
+      return result.violations.map((v: any) => `${v.id}: ${v.nodes.map((n: any) => n.target.join(" ")).join(", ")}`);
+    });
+  expect(await violations()).toEqual([]);
+
+  // Choose with the arrow keys, write, and Tab round: focus never leaves the panel.
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("ArrowDown");
+  await expect(panel.getByRole("radio", { name: "3 – Neutral" })).toBeChecked();
+  await page.keyboard.press("Tab");
+  await expect(panel.getByLabel("Anything to add? (optional)")).toBeFocused();
+  await page.keyboard.type("Typed without a mouse.");
+  await page.keyboard.press("Tab");
+  await expect(panel.getByRole("button", { name: "Send" })).toBeFocused();
+  await page.keyboard.press("Tab");
+  await expect(panel.getByRole("button", { name: "Close" })).toBeFocused();
+  await page.keyboard.press("Shift+Tab");
+  await expect(panel.getByRole("button", { name: "Send" })).toBeFocused();
+  await page.waitForTimeout(1600);
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("status")).toHaveText("Sent. Thank you!");
+  await expect(page.getByRole("heading", { name: "Thank you!" })).toBeFocused();
+  expect(await violations()).toEqual([]);
+  await page.keyboard.press("Escape");
+  await expect(launcher).toBeFocused();
+  expect(await violations()).toEqual([]);
 });
