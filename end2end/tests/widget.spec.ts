@@ -327,3 +327,29 @@ test("keyboard only: the panel opens, keeps focus inside, and an automated check
   await expect(launcher).toBeFocused();
   expect(await violations()).toEqual([]);
 });
+
+test("at 320 px, in the dark and without motion the panel fits, follows the scheme and stays still", async ({ browser }) => {
+  const context = await browser.newContext({
+    viewport: { width: 320, height: 568 },
+    hasTouch: true,
+    colorScheme: "dark",
+    reducedMotion: "reduce",
+  });
+  const page = await context.newPage();
+  await page.goto(`${shopUrl}/plain`);
+  await page.getByRole("button", { name: "Feedback" }).tap();
+  const panel = page.getByRole("dialog");
+  await expect(panel).toBeVisible();
+  const box = (await panel.boundingBox())!;
+  expect(box.x).toBeGreaterThanOrEqual(0);
+  expect(box.x + box.width).toBeLessThanOrEqual(320);
+  const style = await panel.evaluate((el) => {
+    const css = getComputedStyle(el);
+    return { background: css.backgroundColor, animation: css.animationName };
+  });
+  expect(style.background).toBe("rgb(31, 29, 36)");
+  expect(style.animation).toBe("none");
+  await panel.getByRole("radio", { name: "4 – Satisfied" }).tap();
+  await expect(panel.getByRole("radio", { name: "4 – Satisfied" })).toBeChecked();
+  await context.close();
+});
