@@ -43,6 +43,9 @@
           widget = m;
           return m;
         });
+      }).catch(function (error) {
+        loading = null; // the next reach for the launcher tries again
+        throw error;
       });
     }
     return loading;

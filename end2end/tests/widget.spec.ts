@@ -37,6 +37,10 @@ const pages: Record<string, { head: string; policy?: () => string; tag?: () => s
     tag: () => `data-customer-id="c_42" data-customer-tier="key" data-customer-sig="${sign("c_42|key")}"`,
   },
   "/zh": { head: "", locale: "zh-CN" },
+  // The README's queue, filled by the shop's own script before the tag has run.
+  "/queued": {
+    head: `<script src="/queue.js"></script>`,
+  },
   "/hostile": {
     head: `<style>
       * { all: unset !important; }
@@ -51,6 +55,10 @@ test.beforeAll(async () => {
   hark = await startHark();
   // The shop is another origin on this machine (another port), as a merchant's site is.
   shop = createServer((request, response) => {
+    if (request.url === "/queue.js") {
+      response.writeHead(200, { "Content-Type": "text/javascript" });
+      return response.end(`window.Hark = window.Hark || {q: []}; Hark.q.push(["csat", [{order_ref: "NW-7"}]]);`);
+    }
     const page = pages[request.url ?? ""];
     if (!page) return response.writeHead(404).end();
     response.writeHead(200, {
@@ -352,4 +360,9 @@ test("at 320 px, in the dark and without motion the panel fits, follows the sche
   await panel.getByRole("radio", { name: "4 – Satisfied" }).tap();
   await expect(panel.getByRole("radio", { name: "4 – Satisfied" })).toBeChecked();
   await context.close();
+});
+
+test("calls queued before widget.js ran are carried out", async ({ page }) => {
+  await page.goto(`${shopUrl}/queued`);
+  await expect(page.getByRole("dialog", { name: "How satisfied are you?" })).toBeVisible();
 });
