@@ -106,7 +106,7 @@
     root.addEventListener("keydown", function (event) {
       var panel = root.querySelector(".panel");
       if (event.key !== "Tab" || !panel || panel.hidden) return;
-      var controls = [].filter.call(panel.querySelectorAll("button:not([disabled]),input,textarea,[tabindex='-1'][id]"),
+      var controls = [].filter.call(panel.querySelectorAll("a[href],button:not([disabled]),input,textarea,[tabindex='-1'][id]"),
         function (el) { return el.offsetParent; });
       var first = controls[0], last = controls[controls.length - 1];
       if (event.shiftKey ? root.activeElement === first : root.activeElement === last) {

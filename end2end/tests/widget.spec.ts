@@ -170,6 +170,11 @@ test("the plain form says what to fix and keeps what was typed", async ({ page }
 test("a signed key customer's rating carries the tier; a badly signed one does not", async ({ page }) => {
   await page.goto(`${shopUrl}/identified`);
   await rateAndSend(page, "Signed by the shop.");
+  // The receipt links to the shopper's tracking page, which knows this submission.
+  const track = page.getByRole("link", { name: "Follow it and read the shop's answer" });
+  const href = (await track.getAttribute("href"))!;
+  expect(href).toMatch(new RegExp(`^${hark.url}/track/[0-9a-f]{44}$`));
+  expect(await (await page.request.get(href)).text()).toContain("Status: <strong>new</strong>");
   const [signed] = await hark.queue();
   expect(signed.message).toBe("Signed by the shop.");
   expect(signed.customer_tier).toBe("key");
@@ -330,6 +335,12 @@ test("keyboard only: the panel opens, keeps focus inside, and an automated check
   await page.keyboard.press("Enter");
   await expect(page.getByRole("status")).toHaveText("Sent. Thank you!");
   await expect(page.getByRole("heading", { name: "Thank you!" })).toBeFocused();
+  // The receipt's link is the last stop; Tab from it wraps to the close button.
+  const receipt = page.getByRole("dialog", { name: "Thank you!" });
+  await page.keyboard.press("Tab");
+  await expect(receipt.getByRole("link", { name: "Follow it and read the shop's answer" })).toBeFocused();
+  await page.keyboard.press("Tab");
+  await expect(receipt.getByRole("button", { name: "Close" })).toBeFocused();
   expect(await violations()).toEqual([]);
   await page.keyboard.press("Escape");
   await expect(launcher).toBeFocused();

@@ -91,7 +91,8 @@ enum Phase {
     Sending,
     /// Kept in the outbox: not acknowledged yet.
     Saved,
-    Sent,
+    /// Acknowledged; with the tracking link when the collector's answer was seen here.
+    Sent(Option<String>),
     Failed(String),
 }
 
@@ -117,7 +118,7 @@ fn Panel(setup: Setup, open: RwSignal<bool>) -> impl IntoView {
 
     // Once sent, the form disappears: keep keyboard focus inside the panel.
     Effect::new(move || {
-        if matches!(phase.get(), Phase::Sent | Phase::Saved) {
+        if matches!(phase.get(), Phase::Sent(_) | Phase::Saved) {
             if let Some(heading) = thanks.get() {
                 let _ = heading.focus();
             }
@@ -148,7 +149,7 @@ fn Panel(setup: Setup, open: RwSignal<bool>) -> impl IntoView {
     let outbox = outbox::Outbox::new(&setup.api_base, &setup.site_key, text);
     let delivered = move || {
         if phase.get_untracked() == Phase::Saved {
-            phase.set(Phase::Sent);
+            phase.set(Phase::Sent(None));
         }
     };
     outbox.flush(delivered);
@@ -195,7 +196,7 @@ fn Panel(setup: Setup, open: RwSignal<bool>) -> impl IntoView {
             let outbox = outbox.clone();
             leptos::task::spawn_local(async move {
                 phase.set(match outbox.send(body, delivered).await {
-                    outbox::Delivery::Sent => Phase::Sent,
+                    outbox::Delivery::Sent(track_url) => Phase::Sent(track_url),
                     outbox::Delivery::Saved => Phase::Saved,
                     outbox::Delivery::Refused(message) => Phase::Failed(message),
                 });
@@ -206,7 +207,7 @@ fn Panel(setup: Setup, open: RwSignal<bool>) -> impl IntoView {
     let status = move || match phase.get() {
         Phase::Sending => text.sending.to_owned(),
         Phase::Saved => text.saved_status.to_owned(),
-        Phase::Sent => text.sent_status.to_owned(),
+        Phase::Sent(_) => text.sent_status.to_owned(),
         Phase::Failed(message) => message,
         Phase::Editing => String::new(),
     };
@@ -229,7 +230,7 @@ fn Panel(setup: Setup, open: RwSignal<bool>) -> impl IntoView {
             lang=text.lang
             role="dialog"
             aria-labelledby=move || {
-                if matches!(phase.get(), Phase::Sent | Phase::Saved) { "hark-thanks" } else { "hark-title" }
+                if matches!(phase.get(), Phase::Sent(_) | Phase::Saved) { "hark-thanks" } else { "hark-title" }
             }
             hidden=move || !open.get()
             on:keydown=move |ev: web_sys::KeyboardEvent| {
@@ -239,22 +240,23 @@ fn Panel(setup: Setup, open: RwSignal<bool>) -> impl IntoView {
             }
         >
             <button type="button" class="close" aria-label=text.close on:click=move |_| open.set(false)>"×"</button>
-            {move || match phase.get() {
-                Phase::Sent => Either::Left(view! {
+            {move || {
+                let (title, note, track_url) = match phase.get() {
+                    Phase::Sent(track_url) => (text.sent_title, text.sent_note, track_url),
+                    Phase::Saved => (text.saved_title, text.saved_note, None),
+                    _ => return Either::Right(()),
+                };
+                Either::Left(view! {
                     <div class="thanks">
-                        <h2 id="hark-thanks" tabindex="-1" node_ref=thanks>{text.sent_title}</h2>
-                        <p>{text.sent_note}</p>
+                        <h2 id="hark-thanks" tabindex="-1" node_ref=thanks>{title}</h2>
+                        <p>{note}</p>
+                        {track_url.map(|href| view! {
+                            <p><a href=href target="_blank" rel="noopener">{text.track}</a></p>
+                        })}
                     </div>
-                }),
-                Phase::Saved => Either::Left(view! {
-                    <div class="thanks">
-                        <h2 id="hark-thanks" tabindex="-1" node_ref=thanks>{text.saved_title}</h2>
-                        <p>{text.saved_note}</p>
-                    </div>
-                }),
-                _ => Either::Right(()),
+                })
             }}
-            <form class="form" hidden=move || matches!(phase.get(), Phase::Sent | Phase::Saved) on:submit=submit>
+            <form class="form" hidden=move || matches!(phase.get(), Phase::Sent(_) | Phase::Saved) on:submit=submit>
                 <fieldset>
                     <legend id="hark-title">{text.title}</legend>
                     <div class="choices">{choices}</div>

@@ -14,7 +14,8 @@ use web_sys::{Request, RequestInit, Response};
 
 /// How one attempt went.
 pub enum Delivery {
-    Sent,
+    /// Acknowledged, with the shopper's tracking link.
+    Sent(Option<String>),
     /// Kept, to be sent later.
     Saved,
     /// Refused for good; the message says what to fix.
@@ -89,16 +90,16 @@ impl Outbox {
     /// collector's `Retry-After`, if any).
     async fn attempt(&self, body: &str) -> (Delivery, Option<u32>) {
         match post(&self.url, body).await {
-            Ok((status, _)) if (200..300).contains(&status) => {
+            Ok(Answer { status, track_url, .. }) if (200..300).contains(&status) => {
                 self.forget(body);
-                (Delivery::Sent, None)
+                (Delivery::Sent(track_url), None)
             }
-            Ok((status, _)) if (400..500).contains(&status) && status != 429 => {
+            Ok(Answer { status, .. }) if (400..500).contains(&status) && status != 429 => {
                 self.forget(body);
                 let message = if status == 422 { self.text.refused_invalid } else { self.text.refused };
                 (Delivery::Refused(message.into()), None)
             }
-            Ok((_, retry_after)) => (Delivery::Saved, retry_after),
+            Ok(Answer { retry_after, .. }) => (Delivery::Saved, retry_after),
             Err(_) => (Delivery::Saved, None),
         }
     }
@@ -116,13 +117,13 @@ impl Outbox {
             let mut stalled = false;
             for body in outbox.waiting() {
                 match post(&outbox.url, &body).await {
-                    Ok((status, _))
+                    Ok(Answer { status, .. })
                         if (200..300).contains(&status) || ((400..500).contains(&status) && status != 429) =>
                     {
                         outbox.forget(&body);
                         sent_any = true;
                     }
-                    Ok((_, wait)) => {
+                    Ok(Answer { retry_after: wait, .. }) => {
                         (retry_after, stalled) = (wait, true);
                         break;
                     }
@@ -170,8 +171,18 @@ impl Outbox {
     }
 }
 
-/// The status and, on 429, the `Retry-After` seconds.
-async fn post(url: &str, body: &str) -> Result<(u16, Option<u32>), JsValue> {
+/// What the collector answered.
+struct Answer {
+    status: u16,
+    /// `Retry-After`, in seconds.
+    retry_after: Option<u32>,
+    /// From a 2xx body.
+    track_url: Option<String>,
+}
+
+/// One POST with the browser's own `fetch` (smaller than a client crate); the answer's
+/// JSON is read by the browser too (a JSON parser in wasm would cost 20 KB).
+async fn post(url: &str, body: &str) -> Result<Answer, JsValue> {
     let init = RequestInit::new();
     init.set_method("POST");
     init.set_body(&JsValue::from_str(body));
@@ -182,5 +193,15 @@ async fn post(url: &str, body: &str) -> Result<(u16, Option<u32>), JsValue> {
     let window = web_sys::window().ok_or("no window")?;
     let response: Response = JsFuture::from(window.fetch_with_request(&request)).await?.dyn_into()?;
     let retry_after = response.headers().get("Retry-After").ok().flatten().and_then(|v| v.trim().parse().ok());
-    Ok((response.status(), retry_after))
+    let status = response.status();
+    let mut track_url = None;
+    if (200..300).contains(&status) {
+        if let Ok(json) = response.json() {
+            if let Ok(receipt) = JsFuture::from(json).await {
+                track_url =
+                    js_sys::Reflect::get(&receipt, &JsValue::from_str("track_url")).ok().and_then(|v| v.as_string());
+            }
+        }
+    }
+    Ok(Answer { status, retry_after, track_url })
 }
