@@ -95,8 +95,9 @@
     launcher = document.createElement("button");
     launcher.type = "button";
     launcher.className = "launcher " + (data("position") === "bottom-left" ? "left" : "right");
-    launcher.textContent = /^zh/i.test(locale) ? "反馈" : "Feedback";
-    launcher.lang = /^zh/i.test(locale) ? "zh-CN" : "en";
+    var chinese = /^zh/i.test(locale);
+    launcher.textContent = chinese ? "反馈" : "Feedback";
+    launcher.lang = chinese ? "zh-CN" : "en";
     launcher.setAttribute("aria-haspopup", "dialog");
     launcher.setAttribute("aria-expanded", "false");
     launcher.addEventListener("click", open);

@@ -47,6 +47,7 @@ export async function startHark(): Promise<Hark> {
     return match[1];
   };
   const admin = field("Admin");
+  let token: string | undefined;
   const cli = (args: string[]) => execFileSync(binary, args, { env: { ...process.env, DATABASE_URL: databaseUrl } }).toString();
   return {
     url: admin.replace(/\/admin$/, ""),
@@ -57,7 +58,7 @@ export async function startHark(): Promise<Hark> {
       return { key: site.site_key, secret: site.secret };
     },
     queue: async () => {
-      const token = JSON.parse(cli(["token", "create", "--email", field("Login"), "--json"])).token;
+      token ??= JSON.parse(cli(["token", "create", "--email", field("Login"), "--json"])).token;
       const response = await fetch(`${admin.replace(/\/admin$/, "")}/api/v1/admin/submissions`, {
         headers: { Authorization: `Bearer ${token}` },
       });

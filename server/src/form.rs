@@ -12,15 +12,14 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Form, Router};
-use hark_core::model::Kind;
+use hark_core::model::{Kind, RATING_WORDS};
+use hark_core::store::{new_id, now_millis};
 use hark_core::store::{Destination, Insert, Site};
 use hark_core::submission::{self, Rejection};
 use serde::Deserialize;
 
 /// No script, no framing, posts only to Hark itself.
 const FORM_CSP: &str = "default-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-
-const RATING_WORDS: [&str; 5] = ["Very dissatisfied", "Dissatisfied", "Neutral", "Satisfied", "Very satisfied"];
 
 pub fn router(state: AppState) -> Router {
     Router::new().route("/f/{site_key}", get(show).post(send)).with_state(state)
@@ -38,10 +37,6 @@ pub struct Fields {
     email: Option<String>,
     order_ref: Option<String>,
     website: Option<String>,
-}
-
-fn now_millis() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
 }
 
 fn kind_label(kind: Kind) -> &'static str {
@@ -62,9 +57,9 @@ fn html(status: StatusCode, title: &str, body: &str) -> Response {
 }
 
 async fn site(state: &AppState, site_key: &str) -> Result<std::sync::Arc<Site>, Response> {
-    match state.sites.get(site_key).await {
-        Ok(Some(site)) if !site.disabled => Ok(site),
-        Ok(_) => Err(html(StatusCode::NOT_FOUND, "Not found", "<p>This feedback form does not exist.</p>")),
+    match state.sites.active(site_key).await {
+        Ok(Some(site)) => Ok(site),
+        Ok(None) => Err(html(StatusCode::NOT_FOUND, "Not found", "<p>This feedback form does not exist.</p>")),
         Err(err) => Err(ApiError::from(err).into_response()),
     }
 }
@@ -131,7 +126,7 @@ fn render(site: &Site, fields: &Fields, problems: &[String]) -> String {
 </form>"#,
         name = escape(&site.name),
         key = escape(&site.site_key),
-        id = fields.id.as_deref().map_or_else(|| uuid::Uuid::new_v4().to_string(), escape),
+        id = fields.id.as_deref().map_or_else(new_id, escape),
         shown_at = fields.shown_at.unwrap_or_else(now_millis),
         message = value(&fields.message),
         email = value(&fields.email),
@@ -149,6 +144,11 @@ async fn show(State(state): State<AppState>, Path(site_key): Path<String>) -> Re
 }
 
 /// The submission JSON the collector takes, from the form's fields.
+/// A field's text, trimmed; an empty field is absent.
+fn text(field: &Option<String>) -> Option<&str> {
+    field.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
 fn request_body(fields: &Fields) -> serde_json::Value {
     let mut body = serde_json::Map::new();
     let mut put = |name: &str, value: Option<serde_json::Value>| {
@@ -156,29 +156,17 @@ fn request_body(fields: &Fields) -> serde_json::Value {
             body.insert(name.to_owned(), value);
         }
     };
-    let text = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(|s| s.to_owned().into());
-    put("id", text(&fields.id));
-    put("kind", text(&fields.kind).or_else(|| Some("csat".into())));
-    put(
-        "rating",
-        fields.rating.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(|s| match s.parse::<i64>() {
-            Ok(n) => n.into(),
-            Err(_) => s.into(),
-        }),
-    );
-    put("category", text(&fields.category));
+    let json = |v: &Option<String>| text(v).map(serde_json::Value::from);
+    put("id", json(&fields.id));
+    put("kind", json(&fields.kind).or_else(|| Some("csat".into())));
+    put("rating", text(&fields.rating).map(|s| s.parse::<i64>().map_or_else(|_| s.into(), Into::into)));
+    put("category", json(&fields.category));
     // The form has no script to mask card numbers before sending; they are masked here,
     // before anything is stored.
-    put(
-        "message",
-        text(&fields.message).map(|m| match m {
-            serde_json::Value::String(m) => hark_core::privacy::mask_card_numbers(&m).into_owned().into(),
-            other => other,
-        }),
-    );
-    put("email", text(&fields.email));
-    put("order_ref", text(&fields.order_ref));
-    put("website", text(&fields.website));
+    put("message", text(&fields.message).map(|m| hark_core::privacy::mask_card_numbers(m).into_owned().into()));
+    put("email", json(&fields.email));
+    put("order_ref", json(&fields.order_ref));
+    put("website", json(&fields.website));
     // Only a fill too fast to be human is reported (it marks spam): a human's resend of the
     // same form then carries the same content, and is answered as the same submission.
     let fill_ms = fields.shown_at.map(|at| (now_millis() - at).max(0));

@@ -31,7 +31,7 @@ pub fn router(state: AppState) -> Router {
             let site_key = site_key_of(parts.uri.path()).map(str::to_owned);
             async move {
                 let (Some(site_key), Ok(origin)) = (site_key, origin.to_str()) else { return false };
-                matches!(sites.get(&site_key).await, Ok(Some(site)) if !site.disabled && site.allows_origin(origin))
+                matches!(sites.active(&site_key).await, Ok(Some(site)) if site.allows_origin(origin))
             }
         }))
         .allow_methods([Method::GET, Method::POST])
@@ -52,10 +52,7 @@ fn site_key_of(path: &str) -> Option<&str> {
 }
 
 async fn active_site(state: &AppState, site_key: &str) -> Result<Arc<Site>, ApiError> {
-    match state.sites.get(site_key).await? {
-        Some(site) if !site.disabled => Ok(site),
-        _ => Err(ApiError::unknown_site()),
-    }
+    state.sites.active(site_key).await?.ok_or_else(ApiError::unknown_site)
 }
 
 /// A browser's `Origin` must be one of the site's; requests without one (a merchant's

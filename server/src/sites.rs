@@ -33,4 +33,10 @@ impl SiteCache {
         self.cache.insert(site_key.to_owned(), site.clone()).await;
         Ok(site)
     }
+
+    /// The site with this key if it exists and is not disabled: the one a public request
+    /// may use.
+    pub async fn active(&self, site_key: &str) -> Result<Option<Arc<Site>>, hark_core::Error> {
+        Ok(self.get(site_key).await?.filter(|site| !site.disabled))
+    }
 }

@@ -83,13 +83,9 @@ async fn the_plain_form_stores_once_and_answers_every_input_without_a_5xx() {
         assert_eq!(queue["items"][0]["message"], "paid with ••••••••••••1111 twice", "{label}");
 
         // Too fast to be human: stored, but as spam.
-        let fast = format!("id={}&shown_at={}&kind=csat&rating=5", new_id(), now_millis());
+        let fast = format!("id={}&shown_at={}&kind=csat&rating=5", new_id(), hark_core::store::now_millis());
         assert_eq!(app.send(post_form(&url, None, &fast)).await.status, StatusCode::OK, "{label}");
         let queue = app.admin_get("/api/v1/admin/submissions").await.json();
         assert_eq!(queue["items"][0]["status"], "spam", "{label}");
     }
-}
-
-fn now_millis() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64
 }

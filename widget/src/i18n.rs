@@ -27,7 +27,7 @@ pub struct Strings {
 
 pub const EN: Strings = Strings {
     lang: "en",
-    rating_words: ["Very dissatisfied", "Dissatisfied", "Neutral", "Satisfied", "Very satisfied"],
+    rating_words: hark_core::model::RATING_WORDS,
     title: "How satisfied are you?",
     comment: "Anything to add? (optional)",
     send: "Send",

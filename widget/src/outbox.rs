@@ -113,28 +113,19 @@ impl Outbox {
         let outbox = self.clone();
         wasm_bindgen_futures::spawn_local(async move {
             let mut sent_any = false;
-            let mut retry_after = None;
-            let mut stalled = false;
+            // Some(Retry-After) once an attempt has to be made again.
+            let mut stalled = None;
             for body in outbox.waiting() {
-                match post(&outbox.url, &body).await {
-                    Ok(Answer { status, .. })
-                        if (200..300).contains(&status) || ((400..500).contains(&status) && status != 429) =>
-                    {
-                        outbox.forget(&body);
-                        sent_any = true;
-                    }
-                    Ok(Answer { retry_after: wait, .. }) => {
-                        (retry_after, stalled) = (wait, true);
+                match outbox.attempt(&body).await {
+                    (Delivery::Saved, retry_after) => {
+                        stalled = Some(retry_after);
                         break;
                     }
-                    Err(_) => {
-                        stalled = true;
-                        break;
-                    }
+                    _ => sent_any = true,
                 }
             }
             FLUSHING.with(|f| f.set(false));
-            if stalled {
+            if let Some(retry_after) = stalled {
                 outbox.retry_later(retry_after, delivered);
             } else {
                 FAILURES.with(|f| f.set(0));

@@ -176,11 +176,13 @@ fn sqlite_file(url: &str) -> Result<std::sync::Arc<str>> {
     Ok(path.into())
 }
 
-pub(crate) fn now_millis() -> i64 {
+/// Now, in milliseconds since the Unix epoch: how times are stored.
+pub fn now_millis() -> i64 {
     (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
 }
 
-pub(crate) fn new_id() -> String {
+/// A new random id (UUIDv4).
+pub fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()
 }
 
