@@ -1,6 +1,7 @@
 /* Hark widget loader. Draws the launcher at once, with no request of its own (its CSS is
-   in this file); the panel (wasm, glue and CSS) loads only when the shopper reaches for
-   the launcher or the merchant's code asks. Styles are adopted as constructed sheets,
+   in this file); the panel (wasm, glue, CSS and the site's settings) loads only when the
+   shopper reaches for the launcher, the merchant's code asks, or the page has loaded and
+   the browser is idle. Styles are adopted as constructed sheets,
    which a strict style-src does not block. Where the panel cannot run, the launcher
    opens Hark's hosted plain form. No globals but window.Hark. */
 (function () {
@@ -33,11 +34,14 @@
     if (!loading) {
       document.removeEventListener("pointermove", near);
       var css = fetch(base + "/pkg/__WIDGET_CSS__").then(function (r) { return r.text(); });
-      loading = Promise.all([import(base + "/pkg/__WIDGET_JS__"), css]).then(function (got) {
+      // The site's kinds, categories and email rule; the panel has defaults without them.
+      var config = fetch(base + "/api/v1/sites/" + encodeURIComponent(site) + "/config")
+        .then(function (r) { return r.ok ? r.json() : null; }, function () { return null; });
+      loading = Promise.all([import(base + "/pkg/__WIDGET_JS__"), css, config]).then(function (got) {
         var m = got[0];
         adopt(got[1]);
         return m.default({ module_or_path: base + "/pkg/__WIDGET_WASM__" }).then(function () {
-          m.mount(root, site, base, locale);
+          m.mount(root, site, base, locale, got[2]);
           if (customer) m.identify.apply(null, customer);
           m.order(orderRef);
           widget = m;
@@ -62,24 +66,25 @@
   // If the panel cannot run here (WebAssembly refused by the page's policy, an old
   // browser), Hark's hosted plain form opens instead, so the shopper is still heard.
   function fallback() {
-    window.open(base + "/f/" + encodeURIComponent(site), "_blank", "noopener");
+    window.open(base + "/f/" + encodeURIComponent(site) + "?lang=" + encodeURIComponent(locale), "_blank", "noopener");
   }
 
-  function open() {
+  // kind: "csat", "feedback" or "complaint"; none: the one shown last.
+  function open(kind) {
     load().then(function (m) {
       launcher.setAttribute("aria-expanded", "true");
-      m.open();
+      m.open(typeof kind === "string" ? kind : undefined);
     }, fallback);
   }
 
   var api = {
     version: 1,
-    open: function () { open(); },
+    open: function (kind) { open(kind); },
     close: function () { if (widget) widget.close(); },
     csat: function (options) {
       orderRef = String((options && options.order_ref) || "");
       if (widget) widget.order(orderRef);
-      open();
+      open("csat");
     },
     identify: function (who) {
       customer = who && who.id ? [String(who.id), who.tier ? String(who.tier) : null, who.sig ? String(who.sig) : null] : null;
@@ -100,7 +105,7 @@
     launcher.lang = chinese ? "zh-CN" : "en";
     launcher.setAttribute("aria-haspopup", "dialog");
     launcher.setAttribute("aria-expanded", "false");
-    launcher.addEventListener("click", open);
+    launcher.addEventListener("click", function () { open(); });
     // While the panel is open, Tab from its last control goes to its first and Shift+Tab
     // from its first to its last: keyboard focus stays in it. (Here, in a few lines of
     // JS, rather than in the panel, where it cost 2.3 KB of wasm.)
@@ -123,6 +128,16 @@
     pending.forEach(function (call) { api[call[0]] && api[call[0]].apply(null, call[1] || []); });
     // Feedback an earlier page saved but could not send goes now (the panel sends it).
     try { if (localStorage.getItem("hark-outbox:" + site)) load(); } catch (e) {}
+    // Once the page has loaded and the browser has nothing better to do, the panel is
+    // fetched, so that it opens at once; data-preload="interaction" waits for the shopper.
+    if (data("preload") !== "interaction") {
+      var idle = function () {
+        setTimeout(function () {
+          (window.requestIdleCallback || setTimeout)(function () { load().catch(function () {}); }, { timeout: 5000 });
+        }, 2000);
+      };
+      if (document.readyState === "complete") idle(); else window.addEventListener("load", idle);
+    }
   }
 
   window.Hark = api;

@@ -50,6 +50,18 @@ macro_rules! string_enum {
 /// so that no one has to read a colour or a face.
 pub const RATING_WORDS: [&str; 5] = ["Very dissatisfied", "Dissatisfied", "Neutral", "Satisfied", "Very satisfied"];
 
+/// Categories a new site starts with; merchants edit them.
+pub const DEFAULT_CATEGORIES: &[&str] = &[
+    "product_quality",
+    "delivery_delay",
+    "damaged_item",
+    "wrong_item",
+    "billing",
+    "customer_service",
+    "website",
+    "other",
+];
+
 string_enum!(
     /// What the shopper chose to send.
     Kind { Csat = "csat", Feedback = "feedback", Complaint = "complaint" }

@@ -10,7 +10,7 @@ export interface Hark {
   email: string;
   password: string;
   /** Adds a site allowing `origin`, as a merchant would with the CLI. */
-  addSite(name: string, origin: string): { key: string; secret: string };
+  addSite(name: string, origin: string, options?: { requireEmail?: boolean }): { key: string; secret: string };
   /** The admin queue's newest submissions, through the admin API with a CLI token. */
   queue(): Promise<any[]>;
   stop(): Promise<void>;
@@ -53,8 +53,9 @@ export async function startHark(): Promise<Hark> {
     url: admin.replace(/\/admin$/, ""),
     email: field("Login"),
     password: field("Password"),
-    addSite: (name, origin) => {
-      const site = JSON.parse(cli(["site", "add", "--name", name, "--origin", origin, "--json"]));
+    addSite: (name, origin, options) => {
+      const flags = options?.requireEmail ? ["--require-email"] : [];
+      const site = JSON.parse(cli(["site", "add", "--name", name, "--origin", origin, ...flags, "--json"]));
       return { key: site.site_key, secret: site.secret };
     },
     queue: async () => {

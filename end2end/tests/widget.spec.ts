@@ -16,10 +16,16 @@ let shop: Server;
 let shopUrl: string;
 let siteKey: string;
 let siteSecret: string;
+let emailSiteKey: string;
 
 /** Shop pages by path: what each adds to its <head>, and its policy if any. */
-const pages: Record<string, { head: string; policy?: () => string; tag?: () => string; locale?: string }> = {
+const pages: Record<
+  string,
+  { head: string; policy?: () => string; tag?: () => string; locale?: string; site?: () => string }
+> = {
   "/plain": { head: "" },
+  // A merchant who wants the panel fetched only when the shopper reaches for it.
+  "/on-reach": { head: "", tag: () => `data-preload="interaction"` },
   // The README's policy for merchants, to the letter: Hark's host for scripts (and wasm)
   // and for connections, nothing else (no styles from anywhere, nothing inline).
   "/strict": {
@@ -37,6 +43,8 @@ const pages: Record<string, { head: string; policy?: () => string; tag?: () => s
     tag: () => `data-customer-id="c_42" data-customer-tier="key" data-customer-sig="${sign("c_42|key")}"`,
   },
   "/zh": { head: "", locale: "zh-CN" },
+  // A shop whose complaints must give an email address for the answer.
+  "/email-required": { head: "", site: () => emailSiteKey },
   // The README's queue, filled by the shop's own script before the tag has run.
   "/queued": {
     head: `<script src="/queue.js"></script>`,
@@ -66,17 +74,35 @@ test.beforeAll(async () => {
       ...(page.policy ? { "Content-Security-Policy": page.policy() } : {}),
     });
     response.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title>${page.head}
-<script src="${hark.url}/widget.js" data-site="${siteKey}" data-locale="${page.locale ?? "en"}" ${page.tag?.() ?? ""} defer></script></head>
+<script src="${hark.url}/widget.js" data-site="${page.site?.() ?? siteKey}" data-locale="${page.locale ?? "en"}" ${page.tag?.() ?? ""} defer></script></head>
 <body><h1>Order confirmed</h1><p>Thank you for shopping with us.</p><button id="own">The shop's own button</button></body></html>`);
   });
   await new Promise<void>((resolve) => shop.listen(0, "127.0.0.1", resolve));
   shopUrl = `http://127.0.0.1:${(shop.address() as AddressInfo).port}`;
   ({ key: siteKey, secret: siteSecret } = hark.addSite("Test shop", shopUrl));
+  emailSiteKey = hark.addSite("Careful shop", shopUrl, { requireEmail: true }).key;
 });
 test.afterAll(async () => {
   await hark?.stop();
   shop?.close();
 });
+
+/** axe-core's violations over the widget, its shadow root included. */
+async function accessibilityViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => "axe" in window))) {
+    await page.evaluate(readFileSync(require.resolve("axe-core/axe.min.js"), "utf8"));
+  }
+  return page.evaluate(async () => {
+    const result = await (window as any).axe.run({ include: [["[data-hark]"]] });
+    if (result.passes.length === 0) return ["axe checked nothing"];
+    return result.violations.map((v: any) => `${v.id}: ${v.nodes.map((n: any) => n.target.join(" ")).join(", ")}`);
+  });
+}
+
+/** The POST of the next submission `page` sends. */
+function nextSubmission(page: Page) {
+  return page.waitForRequest((request) => request.method() === "POST" && request.url().includes("/submissions"));
+}
 
 async function rateAndSend(page: Page, comment: string) {
   await page.getByRole("button", { name: "Feedback" }).click();
@@ -90,10 +116,16 @@ async function rateAndSend(page: Page, comment: string) {
   await expect(page.getByRole("status")).toHaveText("Sent. Thank you!");
 }
 
+/** The paths of what `page` asks Hark for, in order. */
+function requestsToHark(page: Page): string[] {
+  const paths: string[] = [];
+  page.on("request", (request) => request.url().startsWith(hark.url) && paths.push(new URL(request.url()).pathname));
+  return paths;
+}
+
 test("the page pays for the loader alone until the shopper reaches for the widget", async ({ page }) => {
-  const fromHark: string[] = [];
-  page.on("request", (request) => request.url().startsWith(hark.url) && fromHark.push(new URL(request.url()).pathname));
-  await page.goto(`${shopUrl}/plain`);
+  const fromHark = requestsToHark(page);
+  await page.goto(`${shopUrl}/on-reach`);
   await page.waitForLoadState("load");
   const launcher = page.getByRole("button", { name: "Feedback" });
   await expect(launcher).toBeVisible();
@@ -104,6 +136,21 @@ test("the page pays for the loader alone until the shopper reaches for the widge
   await expect.poll(() => fromHark.filter((path) => path.startsWith("/pkg/")).length).toBe(3);
   expect(fromHark.some((path) => path.endsWith(".wasm"))).toBe(true);
   expect(fromHark.some((path) => path.endsWith(".css"))).toBe(true);
+  expect(fromHark).toContain(`/api/v1/sites/${siteKey}/config`);
+});
+
+test("once the page has loaded and the browser is idle, the panel is fetched without a reach", async ({ page }) => {
+  const fromHark = requestsToHark(page);
+  await page.goto(`${shopUrl}/plain`);
+  await page.waitForLoadState("load");
+  expect(fromHark).toEqual(["/widget.js"]);
+  // No pointer moves, nothing is focused: the idle browser fetches the panel after load.
+  await expect.poll(() => fromHark.filter((path) => path.startsWith("/pkg/")).length, { timeout: 15_000 }).toBe(3);
+  const fetched = fromHark.length;
+  await page.evaluate(() => (window as any).Hark.open());
+  await expect(page.getByRole("dialog", { name: "How satisfied are you?" })).toBeVisible();
+  // Opening it then costs no further request.
+  expect(fromHark.length).toBe(fetched);
 });
 
 test("under a strict Content Security Policy the widget works and breaks nothing", async ({ page }) => {
@@ -134,7 +181,7 @@ test("where WebAssembly is refused, the launcher opens Hark's plain form and the
   const popupOpened = page.waitForEvent("popup");
   await page.getByRole("button", { name: "Feedback" }).click();
   const form = await popupOpened;
-  await expect(form).toHaveURL(`${hark.url}/f/${siteKey}`);
+  await expect(form).toHaveURL(`${hark.url}/f/${siteKey}?lang=en`);
   await expect(form.getByRole("heading", { name: "Feedback for Test shop" })).toBeVisible();
   // Too fast to be human is stored as spam; a shopper takes longer than this.
   await form.waitForTimeout(1600);
@@ -192,7 +239,7 @@ test("a signed key customer's rating carries the tier; a badly signed one does n
 test("Hark.csat asks for a rating now, about the order the merchant names", async ({ page }) => {
   await page.goto(`${shopUrl}/plain`);
   await page.waitForFunction(() => (window as any).Hark?.version === 1);
-  const sent = page.waitForRequest((request) => request.method() === "POST" && request.url().includes("/submissions"));
+  const sent = nextSubmission(page);
   await page.evaluate(() => (window as any).Hark.csat({ order_ref: "NW-1042" }));
   const panel = page.getByRole("dialog", { name: "How satisfied are you?" });
   await expect(panel).toBeVisible();
@@ -206,6 +253,115 @@ test("Hark.csat asks for a rating now, about the order the merchant names", asyn
   expect(body.fill_ms).toBeGreaterThanOrEqual(0);
   expect(body.fill_ms).toBeLessThan(60_000);
   await expect(page.getByRole("status")).toHaveText("Sent. Thank you!");
+});
+
+test("a feedback card with its topic, stage and five aspects reaches the admin", async ({ page }) => {
+  await page.goto(`${shopUrl}/plain`);
+  await page.getByRole("button", { name: "Feedback" }).click();
+  const panel = page.getByRole("dialog");
+  await panel.getByRole("button", { name: "Feedback", exact: true }).click();
+  await expect(panel).toHaveAccessibleName("Share your feedback");
+  await expect(panel.getByRole("button", { name: "Feedback", exact: true })).toHaveAttribute("aria-pressed", "true");
+  await panel.getByLabel("Topic").selectOption({ label: "Late delivery" });
+  await panel.getByLabel("When was it?").selectOption({ label: "After buying" });
+  const message = "Two days late, but very well packed.";
+  await panel.getByLabel("Your feedback").fill(message);
+  await panel.getByText("Rate five aspects (optional)").click();
+  await panel.getByLabel("Quick and willing help").selectOption({ label: "2 – Poor" });
+  await panel.getByLabel("How the shop, products and packaging look").selectOption({ label: "5 – Excellent" });
+  await page.waitForTimeout(1600);
+  const sent = nextSubmission(page);
+  await panel.getByRole("button", { name: "Send" }).click();
+  const body = (await sent).postDataJSON();
+  expect(body.kind).toBe("feedback");
+  expect(body.dimensions).toEqual({ tangibles: 5, responsiveness: 2 });
+  await expect(page.getByRole("status")).toHaveText("Sent. Thank you!");
+  const [stored] = await hark.queue();
+  expect(stored).toMatchObject({ kind: "feedback", category: "delivery_delay", stage: "after_sale", message, status: "new" });
+});
+
+test("a rating of 1 or 2 becomes a complaint in one tap, with what was written, and gets a receipt", async ({ page }) => {
+  await page.goto(`${shopUrl}/plain`);
+  await page.getByRole("button", { name: "Feedback" }).click();
+  const panel = page.getByRole("dialog");
+  const offer = panel.getByRole("button", { name: "Make it a complaint" });
+  await panel.getByRole("radio", { name: "4 – Satisfied" }).check();
+  await expect(offer).toBeHidden();
+  await panel.getByRole("radio", { name: "2 – Dissatisfied" }).check();
+  const message = "The blender arrived with a cracked jug.";
+  await panel.getByLabel("Anything to add? (optional)").fill(message);
+  await offer.click();
+  await expect(panel).toHaveAccessibleName("Make a complaint");
+  await expect(panel.getByLabel("What happened?")).toHaveValue(message);
+  await expect(panel.getByText("Your email is used only to answer this complaint.")).toBeVisible();
+  await panel.getByLabel("Topic").selectOption({ label: "Damaged item" });
+  await panel.getByLabel("Order number (optional)").fill("NW-2077");
+  await panel.getByLabel("Email for the answer (optional)").fill("not an address");
+  await page.waitForTimeout(1600);
+  await panel.getByRole("button", { name: "Send" }).click();
+  // A slip in the address is caught before sending, on the field, and said aloud.
+  await expect(page.getByRole("status")).toHaveText("Check the email address: it should look like name@example.com.");
+  await expect(panel.getByLabel("Email for the answer (optional)")).toHaveAttribute("aria-invalid", "true");
+  await expect(panel.getByLabel("Email for the answer (optional)")).toBeFocused();
+  await panel.getByLabel("Email for the answer (optional)").fill("ana@example.com");
+  const sent = nextSubmission(page);
+  await panel.getByRole("button", { name: "Send" }).click();
+  const body = (await sent).postDataJSON();
+  expect(body).toMatchObject({ kind: "complaint", rating: 2, order_ref: "NW-2077", email: "ana@example.com" });
+  await expect(panel).toHaveAccessibleName("Complaint received");
+  await expect(page.getByRole("heading", { name: "Complaint received" })).toBeFocused();
+  const track = panel.getByRole("link", { name: "Follow it and read the shop's answer" });
+  expect(await (await page.request.get((await track.getAttribute("href"))!)).text()).toContain("Status: <strong>new</strong>");
+  const [stored] = await hark.queue();
+  expect(stored).toMatchObject({ kind: "complaint", rating: 2, category: "damaged_item", message, email: "ana@example.com" });
+
+  // The merchant's code opens a kind by name; after a receipt the form starts afresh.
+  await page.evaluate(() => (window as any).Hark.open("feedback"));
+  await expect(panel).toHaveAccessibleName("Share your feedback");
+  await expect(panel.getByLabel("Your feedback")).toHaveValue("");
+});
+
+test("keyboard only: a complaint to a shop that needs an email for the answer", async ({ page }) => {
+  await page.goto(`${shopUrl}/email-required`);
+  const launcher = page.getByRole("button", { name: "Feedback" });
+  await launcher.focus();
+  await page.keyboard.press("Enter");
+  const panel = page.getByRole("dialog");
+  await expect(panel.getByRole("radio", { name: "1 – Very dissatisfied" })).toBeFocused();
+  // Back from the first choice to the kinds, and pick the complaint.
+  await page.keyboard.press("Shift+Tab");
+  await expect(panel.getByRole("button", { name: "Complaint", exact: true })).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(panel).toHaveAccessibleName("Make a complaint");
+  await page.keyboard.press("Tab");
+  await expect(panel.getByLabel("Topic")).toBeFocused();
+  await page.keyboard.press("Tab");
+  await expect(panel.getByLabel("Order number (optional)")).toBeFocused();
+  await page.keyboard.type("NW-3141");
+  await page.keyboard.press("Tab");
+  const message = "Charged for express delivery, got standard.";
+  await page.keyboard.type(message);
+  await page.keyboard.press("Tab");
+  const email = panel.getByLabel("Email for the answer", { exact: true });
+  await expect(email).toBeFocused();
+  await expect(email).toHaveAttribute("aria-required", "true");
+  await page.keyboard.press("Tab");
+  await expect(panel.getByRole("button", { name: "Send" })).toBeFocused();
+  await page.waitForTimeout(1600);
+  await page.keyboard.press("Enter");
+  // Not sent without the email this shop asks for; focus is taken to it.
+  await expect(page.getByRole("status")).toHaveText("Enter your email so the shop can answer you.");
+  await expect(email).toBeFocused();
+  expect(await accessibilityViolations(page)).toEqual([]);
+  await page.keyboard.type("li@example.com");
+  await page.keyboard.press("Tab");
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("heading", { name: "Complaint received" })).toBeFocused();
+  expect(await accessibilityViolations(page)).toEqual([]);
+  const [stored] = await hark.queue();
+  expect(stored).toMatchObject({ kind: "complaint", message, email: "li@example.com", status: "new" });
+  await page.keyboard.press("Escape");
+  await expect(launcher).toBeFocused();
 });
 
 test("offline, a rating is saved, not called sent, and delivered once when back online", async ({ page, context }) => {
@@ -252,7 +408,7 @@ test("what a page could not send is delivered when the shop's page is loaded aga
 
 test("a card number typed into the message never leaves the browser", async ({ page }) => {
   await page.goto(`${shopUrl}/plain`);
-  const sent = page.waitForRequest((request) => request.method() === "POST" && request.url().includes("/submissions"));
+  const sent = nextSubmission(page);
   await page.getByRole("button", { name: "Feedback" }).click();
   const panel = page.getByRole("dialog");
   await panel.getByRole("radio", { name: "2 – Dissatisfied" }).check();
@@ -266,23 +422,38 @@ test("in Simplified Chinese every word of the widget is Chinese", async ({ page 
   await page.goto(`${shopUrl}/zh`);
   const launcher = page.getByRole("button", { name: "反馈" });
   await launcher.click();
-  const panel = page.getByRole("dialog", { name: "您对本次体验满意吗？" });
-  await expect(panel).toBeVisible();
+  const panel = page.getByRole("dialog");
+  await expect(panel).toHaveAccessibleName("您对本次体验满意吗？");
   await expect(panel).toHaveAttribute("lang", "zh-CN");
-  // No Latin letter anywhere a shopper reads or hears: text, labels, names.
-  const words = await panel.evaluate((el) => {
-    const seen = [el.innerText];
-    el.querySelectorAll("[aria-label], [placeholder], [title]").forEach((node) =>
-      ["aria-label", "placeholder", "title"].forEach((name) => seen.push(node.getAttribute(name) ?? "")),
-    );
-    return seen.join(" ");
-  });
-  expect(words).not.toMatch(/[A-Za-z]/);
-  await panel.getByRole("radio", { name: "5 – 非常满意" }).check();
+  // No Latin letter anywhere a shopper reads or hears: text, labels, names, list choices.
+  const words = () =>
+    panel.evaluate((el) => {
+      el.querySelectorAll("details").forEach((details) => (details.open = true));
+      const seen = [el.innerText];
+      el.querySelectorAll("option").forEach((option) => seen.push(option.text));
+      el.querySelectorAll("[aria-label], [placeholder], [title]").forEach((node) =>
+        ["aria-label", "placeholder", "title"].forEach((name) => seen.push(node.getAttribute(name) ?? "")),
+      );
+      return seen.join(" ");
+    });
+  expect(await words()).not.toMatch(/[A-Za-z]/);
+  await panel.getByRole("radio", { name: "2 – 不满意" }).check();
+  await expect(panel.getByRole("button", { name: "转为投诉" })).toBeVisible();
+  expect(await words()).not.toMatch(/[A-Za-z]/);
+  for (const [kind, title] of [
+    ["意见建议", "分享您的意见"],
+    ["投诉", "提交投诉"],
+  ]) {
+    await panel.getByRole("button", { name: kind, exact: true }).click();
+    await expect(panel).toHaveAccessibleName(title);
+    expect(await words()).not.toMatch(/[A-Za-z]/);
+  }
+  await panel.getByRole("button", { name: "投诉", exact: true }).click();
+  await panel.getByLabel("发生了什么？").fill("包裹破损");
   await panel.getByRole("button", { name: "发送" }).click();
   await expect(page.getByRole("status")).toHaveText("已发送，谢谢！");
-  const thanks = await page.getByRole("dialog").evaluate((el) => el.innerText);
-  expect(thanks).not.toMatch(/[A-Za-z]/);
+  await expect(panel).toHaveAccessibleName("投诉已收到");
+  expect(await words()).not.toMatch(/[A-Za-z]/);
 });
 
 test("a send faster than a human could is stored, as spam", async ({ page }) => {
@@ -309,13 +480,7 @@ test("keyboard only: the panel opens, keeps focus inside, and an automated check
   await expect(panel.getByRole("radio", { name: "1 – Very dissatisfied" })).toBeFocused();
 
   // axe-core over the widget (its shadow root included), open and closed.
-  await page.evaluate(readFileSync(require.resolve("axe-core/axe.min.js"), "utf8"));
-  const violations = () =>
-    page.evaluate(async () => {
-      const result = await (window as any).axe.run({ include: [["[data-hark]"]] });
-      if (result.passes.length === 0) return ["axe checked nothing"];
-      return result.violations.map((v: any) => `${v.id}: ${v.nodes.map((n: any) => n.target.join(" ")).join(", ")}`);
-    });
+  const violations = () => accessibilityViolations(page);
   expect(await violations()).toEqual([]);
 
   // Choose with the arrow keys, write, and Tab round: focus never leaves the panel.
@@ -370,6 +535,16 @@ test("at 320 px, in the dark and without motion the panel fits, follows the sche
   expect(style.animation).toBe("none");
   await panel.getByRole("radio", { name: "4 – Satisfied" }).tap();
   await expect(panel.getByRole("radio", { name: "4 – Satisfied" })).toBeChecked();
+  // Every kind, in the dark: contrast and all the rest checked by axe-core.
+  expect(await accessibilityViolations(page)).toEqual([]);
+  for (const kind of ["Feedback", "Complaint"]) {
+    await panel.getByRole("button", { name: kind, exact: true }).tap();
+    await expect(panel.getByRole("button", { name: kind, exact: true })).toHaveAttribute("aria-pressed", "true");
+    await panel.evaluate((el) => el.querySelectorAll("details").forEach((details) => (details.open = true)));
+    const wide = await panel.evaluate((el) => el.scrollWidth);
+    expect(wide).toBeLessThanOrEqual(320);
+    expect(await accessibilityViolations(page)).toEqual([]);
+  }
   await context.close();
 });
 

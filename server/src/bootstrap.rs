@@ -29,7 +29,11 @@ pub async fn prepare(store: &Store, config: &Config) -> Result<Option<FirstRun>,
                 let site = store
                     .add_site(
                         &org,
-                        NewSite { name: "Demo shop".into(), allowed_origins: vec![config.public_url.clone()] },
+                        NewSite {
+                            name: "Demo shop".into(),
+                            allowed_origins: vec![config.public_url.clone()],
+                            require_email: false,
+                        },
                     )
                     .await?;
                 store.set_setting(DEMO_SITE_SETTING, &site.site_key).await?;

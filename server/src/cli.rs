@@ -34,10 +34,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             });
             Ok(())
         }
-        Some(Command::Site(SiteCommand::Add { name, origins, org, public_url, database, output })) => {
+        Some(Command::Site(SiteCommand::Add { name, origins, require_email, org, public_url, database, output })) => {
             let store = open(&database.database_url).await?;
             let org = org_named(&store, org.as_deref()).await?;
-            let site = store.add_site(&org, NewSite { name, allowed_origins: origins }).await.map_err(explain)?;
+            let site = store
+                .add_site(&org, NewSite { name, allowed_origins: origins, require_email })
+                .await
+                .map_err(explain)?;
             let snippet = snippet(public_url.trim_end_matches('/'), &site.site_key);
             print(
                 &output,

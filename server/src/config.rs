@@ -127,6 +127,9 @@ pub enum SiteCommand {
         /// An origin allowed to post (`https://shop.example`); repeatable.
         #[arg(long = "origin", required = true)]
         origins: Vec<String>,
+        /// Complaints must give an email address for the answer.
+        #[arg(long)]
+        require_email: bool,
         #[arg(long)]
         org: Option<String>,
         /// Where Hark is reached, for the snippet.

@@ -36,7 +36,14 @@ async fn one_organisation_never_sees_anothers_submissions() {
         let agent =
             app.store.add_user(&other, "agent@globex.test", "another long password", Role::Agent).await.unwrap();
         app.store
-            .add_site(&other, NewSite { name: "Globex".into(), allowed_origins: vec!["https://globex.test".into()] })
+            .add_site(
+                &other,
+                NewSite {
+                    name: "Globex".into(),
+                    allowed_origins: vec!["https://globex.test".into()],
+                    require_email: false,
+                },
+            )
             .await
             .unwrap();
         let token = app.store.create_api_token(&agent).await.unwrap();

@@ -287,7 +287,11 @@ async fn a_flood_from_one_client_is_told_when_to_retry() {
             .store
             .add_site(
                 &app.org,
-                hark_core::store::NewSite { name: "Other".into(), allowed_origins: vec![SHOP_ORIGIN.into()] },
+                hark_core::store::NewSite {
+                    name: "Other".into(),
+                    allowed_origins: vec![SHOP_ORIGIN.into()],
+                    require_email: false,
+                },
             )
             .await
             .unwrap();

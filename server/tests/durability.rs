@@ -97,7 +97,10 @@ async fn every_acknowledged_submission_survives_sigkill() {
     for db in backends().await {
         let store = hark_core::Store::open(&db.url).await.unwrap();
         let org = store.ensure_org("Durable").await.unwrap();
-        let site = store.add_site(&org, NewSite { name: "Durable".into(), allowed_origins: vec![] }).await.unwrap();
+        let site = store
+            .add_site(&org, NewSite { name: "Durable".into(), allowed_origins: vec![], require_email: false })
+            .await
+            .unwrap();
         let (mut server, addr) = start_server(&db.url).await;
         let path = format!("/api/v1/sites/{}/submissions", site.site_key);
         let acknowledged = Arc::new(Mutex::new(Vec::new()));
@@ -150,7 +153,10 @@ async fn two_instances_share_one_postgres_and_one_dying_loses_nothing() {
     let org = store.ensure_org("Scale").await.unwrap();
     let owner = store.add_user(&org, "ops@scale.test", "a long password", hark_core::model::Role::Owner).await.unwrap();
     let token = store.create_api_token(&owner).await.unwrap();
-    let site = store.add_site(&org, NewSite { name: "Scale".into(), allowed_origins: vec![] }).await.unwrap();
+    let site = store
+        .add_site(&org, NewSite { name: "Scale".into(), allowed_origins: vec![], require_email: false })
+        .await
+        .unwrap();
     let (mut first, first_addr) = start_server(&db.url).await;
     let (mut second, second_addr) = start_server(&db.url).await;
     let path = format!("/api/v1/sites/{}/submissions", site.site_key);

@@ -39,7 +39,10 @@ async fn concurrent_submissions_share_commits_and_every_one_lands() {
     for db in backends().await {
         let store = hark_core::Store::open(&db.url).await.unwrap();
         let org = store.ensure_org("Batch").await.unwrap();
-        let site = store.add_site(&org, NewSite { name: "Batch".into(), allowed_origins: vec![] }).await.unwrap();
+        let site = store
+            .add_site(&org, NewSite { name: "Batch".into(), allowed_origins: vec![], require_email: false })
+            .await
+            .unwrap();
         let commits = Arc::new(AtomicUsize::new(0));
         let counted = commits.clone();
         let writer = SubmissionWriter::spawn(
@@ -91,7 +94,10 @@ async fn the_table_itself_refuses_unknown_kinds_statuses_priorities_and_organisa
     for db in backends().await {
         let store = hark_core::Store::open(&db.url).await.unwrap();
         let org = store.ensure_org("Checks").await.unwrap();
-        let site = store.add_site(&org, NewSite { name: "Checks".into(), allowed_origins: vec![] }).await.unwrap();
+        let site = store
+            .add_site(&org, NewSite { name: "Checks".into(), allowed_origins: vec![], require_email: false })
+            .await
+            .unwrap();
         let mut conn = sqlx::AnyConnection::connect(&db.url).await.unwrap();
         let (site_id, org_id) = (site.id.clone(), org.id.clone());
         let mut insert = async |n: usize, kind: &str, status: &str, priority: &str| {
@@ -125,7 +131,10 @@ async fn a_batch_mixing_new_ids_replays_and_conflicts_answers_each() {
     for db in backends().await {
         let store = hark_core::Store::open(&db.url).await.unwrap();
         let org = store.ensure_org("Mixed").await.unwrap();
-        let site = store.add_site(&org, NewSite { name: "Mixed".into(), allowed_origins: vec![] }).await.unwrap();
+        let site = store
+            .add_site(&org, NewSite { name: "Mixed".into(), allowed_origins: vec![], require_email: false })
+            .await
+            .unwrap();
         let writer = SubmissionWriter::spawn(store.clone(), None);
         let submit = |id: &'static str, message: &'static str| {
             let (writer, site) = (writer.clone(), site.clone());

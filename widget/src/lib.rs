@@ -1,22 +1,29 @@
 //! The shopper's panel. `widget.js` draws the launcher and loads this module only when
-//! the shopper reaches for it; `mount` then renders into the launcher's shadow root.
+//! the shopper reaches for it (or the page is idle); `mount` then renders into the
+//! launcher's shadow root. Plain DOM calls, no UI framework: the whole download when the
+//! widget opens has a budget of 55 KB gzip (docs/PERFORMANCE.md, "Widget").
 
+mod dom;
+mod forms;
 mod i18n;
 mod outbox;
 mod send;
 
-use leptos::either::Either;
-use leptos::ev::SubmitEvent;
-use leptos::html;
-use leptos::prelude::*;
+use dom::{focus, E};
+use forms::{COMPLAINT, CSAT, KINDS};
 use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::ShadowRoot;
+use web_sys::{Element, Event, FormData, HtmlFormElement, ShadowRoot};
 
 thread_local! {
-    static OPEN: Cell<Option<RwSignal<bool>>> = const { Cell::new(None) };
+    static PANEL: RefCell<Option<Rc<Panel>>> = const { RefCell::new(None) };
     static CONTEXT: RefCell<Context> = RefCell::new(Context::default());
+}
+
+fn current() -> Option<Rc<Panel>> {
+    PANEL.with(|panel| panel.borrow().clone())
 }
 
 /// What the merchant's page says about this shopper and moment: a signed customer
@@ -47,231 +54,403 @@ pub fn order(order_ref: String) {
     CONTEXT.with(|context| context.borrow_mut().order_ref = (!order_ref.is_empty()).then_some(order_ref));
 }
 
-/// What the loader knows about the page it was pasted into.
-#[derive(Clone)]
-struct Setup {
-    root: ShadowRoot,
-    site_key: String,
-    api_base: String,
-    locale: String,
-}
-
-/// Renders the panel (closed) into `root`, next to the launcher.
-#[wasm_bindgen]
-pub fn mount(root: ShadowRoot, site_key: String, api_base: String, locale: String) -> Result<(), JsValue> {
-    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
-    let container: web_sys::HtmlElement = document.create_element("div")?.unchecked_into();
-    root.append_child(&container)?;
-    let open = RwSignal::new(false);
-    OPEN.with(|cell| cell.set(Some(open)));
-    let setup = Setup { root, site_key, api_base, locale };
-    leptos::mount::mount_to(container, move || view! { <Panel setup open /> }).forget();
-    Ok(())
-}
-
-#[wasm_bindgen]
-pub fn open() {
-    set_open(true);
-}
-
-#[wasm_bindgen]
-pub fn close() {
-    set_open(false);
-}
-
-fn set_open(value: bool) {
-    if let Some(open) = OPEN.with(Cell::get) {
-        open.set(value);
-    }
-}
-
-#[derive(Clone, PartialEq)]
+#[derive(Clone, Copy, PartialEq)]
 enum Phase {
     Editing,
     Sending,
     /// Kept in the outbox: not acknowledged yet.
     Saved,
-    /// Acknowledged; with the tracking link when the collector's answer was seen here.
-    Sent(Option<String>),
-    Failed(String),
+    /// Acknowledged.
+    Sent,
 }
 
-/// Focus goes back where the shopper came from: the launcher.
-fn focus_launcher(root: &ShadowRoot) {
-    if let Ok(Some(launcher)) = root.query_selector(".launcher") {
-        let _ = launcher.set_attribute("aria-expanded", "false");
-        if let Ok(launcher) = launcher.dyn_into::<web_sys::HtmlElement>() {
-            let _ = launcher.focus();
+struct Panel {
+    root: ShadowRoot,
+    element: Element,
+    kinds: Element,
+    form: RefCell<Element>,
+    thanks: Element,
+    status: Element,
+    text: &'static i18n::Strings,
+    site: forms::Site,
+    locale: String,
+    outbox: outbox::Outbox,
+    kind: Cell<usize>,
+    phase: Cell<Phase>,
+    /// When the panel last opened: how long the shopper took to fill it in.
+    opened_at: Cell<f64>,
+    /// The rating a shopper turned into a complaint.
+    carried_rating: RefCell<Option<String>>,
+}
+
+/// The site's public settings as the loader fetched them (`null` if it could not).
+fn site_settings(config: &JsValue) -> forms::Site {
+    let get = |key: &str| js_sys::Reflect::get(config, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
+    let strings = |value: JsValue| -> Vec<String> {
+        if js_sys::Array::is_array(&value) {
+            js_sys::Array::from(&value).iter().filter_map(|v| v.as_string()).collect()
+        } else {
+            Vec::new()
         }
+    };
+    let enabled = strings(get("enabled_kinds"));
+    let mut kinds: Vec<usize> = (0..KINDS.len()).filter(|&k| enabled.iter().any(|e| e == KINDS[k])).collect();
+    if kinds.is_empty() {
+        kinds = vec![CSAT, forms::FEEDBACK, COMPLAINT];
     }
+    forms::Site { kinds, categories: strings(get("categories")), require_email: get("require_email").is_truthy() }
 }
 
-#[component]
-fn Panel(setup: Setup, open: RwSignal<bool>) -> impl IntoView {
-    let rating = RwSignal::new(0u8);
-    let comment = RwSignal::new(String::new());
-    let phase = RwSignal::new(Phase::Editing);
-    let first_choice = NodeRef::<html::Input>::new();
-    let thanks = NodeRef::<html::H2>::new();
-    let root = setup.root.clone();
-    let text = i18n::for_locale(&setup.locale);
+/// Renders the panel (closed) into `root`, next to the launcher.
+#[wasm_bindgen]
+pub fn mount(root: ShadowRoot, site_key: String, api_base: String, locale: String, config: JsValue) {
+    let text = i18n::for_locale(&locale);
+    let site = site_settings(&config);
+    let kinds = E::new("div").class("kinds").attr("role", "group").attr("aria-label", text.kinds_label);
+    let kinds = site.kinds.iter().fold(kinds, |group, &kind| {
+        group.child(
+            E::new("button")
+                .attr("type", "button")
+                .attr("data-kind", KINDS[kind])
+                .attr("aria-pressed", "false")
+                .text(text.kinds[kind]),
+        )
+    });
+    if site.kinds.len() < 2 {
+        kinds.0.set_attribute("hidden", "").unwrap_throw();
+    }
+    let thanks = E::new("div")
+        .class("thanks")
+        .attr("hidden", "")
+        .child(E::new("h2").attr("id", "hark-thanks").attr("tabindex", "-1"))
+        .child(E::new("p"))
+        .child(E::new("p").child(E::new("a").attr("target", "_blank").attr("rel", "noopener").text(text.track)));
+    let status = E::new("p").class("status").attr("role", "status").attr("aria-live", "polite");
+    let form = forms::build(site.kinds[0], text, &site, "", "");
+    let element = E::new("div")
+        .class("panel")
+        .attr("lang", text.lang)
+        .attr("role", "dialog")
+        .attr("aria-labelledby", "hark-title")
+        .attr("hidden", "")
+        .child(E::new("button").attr("type", "button").class("close").attr("aria-label", text.close).text("×"))
+        .child(kinds)
+        .child(E(form.clone()))
+        .child(thanks)
+        .child(status);
+    root.append_child(&element.0).unwrap_throw();
+    let panel = Rc::new(Panel {
+        kinds: element.0.query_selector(".kinds").ok().flatten().unwrap_throw(),
+        thanks: element.0.query_selector(".thanks").ok().flatten().unwrap_throw(),
+        status: element.0.query_selector(".status").ok().flatten().unwrap_throw(),
+        element: element.0,
+        root,
+        form: RefCell::new(form),
+        text,
+        outbox: outbox::Outbox::new(&api_base, &site_key, text),
+        kind: Cell::new(site.kinds[0]),
+        site,
+        locale,
+        phase: Cell::new(Phase::Editing),
+        opened_at: Cell::new(0.0),
+        carried_rating: RefCell::new(None),
+    });
+    panel.mark_kind();
 
-    // Once sent, the form disappears: keep keyboard focus inside the panel.
-    Effect::new(move || {
-        if matches!(phase.get(), Phase::Sent(_) | Phase::Saved) {
-            if let Some(heading) = thanks.get() {
-                let _ = heading.focus();
-            }
+    // One listener for everything the shopper does in the panel.
+    let handle = Closure::<dyn Fn(Event)>::new(|event: Event| {
+        if let Some(panel) = current() {
+            panel.handle(&event);
         }
     });
-
-    // When the panel last opened: how long the shopper took to fill it. (A plain cell: a
-    // signal of another type costs a kilobyte of wasm.)
-    let opened_at = std::rc::Rc::new(Cell::new(js_sys::Date::now()));
-    let opened = opened_at.clone();
-    Effect::new(move |was_open: Option<bool>| {
-        let is_open = open.get();
-        if is_open && was_open != Some(true) {
-            opened.set(js_sys::Date::now());
-        }
-        if is_open {
-            if let Some(input) = first_choice.get() {
-                let _ = input.focus();
-            }
-        } else if was_open == Some(true) {
-            focus_launcher(&root);
-        }
-        is_open
-    });
+    for kind in ["click", "change", "submit", "keydown"] {
+        let _ = panel.element.add_event_listener_with_callback(kind, handle.as_ref().unchecked_ref());
+    }
+    handle.forget();
 
     // What an earlier page left unsent goes now, and again whenever the browser is back
     // online or the page visible; a saved submission then reads as sent.
-    let outbox = outbox::Outbox::new(&setup.api_base, &setup.site_key, text);
-    let delivered = move || {
-        if phase.get_untracked() == Phase::Saved {
-            phase.set(Phase::Sent(None));
+    panel.outbox.flush(delivered);
+    let again = Closure::<dyn Fn()>::new(|| {
+        let visible = dom::document().visibility_state() == web_sys::VisibilityState::Visible;
+        if let (true, Some(panel)) = (visible, current()) {
+            panel.outbox.flush(delivered);
         }
-    };
-    outbox.flush(delivered);
+    });
     if let Some(window) = web_sys::window() {
-        let again = {
-            let outbox = outbox.clone();
-            Closure::<dyn Fn()>::new(move || {
-                let visible = web_sys::window()
-                    .and_then(|w| w.document())
-                    .is_none_or(|d| d.visibility_state() == web_sys::VisibilityState::Visible);
-                if visible {
-                    outbox.flush(delivered);
-                }
-            })
-        };
         let _ = window.add_event_listener_with_callback("online", again.as_ref().unchecked_ref());
-        if let Some(document) = window.document() {
-            let _ = document.add_event_listener_with_callback("visibilitychange", again.as_ref().unchecked_ref());
+    }
+    let _ = dom::document().add_event_listener_with_callback("visibilitychange", again.as_ref().unchecked_ref());
+    again.forget();
+    PANEL.with(|cell| *cell.borrow_mut() = Some(panel));
+}
+
+/// Opens the panel on `kind` (`csat`, `feedback` or `complaint`; else the one shown last).
+#[wasm_bindgen]
+pub fn open(kind: Option<String>) {
+    if let Some(panel) = current() {
+        let kind = kind.and_then(|k| KINDS.iter().position(|&name| name == k));
+        panel.show(kind);
+    }
+}
+
+#[wasm_bindgen]
+pub fn close() {
+    if let Some(panel) = current() {
+        panel.hide();
+    }
+}
+
+/// Called once the outbox has delivered what it kept: a saved submission is now sent.
+fn delivered() {
+    if let Some(panel) = current() {
+        if panel.phase.get() == Phase::Saved {
+            panel.finish(Phase::Sent, None);
         }
-        again.forget();
+    }
+}
+
+impl Panel {
+    fn form(&self) -> Element {
+        self.form.borrow().clone()
     }
 
-    let submit = {
-        let setup = setup.clone();
-        move |ev: SubmitEvent| {
-            ev.prevent_default();
-            if rating.get_untracked() == 0 {
-                phase.set(Phase::Failed(text.choose_rating.into()));
-                return;
-            }
-            phase.set(Phase::Sending);
-            let request = send::Submission {
-                kind: "csat",
-                rating: rating.get_untracked(),
-                message: comment.get_untracked(),
-                locale: setup.locale.clone(),
-                context: CONTEXT.with(|context| context.borrow().clone()),
-                fill_ms: (js_sys::Date::now() - opened_at.get()).max(0.0) as u32,
-            };
-            let Some(body) = send::body(&request) else {
-                phase.set(Phase::Failed(text.cannot_send.into()));
-                return;
-            };
-            let outbox = outbox.clone();
-            leptos::task::spawn_local(async move {
-                phase.set(match outbox.send(body, delivered).await {
-                    outbox::Delivery::Sent(track_url) => Phase::Sent(track_url),
-                    outbox::Delivery::Saved => Phase::Saved,
-                    outbox::Delivery::Refused(message) => Phase::Failed(message),
-                });
-            });
+    fn answers(&self) -> FormData {
+        FormData::new_with_form(self.form().unchecked_ref::<HtmlFormElement>()).unwrap_throw()
+    }
+
+    fn first_control(&self) -> Option<Element> {
+        self.form().query_selector("input,select,textarea").ok().flatten()
+    }
+
+    fn say(&self, message: &str) {
+        self.status.set_text_content(Some(message));
+    }
+
+    fn show(&self, kind: Option<usize>) {
+        let kind = kind.filter(|k| self.site.kinds.contains(k));
+        if matches!(self.phase.get(), Phase::Saved | Phase::Sent) {
+            // A new submission after the last one: a fresh form.
+            self.edit(kind.unwrap_or(self.kind.get()), "");
+        } else if let Some(kind) = kind.filter(|&k| k != self.kind.get()) {
+            self.switch(kind);
         }
-    };
+        if self.element.has_attribute("hidden") {
+            self.opened_at.set(js_sys::Date::now());
+            let _ = self.element.remove_attribute("hidden");
+        }
+        if let Some(control) = self.first_control() {
+            focus(&control);
+        }
+    }
 
-    let status = move || match phase.get() {
-        Phase::Sending => text.sending.to_owned(),
-        Phase::Saved => text.saved_status.to_owned(),
-        Phase::Sent(_) => text.sent_status.to_owned(),
-        Phase::Failed(message) => message,
-        Phase::Editing => String::new(),
-    };
+    fn hide(&self) {
+        let _ = self.element.set_attribute("hidden", "");
+        // Focus goes back where the shopper came from: the launcher.
+        if let Ok(Some(launcher)) = self.root.query_selector(".launcher") {
+            let _ = launcher.set_attribute("aria-expanded", "false");
+            focus(&launcher);
+        }
+    }
 
-    let choices = (1..=5u8)
-        .map(|n| {
-            let node_ref = if n == 1 { first_choice } else { NodeRef::new() };
-            view! {
-                <label class="choice">
-                    <input type="radio" name="rating" value=n node_ref=node_ref on:change=move |_| rating.set(n) />
-                    <span>{format!("{n} – {}", text.rating_words[usize::from(n) - 1])}</span>
-                </label>
+    /// Shows `kind`'s form, keeping the message typed so far.
+    fn switch(&self, kind: usize) {
+        let message = send::field(&self.answers(), "message").unwrap_or_default();
+        self.edit(kind, &message);
+    }
+
+    /// A new form for `kind` starting with `message`, in place of what the panel shows.
+    fn edit(&self, kind: usize, message: &str) {
+        let order_ref = CONTEXT.with(|context| context.borrow().order_ref.clone()).unwrap_or_default();
+        let form = forms::build(kind, self.text, &self.site, message, &order_ref);
+        let _ = self.element.replace_child(&form, &self.form());
+        *self.form.borrow_mut() = form;
+        if self.phase.get() != Phase::Editing {
+            self.phase.set(Phase::Editing);
+            *self.carried_rating.borrow_mut() = None;
+            let _ = self.thanks.set_attribute("hidden", "");
+            let _ = self.kinds.toggle_attribute_with_force("hidden", self.site.kinds.len() < 2);
+            let _ = self.element.set_attribute("aria-labelledby", "hark-title");
+            self.opened_at.set(js_sys::Date::now());
+        }
+        self.kind.set(kind);
+        self.say("");
+        self.mark_kind();
+    }
+
+    fn mark_kind(&self) {
+        let buttons = self.kinds.children();
+        for i in 0..buttons.length() {
+            if let Some(button) = buttons.item(i) {
+                let chosen = button.get_attribute("data-kind").as_deref() == Some(KINDS[self.kind.get()]);
+                let _ = button.set_attribute("aria-pressed", if chosen { "true" } else { "false" });
             }
-        })
-        .collect_view();
+        }
+    }
 
-    view! {
-        <div
-            class="panel"
-            lang=text.lang
-            role="dialog"
-            aria-labelledby=move || {
-                if matches!(phase.get(), Phase::Sent(_) | Phase::Saved) { "hark-thanks" } else { "hark-title" }
-            }
-            hidden=move || !open.get()
-            on:keydown=move |ev: web_sys::KeyboardEvent| {
-                if ev.key() == "Escape" {
-                    open.set(false);
+    fn handle(&self, event: &Event) {
+        let Some(target) = event.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return };
+        let closest = |selector: &str| target.closest(selector).ok().flatten();
+        match event.type_().as_str() {
+            "keydown" => {
+                if event.unchecked_ref::<web_sys::KeyboardEvent>().key() == "Escape" {
+                    self.hide();
                 }
             }
-        >
-            <button type="button" class="close" aria-label=text.close on:click=move |_| open.set(false)>"×"</button>
-            {move || {
-                let (title, note, track_url) = match phase.get() {
-                    Phase::Sent(track_url) => (text.sent_title, text.sent_note, track_url),
-                    Phase::Saved => (text.saved_title, text.saved_note, None),
-                    _ => return Either::Right(()),
-                };
-                Either::Left(view! {
-                    <div class="thanks">
-                        <h2 id="hark-thanks" tabindex="-1" node_ref=thanks>{title}</h2>
-                        <p>{note}</p>
-                        {track_url.map(|href| view! {
-                            <p><a href=href target="_blank" rel="noopener">{text.track}</a></p>
-                        })}
-                    </div>
-                })
-            }}
-            <form class="form" hidden=move || matches!(phase.get(), Phase::Sent(_) | Phase::Saved) on:submit=submit>
-                <fieldset>
-                    <legend id="hark-title">{text.title}</legend>
-                    <div class="choices">{choices}</div>
-                </fieldset>
-                <label class="field" for="hark-comment">{text.comment}</label>
-                <textarea
-                    id="hark-comment"
-                    rows="3"
-                    maxlength="5000"
-                    prop:value=move || comment.get()
-                    on:input=move |ev| comment.set(event_target_value(&ev))
-                ></textarea>
-                <button type="submit" class="send" disabled=move || phase.get() == Phase::Sending>{text.send}</button>
-            </form>
-            <p class="status" role="status" aria-live="polite">{status}</p>
-        </div>
+            "submit" => {
+                event.prevent_default();
+                self.submit();
+            }
+            "change" => {
+                // A rating of 1 or 2 offers to make it a complaint.
+                if let Some(turn) = self.form().query_selector(".turn").ok().flatten() {
+                    let unhappy = matches!(send::field(&self.answers(), "rating").as_deref(), Some("1" | "2"));
+                    let _ =
+                        turn.toggle_attribute_with_force("hidden", !unhappy || !self.site.kinds.contains(&COMPLAINT));
+                }
+            }
+            _ => {
+                if closest(".close").is_some() {
+                    self.hide();
+                } else if closest(".to-complaint").is_some() {
+                    *self.carried_rating.borrow_mut() = send::field(&self.answers(), "rating");
+                    self.switch(COMPLAINT);
+                    if let Some(control) = self.first_control() {
+                        focus(&control);
+                    }
+                } else if let Some(button) = closest("[data-kind]") {
+                    let kind = KINDS.iter().position(|&k| Some(k) == button.get_attribute("data-kind").as_deref());
+                    if let Some(kind) = kind.filter(|&k| k != self.kind.get() && self.phase.get() == Phase::Editing) {
+                        self.switch(kind);
+                    }
+                }
+            }
+        }
+    }
+
+    /// What stops this form from being sent, and the control to fix.
+    fn problem(&self, answers: &FormData) -> Option<(&'static str, &'static str)> {
+        let text = self.text;
+        let kind = self.kind.get();
+        if kind == CSAT {
+            return send::field(answers, "rating").is_none().then_some((text.choose_rating, "[name=rating]"));
+        }
+        if send::field(answers, "message").is_none() {
+            return Some((text.need_message, "textarea"));
+        }
+        if kind == COMPLAINT {
+            match send::field(answers, "email") {
+                None if self.site.require_email => return Some((text.need_email, "[name=email]")),
+                Some(email) if !plausible_email(&email) => return Some((text.bad_email, "[name=email]")),
+                _ => {}
+            }
+        }
+        None
+    }
+
+    fn submit(self: &Panel) {
+        if self.phase.get() == Phase::Sending {
+            return;
+        }
+        let form = self.form();
+        let answers = self.answers();
+        if let Ok(marked) = form.query_selector_all("[aria-invalid]") {
+            for i in 0..marked.length() {
+                if let Some(element) = marked.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
+                    let _ = element.remove_attribute("aria-invalid");
+                }
+            }
+        }
+        if let Some((message, selector)) = self.problem(&answers) {
+            if let Some(control) = form.query_selector(selector).ok().flatten() {
+                let _ = control.set_attribute("aria-invalid", "true");
+                focus(&control);
+            }
+            self.say(message);
+            return;
+        }
+        let carried = self.carried_rating.borrow().clone();
+        let body = CONTEXT.with(|context| {
+            send::body(&send::Submission {
+                kind: self.kind.get(),
+                form: &answers,
+                carried_rating: carried.as_deref().filter(|_| self.kind.get() == COMPLAINT),
+                locale: &self.locale,
+                context: &context.borrow(),
+                fill_ms: (js_sys::Date::now() - self.opened_at.get()).max(0.0) as u32,
+            })
+        });
+        let Some(body) = body else {
+            self.say(self.text.cannot_send);
+            return;
+        };
+        self.phase.set(Phase::Sending);
+        self.set_busy(true);
+        self.say(self.text.sending);
+        let outbox = self.outbox.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let delivery = outbox.send(body, delivered).await;
+            let Some(panel) = current() else { return };
+            panel.set_busy(false);
+            match delivery {
+                outbox::Delivery::Sent(track_url) => panel.finish(Phase::Sent, track_url),
+                outbox::Delivery::Saved => panel.finish(Phase::Saved, None),
+                outbox::Delivery::Refused(message) => {
+                    panel.phase.set(Phase::Editing);
+                    panel.say(&message);
+                }
+            }
+        });
+    }
+
+    fn set_busy(&self, busy: bool) {
+        if let Some(button) = self.form().query_selector(".send").ok().flatten() {
+            let _ = button.toggle_attribute_with_force("disabled", busy);
+        }
+    }
+
+    /// The form gives way to what happened to it: sent (with the tracking link when the
+    /// collector's answer was seen here) or saved until the browser is online.
+    fn finish(&self, phase: Phase, track_url: Option<String>) {
+        let text = self.text;
+        self.phase.set(phase);
+        let complaint = self.kind.get() == COMPLAINT;
+        let (title, note, status) = match phase {
+            Phase::Saved => (text.saved_title, text.saved_note, text.saved_status),
+            _ if complaint => (text.complaint_sent_title, text.complaint_sent_note, text.sent_status),
+            _ => (text.sent_title, text.sent_note, text.sent_status),
+        };
+        let parts = self.thanks.children();
+        let part = |i| parts.item(i).unwrap_throw();
+        part(0).set_text_content(Some(title));
+        part(1).set_text_content(Some(note));
+        let link = part(2);
+        match track_url {
+            Some(url) => {
+                let _ = link.remove_attribute("hidden");
+                let _ = link.first_element_child().unwrap_throw().set_attribute("href", &url);
+            }
+            None => {
+                let _ = link.set_attribute("hidden", "");
+            }
+        }
+        let _ = self.form().set_attribute("hidden", "");
+        let _ = self.kinds.set_attribute("hidden", "");
+        let _ = self.thanks.remove_attribute("hidden");
+        let _ = self.element.set_attribute("aria-labelledby", "hark-thanks");
+        self.say(status);
+        // The form is gone: keyboard focus stays inside the panel, on the heading.
+        focus(&part(0));
+    }
+}
+
+/// One `@` with something on each side, a dot in the domain and no spaces: enough to
+/// catch a slip before sending; the collector checks the address fully.
+fn plausible_email(email: &str) -> bool {
+    match email.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty() && domain.contains('.') && !domain.contains('@') && !email.contains(char::is_whitespace)
+        }
+        None => false,
     }
 }

@@ -1,14 +1,29 @@
-//! What the panel sends: the submission's JSON, built once with its id.
+//! What the panel sends: the submission's JSON, built once with its id. The browser
+//! writes the JSON (`JSON.stringify`): a serializer in wasm would only add size.
 
-pub struct Submission {
-    pub kind: &'static str,
-    pub rating: u8,
-    pub message: String,
-    pub locale: String,
-    pub context: crate::Context,
+use crate::forms::{COMPLAINT, DIMENSIONS, KINDS};
+use js_sys::{Object, Reflect, JSON};
+use wasm_bindgen::JsValue;
+use web_sys::FormData;
+
+/// A form's answers, read when the shopper presses Send.
+pub struct Submission<'a> {
+    pub kind: usize,
+    pub form: &'a FormData,
+    /// A rating given before the shopper turned it into a complaint.
+    pub carried_rating: Option<&'a str>,
+    pub locale: &'a str,
+    pub context: &'a crate::Context,
     /// How long the form was open before it was sent: a bot's few milliseconds mark it
     /// as spam at the collector.
     pub fill_ms: u32,
+}
+
+/// The form's `name` field, trimmed; `None` when empty.
+pub fn field(form: &FormData, name: &str) -> Option<String> {
+    let value = form.get(name).as_string()?;
+    let value = value.trim();
+    (!value.is_empty()).then(|| value.to_owned())
 }
 
 /// A UUIDv7: the time in milliseconds, then 74 random bits. Ids that grow with time keep
@@ -34,30 +49,62 @@ fn new_id() -> Option<String> {
     Some(id)
 }
 
+fn put(object: &Object, key: &str, value: impl Into<JsValue>) {
+    let _ = Reflect::set(object, &JsValue::from_str(key), &value.into());
+}
+
+/// A score field ("1" to "5") as the number the collector takes.
+fn score(text: &str) -> Option<f64> {
+    matches!(text, "1" | "2" | "3" | "4" | "5").then(|| f64::from(text.as_bytes()[0] - b'0'))
+}
+
 /// The JSON the collector takes for `submission`, under a new id (chosen once, here: the
 /// outbox resends exactly this body); `None` where the browser cannot make ids.
 pub fn body(submission: &Submission) -> Option<String> {
-    let id = new_id()?;
-    let mut body = serde_json::json!({
-        "id": id,
-        "kind": submission.kind,
-        "rating": submission.rating,
-        "locale": submission.locale,
-        "fill_ms": submission.fill_ms,
-    });
+    let form = submission.form;
+    let body = Object::new();
+    put(&body, "id", new_id()?);
+    put(&body, "kind", KINDS[submission.kind]);
+    put(&body, "locale", submission.locale);
+    put(&body, "fill_ms", f64::from(submission.fill_ms));
+    let rating = field(form, "rating");
+    if let Some(rating) = rating.as_deref().or(submission.carried_rating).and_then(score) {
+        put(&body, "rating", rating);
+    }
+    for name in ["category", "stage", "email", "order_ref", "website"] {
+        if let Some(value) = field(form, name) {
+            put(&body, name, value);
+        }
+    }
     // A card number typed into the message never leaves the browser.
-    let message = hark_core::privacy::mask_card_numbers(submission.message.trim());
-    if !message.is_empty() {
-        body["message"] = message.into_owned().into();
+    if let Some(message) = field(form, "message") {
+        put(&body, "message", hark_core::privacy::mask_card_numbers(&message).as_ref());
     }
-    if let Some(customer) = &submission.context.customer {
-        body["customer"] = serde_json::json!({ "id": customer.id, "tier": customer.tier, "sig": customer.sig });
+    let dimensions = Object::new();
+    let mut rated = false;
+    for name in DIMENSIONS {
+        if let Some(value) = field(form, name).as_deref().and_then(score) {
+            put(&dimensions, name, value);
+            rated = true;
+        }
     }
-    if let Some(order_ref) = &submission.context.order_ref {
-        body["order_ref"] = order_ref.as_str().into();
+    if rated {
+        put(&body, "dimensions", dimensions);
+    }
+    let context = submission.context;
+    if let Some(customer) = &context.customer {
+        let signed = Object::new();
+        put(&signed, "id", customer.id.as_str());
+        put(&signed, "tier", customer.tier.clone());
+        put(&signed, "sig", customer.sig.clone());
+        put(&body, "customer", signed);
+    }
+    // The order the merchant named, unless the complaint form says which.
+    if let Some(order_ref) = context.order_ref.as_deref().filter(|_| submission.kind != COMPLAINT) {
+        put(&body, "order_ref", order_ref);
     }
     if let Some(page) = web_sys::window().and_then(|w| w.location().href().ok()) {
-        body["page_url"] = page.chars().take(2048).collect::<String>().into();
+        put(&body, "page_url", page.chars().take(2048).collect::<String>());
     }
-    Some(body.to_string())
+    JSON::stringify(&body).ok()?.as_string()
 }

@@ -4,21 +4,9 @@
 use super::{is_unique_violation, json_column, new_id, now_millis, Org, Store};
 use crate::auth;
 use crate::error::{Error, Result};
-use crate::model::Kind;
+use crate::model::{Kind, DEFAULT_CATEGORIES};
 use sqlx::any::AnyRow;
 use sqlx::Row;
-
-/// Categories a new site starts with; merchants edit them.
-pub const DEFAULT_CATEGORIES: &[&str] = &[
-    "product_quality",
-    "delivery_delay",
-    "damaged_item",
-    "wrong_item",
-    "billing",
-    "customer_service",
-    "website",
-    "other",
-];
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Site {
@@ -62,6 +50,8 @@ impl Site {
 pub struct NewSite {
     pub name: String,
     pub allowed_origins: Vec<String>,
+    /// Whether a complaint must come with an email address for the answer.
+    pub require_email: bool,
 }
 
 /// The origin (`scheme://host[:port]`, default port left out) of an http(s) URL,
@@ -115,7 +105,7 @@ impl Store {
             allowed_origins: origins,
             categories: DEFAULT_CATEGORIES.iter().map(|c| c.to_string()).collect(),
             enabled_kinds: Kind::ALL.to_vec(),
-            require_email: false,
+            require_email: new.require_email,
             disabled: false,
         };
         sqlx::query(&format!(

@@ -124,7 +124,10 @@ impl TestApp {
         let owner = store.add_user(&org, "owner@acme.test", "correct horse battery", Role::Owner).await.unwrap();
         let token = store.create_api_token(&owner).await.unwrap();
         let site = store
-            .add_site(&org, NewSite { name: "Acme shop".into(), allowed_origins: vec![SHOP_ORIGIN.into()] })
+            .add_site(
+                &org,
+                NewSite { name: "Acme shop".into(), allowed_origins: vec![SHOP_ORIGIN.into()], require_email: false },
+            )
             .await
             .unwrap();
         let router = router(AppState::new(config, store.clone()));
