@@ -3,6 +3,7 @@
 
 pub mod model;
 pub mod privacy;
+pub mod words;
 
 #[cfg(feature = "db")]
 pub mod auth;

@@ -46,10 +46,6 @@ macro_rules! string_enum {
     };
 }
 
-/// The English names of the ratings 1 to 5, shown with their number ("4 – Satisfied")
-/// so that no one has to read a colour or a face.
-pub const RATING_WORDS: [&str; 5] = ["Very dissatisfied", "Dissatisfied", "Neutral", "Satisfied", "Very satisfied"];
-
 /// Categories a new site starts with; merchants edit them.
 pub const DEFAULT_CATEGORIES: &[&str] = &[
     "product_quality",

@@ -214,6 +214,34 @@ test("the plain form says what to fix and keeps what was typed", async ({ page }
   await expect(page.getByRole("radio", { name: "Make a complaint" })).toBeChecked();
 });
 
+test("the plain form speaks the shopper's language: Simplified Chinese throughout", async ({ browser }) => {
+  // The browser's own language (Accept-Language) chooses it; the launcher also says ?lang=.
+  const context = await browser.newContext({ locale: "zh-CN" });
+  const page = await context.newPage();
+  await page.goto(`${hark.url}/f/${siteKey}`);
+  await expect(page.locator("html")).toHaveAttribute("lang", "zh-CN");
+  // Every word but the shop's own name and the tracking address.
+  const words = () =>
+    page.evaluate(() => {
+      const body = document.body.cloneNode(true) as HTMLElement;
+      body.querySelectorAll("a").forEach((link) => link.remove());
+      body.querySelectorAll("[hidden]").forEach((hidden) => hidden.remove());
+      return body.textContent!.replaceAll("Test shop", "");
+    });
+  expect(await words()).not.toMatch(/[A-Za-z]/);
+  await page.getByRole("radio", { name: "提交投诉" }).check();
+  await page.getByRole("button", { name: "发送" }).click();
+  await expect(page.getByRole("alert")).toContainText("请填写留言");
+  expect(await words()).not.toMatch(/[A-Za-z]/);
+  await page.getByLabel("您的留言").fill("包裹破损，需要换货。");
+  await page.getByRole("button", { name: "发送" }).click();
+  await expect(page.getByRole("heading", { name: "谢谢！" })).toBeVisible();
+  expect(await words()).not.toMatch(/[A-Za-z]/);
+  const [stored] = await hark.queue();
+  expect(stored).toMatchObject({ kind: "complaint", message: "包裹破损，需要换货。" });
+  await context.close();
+});
+
 test("a signed key customer's rating carries the tier; a badly signed one does not", async ({ page }) => {
   await page.goto(`${shopUrl}/identified`);
   await rateAndSend(page, "Signed by the shop.");

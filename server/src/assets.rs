@@ -155,8 +155,13 @@ pub fn escape(text: &str) -> String {
 
 /// A plain page of Hark's own (tracking receipts and the like); `body` is trusted HTML.
 pub fn page(title: &str, body: &str) -> String {
+    page_in("en", title, body)
+}
+
+/// A plain page in the language `lang` (a BCP 47 tag).
+pub fn page_in(lang: &str, title: &str, body: &str) -> String {
     format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+        "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>{title} — Hark</title></head><body><main class=\"plain\">{body}</main></body></html>",
         title = escape(title)

@@ -3,19 +3,20 @@
 //! with no script at all, posted to Hark's own origin, stored through the same decoder,
 //! rules and writer as the JSON collector.
 
-use crate::assets::{escape, page};
+use crate::assets::{escape, page_in};
 use crate::error::ApiError;
 use crate::ratelimit::PeerAddr;
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Form, Router};
-use hark_core::model::{Kind, RATING_WORDS};
+use hark_core::model::Kind;
 use hark_core::store::{new_id, now_millis};
 use hark_core::store::{Destination, Insert, Site};
 use hark_core::submission::{self, Rejection};
+use hark_core::words::{Language, Words};
 use serde::Deserialize;
 
 /// No script, no framing, posts only to Hark itself.
@@ -30,6 +31,8 @@ pub fn router(state: AppState) -> Router {
 pub struct Fields {
     id: Option<String>,
     shown_at: Option<i64>,
+    /// The page's language (`en`, `zh-CN`), kept from the form the shopper was shown.
+    lang: Option<String>,
     kind: Option<String>,
     rating: Option<String>,
     category: Option<String>,
@@ -39,33 +42,136 @@ pub struct Fields {
     website: Option<String>,
 }
 
-fn kind_label(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Csat => "Rate your experience",
-        Kind::Feedback => "Give feedback",
-        Kind::Complaint => "Make a complaint",
+/// Every word of the form's pages, in each language Hark speaks (the widget's panel has
+/// its own table; ratings and categories are shared: `hark_core::words`).
+struct Text {
+    words: &'static Words,
+    /// "Feedback for {}", the shop's name in the hole.
+    title: (&'static str, &'static str),
+    what_to_do: &'static str,
+    /// Rate, give feedback, complain.
+    kinds: [&'static str; 3],
+    how_satisfied: &'static str,
+    topic: &'static str,
+    message: &'static str,
+    email: &'static str,
+    email_required: &'static str,
+    email_optional: &'static str,
+    order_ref: &'static str,
+    honeypot: &'static str,
+    send: &'static str,
+    please_check: &'static str,
+    thanks: &'static str,
+    /// "Your message was sent to {}."
+    sent_to: (&'static str, &'static str),
+    follow: &'static str,
+    conflict: &'static str,
+    not_found: &'static str,
+    not_allowed: &'static str,
+}
+
+const EN: Text = Text {
+    words: &hark_core::words::EN,
+    title: ("Feedback for ", ""),
+    what_to_do: "What would you like to do?",
+    kinds: ["Rate your experience", "Give feedback", "Make a complaint"],
+    how_satisfied: "How satisfied are you?",
+    topic: "Topic",
+    message: "Your message",
+    email: "Email for the answer",
+    email_required: "(needed for a complaint, so the shop can answer)",
+    email_optional: "(optional)",
+    order_ref: "Order number (optional)",
+    honeypot: "Leave this empty",
+    send: "Send",
+    please_check: "Please check:",
+    thanks: "Thank you!",
+    sent_to: ("Your message was sent to ", "."),
+    follow: "Follow it and read the shop's answer here:",
+    conflict: "This form was already sent with other content. Please start again.",
+    not_found: "This feedback form does not exist.",
+    not_allowed: "This form can only be sent from its own page.",
+};
+
+const ZH_CN: Text = Text {
+    words: &hark_core::words::ZH_CN,
+    title: ("", " 意见反馈"),
+    what_to_do: "您想做什么？",
+    kinds: ["评价本次体验", "提出意见建议", "提交投诉"],
+    how_satisfied: "您对本次体验满意吗？",
+    topic: "主题",
+    message: "您的留言",
+    email: "接收回复的邮箱",
+    email_required: "（投诉必填，以便商家回复您）",
+    email_optional: "（选填）",
+    order_ref: "订单号（选填）",
+    honeypot: "请勿填写",
+    send: "发送",
+    please_check: "请检查：",
+    thanks: "谢谢！",
+    sent_to: ("您的留言已发送给 ", "。"),
+    follow: "在这里查看处理进度和商家回复：",
+    conflict: "此表单已用其他内容发送过，请重新填写。",
+    not_found: "此反馈表单不存在。",
+    not_allowed: "此表单只能从它自己的页面发送。",
+};
+
+impl Text {
+    fn of(language: Language) -> &'static Text {
+        match language {
+            Language::En => &EN,
+            Language::ZhCn => &ZH_CN,
+        }
+    }
+
+    fn title(&self, site: &Site) -> String {
+        format!("{}{}{}", self.title.0, site.name, self.title.1)
+    }
+
+    /// What to fix in `field`, said in this language.
+    fn problem(&self, field: &str, message: &str) -> String {
+        if self.words.lang == "en" {
+            return format!("{field}: {message}");
+        }
+        match field {
+            "message" => "请填写留言（投诉必填），最多 5000 字。",
+            "email" => "请检查邮箱地址（此商家的投诉需要邮箱）。",
+            "rating" => "请选择 1 到 5 的评分。",
+            "category" => "请从列表中选择主题。",
+            "order_ref" => "订单号最多 64 个字符。",
+            "kind" => "请选择您想做什么。",
+            _ => "部分内容未被接受，请检查后重新发送。",
+        }
+        .to_owned()
     }
 }
 
-fn html(status: StatusCode, title: &str, body: &str) -> Response {
+/// The language of the shopper's page: the widget's `?lang=`, else the browser's first
+/// choice (`Accept-Language`).
+fn language(query: Option<&str>, headers: &HeaderMap) -> Language {
+    let browser = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    Language::from_locale(query.unwrap_or(browser))
+}
+
+fn html(status: StatusCode, text: &Text, title: &str, body: &str) -> Response {
     (
         status,
         [(header::CONTENT_SECURITY_POLICY, FORM_CSP), (header::CACHE_CONTROL, "no-store")],
-        Html(page(title, body)),
+        Html(page_in(text.words.lang, title, body)),
     )
         .into_response()
 }
 
-async fn site(state: &AppState, site_key: &str) -> Result<std::sync::Arc<Site>, Response> {
+async fn site(state: &AppState, text: &Text, site_key: &str) -> Result<std::sync::Arc<Site>, Response> {
     match state.sites.active(site_key).await {
         Ok(Some(site)) => Ok(site),
-        Ok(None) => Err(html(StatusCode::NOT_FOUND, "Not found", "<p>This feedback form does not exist.</p>")),
+        Ok(None) => Err(html(StatusCode::NOT_FOUND, text, "404", &format!("<p>{}</p>", text.not_found))),
         Err(err) => Err(ApiError::from(err).into_response()),
     }
 }
 
 /// The form, filled with `fields` and followed by `problems` when a send was refused.
-fn render(site: &Site, fields: &Fields, problems: &[String]) -> String {
+fn render(site: &Site, text: &Text, fields: &Fields, problems: &[String]) -> String {
     let value = |v: &Option<String>| escape(v.as_deref().unwrap_or_default());
     let chosen_kind = fields.kind.as_deref().unwrap_or("csat");
     let kinds: String = site
@@ -73,10 +179,10 @@ fn render(site: &Site, fields: &Fields, problems: &[String]) -> String {
         .iter()
         .map(|kind| {
             let checked = if kind.as_str() == chosen_kind { " checked" } else { "" };
+            let label = text.kinds[Kind::ALL.iter().position(|k| k == kind).unwrap_or_default()];
             format!(
                 r#"<label><input type="radio" name="kind" value="{k}"{checked}> {label}</label><br>"#,
-                k = kind.as_str(),
-                label = kind_label(*kind)
+                k = kind.as_str()
             )
         })
         .collect();
@@ -85,7 +191,7 @@ fn render(site: &Site, fields: &Fields, problems: &[String]) -> String {
             let checked = if fields.rating.as_deref() == Some(&n.to_string()) { " checked" } else { "" };
             format!(
                 r#"<label><input type="radio" name="rating" value="{n}"{checked}> {n} – {}</label><br>"#,
-                RATING_WORDS[n - 1]
+                text.words.ratings[n - 1]
             )
         })
         .collect();
@@ -94,51 +200,73 @@ fn render(site: &Site, fields: &Fields, problems: &[String]) -> String {
         .iter()
         .map(|c| {
             let selected = if fields.category.as_deref() == Some(c) { " selected" } else { "" };
-            format!(r#"<option value="{c}"{selected}>{c}</option>"#, c = escape(c))
+            format!(
+                r#"<option value="{slug}"{selected}>{name}</option>"#,
+                slug = escape(c),
+                name = escape(text.words.category(c))
+            )
         })
         .collect();
     let category = if site.categories.is_empty() {
         String::new()
     } else {
         format!(
-            r#"<p><label for="category">Topic</label><br><select id="category" name="category"><option value="">—</option>{categories}</select></p>"#
+            r#"<p><label for="category">{topic}</label><br><select id="category" name="category"><option value="">—</option>{categories}</select></p>"#,
+            topic = text.topic
         )
     };
     let problems = if problems.is_empty() {
         String::new()
     } else {
         let items: String = problems.iter().map(|p| format!("<li>{}</li>", escape(p))).collect();
-        format!(r#"<div role="alert"><p>Please check:</p><ul>{items}</ul></div>"#)
+        format!(r#"<div role="alert"><p>{}</p><ul>{items}</ul></div>"#, text.please_check)
     };
-    let email_note = if site.require_email { "(needed for a complaint, so the shop can answer)" } else { "(optional)" };
+    let email_note = if site.require_email { text.email_required } else { text.email_optional };
     format!(
-        r#"<h1>Feedback for {name}</h1>{problems}
+        r#"<h1>{title}</h1>{problems}
 <form method="post" action="/f/{key}">
-<input type="hidden" name="id" value="{id}"><input type="hidden" name="shown_at" value="{shown_at}">
-<fieldset><legend>What would you like to do?</legend>{kinds}</fieldset>
-<fieldset><legend>How satisfied are you?</legend>{ratings}</fieldset>
+<input type="hidden" name="id" value="{id}"><input type="hidden" name="shown_at" value="{shown_at}"><input type="hidden" name="lang" value="{lang}">
+<fieldset><legend>{what_to_do}</legend>{kinds}</fieldset>
+<fieldset><legend>{how_satisfied}</legend>{ratings}</fieldset>
 {category}
-<p><label for="message">Your message</label><br><textarea id="message" name="message" rows="5" cols="40" maxlength="5000">{message}</textarea></p>
-<p><label for="email">Email for the answer {email_note}</label><br><input id="email" name="email" type="email" value="{email}" autocomplete="email"></p>
-<p><label for="order_ref">Order number (optional)</label><br><input id="order_ref" name="order_ref" maxlength="64" value="{order_ref}"></p>
-<div hidden><label>Website <input name="website" tabindex="-1" autocomplete="off"></label></div>
-<p><button type="submit">Send</button></p>
+<p><label for="message">{message_label}</label><br><textarea id="message" name="message" rows="5" cols="40" maxlength="5000">{message}</textarea></p>
+<p><label for="email">{email_label} {email_note}</label><br><input id="email" name="email" type="email" value="{email}" autocomplete="email"></p>
+<p><label for="order_ref">{order_label}</label><br><input id="order_ref" name="order_ref" maxlength="64" value="{order_ref}"></p>
+<div hidden><label>{honeypot} <input name="website" tabindex="-1" autocomplete="off"></label></div>
+<p><button type="submit">{send}</button></p>
 </form>"#,
-        name = escape(&site.name),
+        title = escape(&text.title(site)),
         key = escape(&site.site_key),
         id = fields.id.as_deref().map_or_else(new_id, escape),
         shown_at = fields.shown_at.unwrap_or_else(now_millis),
+        lang = text.words.lang,
+        what_to_do = text.what_to_do,
+        how_satisfied = text.how_satisfied,
+        message_label = text.message,
+        email_label = text.email,
+        order_label = text.order_ref,
+        honeypot = text.honeypot,
+        send = text.send,
         message = value(&fields.message),
         email = value(&fields.email),
         order_ref = value(&fields.order_ref),
     )
 }
 
-async fn show(State(state): State<AppState>, Path(site_key): Path<String>) -> Response {
-    match site(&state, &site_key).await {
-        Ok(site) => {
-            html(StatusCode::OK, &format!("Feedback for {}", site.name), &render(&site, &Fields::default(), &[]))
-        }
+#[derive(Debug, Deserialize)]
+struct ShowQuery {
+    lang: Option<String>,
+}
+
+async fn show(
+    State(state): State<AppState>,
+    Path(site_key): Path<String>,
+    Query(query): Query<ShowQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let text = Text::of(language(query.lang.as_deref(), &headers));
+    match site(&state, text, &site_key).await {
+        Ok(site) => html(StatusCode::OK, text, &text.title(&site), &render(&site, text, &Fields::default(), &[])),
         Err(response) => response,
     }
 }
@@ -149,7 +277,7 @@ fn text(field: &Option<String>) -> Option<&str> {
     field.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
-fn request_body(fields: &Fields) -> serde_json::Value {
+fn request_body(fields: &Fields, language: Language) -> serde_json::Value {
     let mut body = serde_json::Map::new();
     let mut put = |name: &str, value: Option<serde_json::Value>| {
         if let Some(value) = value {
@@ -171,7 +299,7 @@ fn request_body(fields: &Fields) -> serde_json::Value {
     // same form then carries the same content, and is answered as the same submission.
     let fill_ms = fields.shown_at.map(|at| (now_millis() - at).max(0));
     put("fill_ms", fill_ms.filter(|ms| *ms < submission::MIN_HUMAN_FILL_MS).map(Into::into));
-    put("locale", Some("en".into()));
+    put("locale", Some(language.tag().into()));
     serde_json::Value::Object(body)
 }
 
@@ -185,35 +313,41 @@ async fn send(
     if let Err(wait) = state.limiter.check(&site_key, peer, &headers) {
         return ApiError::rate_limited(wait).into_response();
     }
-    let site = match site(&state, &site_key).await {
+    let language = language(fields.lang.as_deref(), &headers);
+    let text = Text::of(language);
+    let site = match site(&state, text, &site_key).await {
         Ok(site) => site,
         Err(response) => return response,
     };
     // Posted from this form (Hark's own origin), from the shop's pages, or by no browser.
     if let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) {
         if origin != state.config.public_url && !site.allows_origin(origin) {
-            return html(StatusCode::FORBIDDEN, "Not allowed", "<p>This form can only be sent from its own page.</p>");
+            return html(StatusCode::FORBIDDEN, text, "403", &format!("<p>{}</p>", text.not_allowed));
         }
     }
-    let problems = match submission::parse(request_body(&fields).to_string().as_bytes(), &site) {
+    let problems = match submission::parse(request_body(&fields, language).to_string().as_bytes(), &site) {
         Ok(submission) => match state.writer.insert(Destination::from(&*site), submission).await {
             Ok(Insert::Created(receipt)) | Ok(Insert::Replayed(receipt)) => {
                 let link = format!("{}/track/{}", state.config.public_url, receipt.track_token);
                 let body = format!(
-                    r#"<h1>Thank you!</h1><p>Your message was sent to {name}.</p><p>Follow it and read the shop's answer here: <a href="{link}">{link}</a></p>"#,
+                    r#"<h1>{thanks}</h1><p>{before}{name}{after}</p><p>{follow} <a href="{link}">{link}</a></p>"#,
+                    thanks = text.thanks,
+                    before = text.sent_to.0,
+                    after = text.sent_to.1,
                     name = escape(&site.name),
+                    follow = text.follow,
                     link = escape(&link)
                 );
-                return html(StatusCode::OK, "Sent", &body);
+                return html(StatusCode::OK, text, text.thanks, &body);
             }
-            Ok(Insert::Conflict) => vec!["This form was already sent with other content. Please start again.".into()],
+            Ok(Insert::Conflict) => vec![text.conflict.into()],
             Err(err) => return ApiError::from(err).into_response(),
         },
         Err(Rejection::Malformed(message)) => vec![message],
         Err(Rejection::Invalid(fields)) => fields
             .into_iter()
-            .flat_map(|(field, messages)| messages.into_iter().map(move |m| format!("{field}: {m}")))
+            .flat_map(|(field, messages)| messages.into_iter().map(move |m| text.problem(&field, &m)))
             .collect(),
     };
-    html(StatusCode::UNPROCESSABLE_ENTITY, "Please check", &render(&site, &fields, &problems))
+    html(StatusCode::UNPROCESSABLE_ENTITY, text, text.please_check, &render(&site, text, &fields, &problems))
 }

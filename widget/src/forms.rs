@@ -37,7 +37,7 @@ pub fn build(kind: usize, text: &Strings, site: &Site, message: &str, order_ref:
     let title = if kind == FEEDBACK { text.feedback_title } else { text.complaint_title };
     if kind == CSAT {
         let mut choices = E::new("div").class("choices");
-        for (score, word) in (1..).zip(text.rating_words) {
+        for (score, word) in (1..).zip(text.words.ratings) {
             let radio = E::new("input").attr("type", "radio").attr("name", "rating").attr("value", SCORES[score - 1]);
             choices = choices
                 .child(E::new("label").class("choice").child(radio).child(E::new("span").text(&scored(score, word))));
@@ -52,7 +52,7 @@ pub fn build(kind: usize, text: &Strings, site: &Site, message: &str, order_ref:
     } else {
         add(E::new("h2").attr("id", "hark-title").text(title));
         if !site.categories.is_empty() {
-            let names = site.categories.iter().map(|slug| (slug.as_str(), text.category(slug)));
+            let names = site.categories.iter().map(|slug| (slug.as_str(), text.words.category(slug)));
             labelled(&form, "hark-category", text.topic, select("category", text.choose, names));
         }
     }

@@ -1,9 +1,12 @@
-//! Every word the shopper reads, in each language the widget speaks. To add one: a
-//! `Strings` value translated in full, and its locale in `for_locale`.
+//! Every word the shopper reads in the panel, in each language the widget speaks. To add
+//! one: a `hark_core::words::Language`, and a `Strings` value here translated in full.
+
+use hark_core::words::{Language, Words};
 
 pub struct Strings {
-    /// The `lang` of the panel.
-    pub lang: &'static str,
+    /// The ratings' and categories' names, shared with the hosted form; its `lang` is
+    /// the panel's.
+    pub words: &'static Words,
     pub close: &'static str,
     /// The group of the three kinds, and each kind's name (csat, feedback, complaint).
     pub kinds_label: &'static str,
@@ -11,8 +14,6 @@ pub struct Strings {
 
     // The rating.
     pub title: &'static str,
-    /// From "very dissatisfied" (1) to "very satisfied" (5).
-    pub rating_words: [&'static str; 5],
     pub comment: &'static str,
     /// Offered after a rating of 1 or 2, with the button that turns it into a complaint.
     pub unhappy: &'static str,
@@ -66,19 +67,14 @@ pub struct Strings {
     pub saved_note: &'static str,
     pub refused_invalid: &'static str,
     pub refused: &'static str,
-
-    /// Names of the default categories (`hark_core::model::DEFAULT_CATEGORIES`); a
-    /// site's own categories are shown as the merchant wrote them.
-    pub categories: [(&'static str, &'static str); 8],
 }
 
 pub const EN: Strings = Strings {
-    lang: "en",
+    words: &hark_core::words::EN,
     close: "Close",
     kinds_label: "What would you like to do?",
     kinds: ["Rate us", "Feedback", "Complaint"],
     title: "How satisfied are you?",
-    rating_words: hark_core::model::RATING_WORDS,
     comment: "Anything to add? (optional)",
     unhappy: "Sorry it went wrong. Should the shop put it right?",
     to_complaint: "Make it a complaint",
@@ -122,25 +118,14 @@ pub const EN: Strings = Strings {
     saved_note: "It stays in this browser and goes to the shop when you're back online.",
     refused_invalid: "Some of what you entered was not accepted. Check it and send it again.",
     refused: "This feedback could not be accepted. Reload the page and try again.",
-    categories: [
-        ("product_quality", "Product quality"),
-        ("delivery_delay", "Late delivery"),
-        ("damaged_item", "Damaged item"),
-        ("wrong_item", "Wrong item"),
-        ("billing", "Billing and payment"),
-        ("customer_service", "Customer service"),
-        ("website", "The website"),
-        ("other", "Something else"),
-    ],
 };
 
 pub const ZH_CN: Strings = Strings {
-    lang: "zh-CN",
+    words: &hark_core::words::ZH_CN,
     close: "关闭",
     kinds_label: "您想做什么？",
     kinds: ["评分", "意见建议", "投诉"],
     title: "您对本次体验满意吗？",
-    rating_words: ["非常不满意", "不满意", "一般", "满意", "非常满意"],
     comment: "还有什么想告诉我们的吗？（选填）",
     unhappy: "很抱歉给您带来不好的体验。需要商家为您处理吗？",
     to_complaint: "转为投诉",
@@ -178,48 +163,12 @@ pub const ZH_CN: Strings = Strings {
     saved_note: "反馈保存在此浏览器中，恢复网络后会自动发送给商家。",
     refused_invalid: "部分内容未被接受，请检查后重新发送。",
     refused: "此反馈无法被接受，请刷新页面后重试。",
-    categories: [
-        ("product_quality", "商品质量"),
-        ("delivery_delay", "配送延迟"),
-        ("damaged_item", "商品损坏"),
-        ("wrong_item", "发错商品"),
-        ("billing", "账单与支付"),
-        ("customer_service", "客户服务"),
-        ("website", "网站问题"),
-        ("other", "其他"),
-    ],
 };
 
-/// The strings for a BCP 47 locale (`data-locale`, else the browser's): Chinese for any
-/// `zh`, English otherwise.
+/// The strings for a BCP 47 locale (`data-locale`, else the browser's).
 pub fn for_locale(locale: &str) -> &'static Strings {
-    if locale.get(..2).is_some_and(|l| l.eq_ignore_ascii_case("zh")) {
-        &ZH_CN
-    } else {
-        &EN
-    }
-}
-
-impl Strings {
-    /// What the shopper reads for the site's category `slug`.
-    pub fn category<'a>(&self, slug: &'a str) -> &'a str
-    where
-        'static: 'a,
-    {
-        self.categories.iter().find(|(s, _)| *s == slug).map_or(slug, |(_, name)| name)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_default_category_has_a_name_in_each_language() {
-        for text in [&EN, &ZH_CN] {
-            for slug in hark_core::model::DEFAULT_CATEGORIES {
-                assert_ne!(text.category(slug), *slug, "{} lacks {slug}", text.lang);
-            }
-        }
+    match Language::from_locale(locale) {
+        Language::En => &EN,
+        Language::ZhCn => &ZH_CN,
     }
 }

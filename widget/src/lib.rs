@@ -129,7 +129,7 @@ pub fn mount(root: ShadowRoot, site_key: String, api_base: String, locale: Strin
     let form = forms::build(site.kinds[0], text, &site, "", "");
     let element = E::new("div")
         .class("panel")
-        .attr("lang", text.lang)
+        .attr("lang", text.words.lang)
         .attr("role", "dialog")
         .attr("aria-labelledby", "hark-title")
         .attr("hidden", "")

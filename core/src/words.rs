@@ -1,0 +1,104 @@
+//! Words a shopper reads both in the widget and on Hark's own pages (the hosted form),
+//! in each language Hark speaks. To add a language: a `Language`, a `Words` translated in
+//! full, and the widget's and the hosted form's own tables.
+
+/// The languages Hark speaks to shoppers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Language {
+    En,
+    ZhCn,
+}
+
+impl Language {
+    /// The language for a BCP 47 locale (`data-locale`, the browser's, an
+    /// `Accept-Language` entry): Chinese for any `zh`, English otherwise.
+    pub fn from_locale(locale: &str) -> Language {
+        if locale.trim().get(..2).is_some_and(|l| l.eq_ignore_ascii_case("zh")) {
+            Language::ZhCn
+        } else {
+            Language::En
+        }
+    }
+
+    /// Its BCP 47 tag, for `lang` attributes and the submission's `locale`.
+    pub fn tag(self) -> &'static str {
+        self.words().lang
+    }
+
+    pub fn words(self) -> &'static Words {
+        match self {
+            Language::En => &EN,
+            Language::ZhCn => &ZH_CN,
+        }
+    }
+}
+
+pub struct Words {
+    pub lang: &'static str,
+    /// The ratings 1 to 5, from "very dissatisfied" to "very satisfied", always shown
+    /// with their number ("4 – Satisfied") so that no one has to read a colour or a face.
+    pub ratings: [&'static str; 5],
+    /// Names of the default categories (`model::DEFAULT_CATEGORIES`); a site's own
+    /// categories are shown as the merchant wrote them.
+    pub categories: [(&'static str, &'static str); 8],
+}
+
+impl Words {
+    /// What the shopper reads for the site's category `slug`.
+    pub fn category<'a>(&self, slug: &'a str) -> &'a str {
+        self.categories.iter().find(|(s, _)| *s == slug).map_or(slug, |(_, name)| name)
+    }
+}
+
+pub const EN: Words = Words {
+    lang: "en",
+    ratings: ["Very dissatisfied", "Dissatisfied", "Neutral", "Satisfied", "Very satisfied"],
+    categories: [
+        ("product_quality", "Product quality"),
+        ("delivery_delay", "Late delivery"),
+        ("damaged_item", "Damaged item"),
+        ("wrong_item", "Wrong item"),
+        ("billing", "Billing and payment"),
+        ("customer_service", "Customer service"),
+        ("website", "The website"),
+        ("other", "Something else"),
+    ],
+};
+
+pub const ZH_CN: Words = Words {
+    lang: "zh-CN",
+    ratings: ["非常不满意", "不满意", "一般", "满意", "非常满意"],
+    categories: [
+        ("product_quality", "商品质量"),
+        ("delivery_delay", "配送延迟"),
+        ("damaged_item", "商品损坏"),
+        ("wrong_item", "发错商品"),
+        ("billing", "账单与支付"),
+        ("customer_service", "客户服务"),
+        ("website", "网站问题"),
+        ("other", "其他"),
+    ],
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_default_category_has_a_name_in_each_language() {
+        for words in [&EN, &ZH_CN] {
+            for slug in crate::model::DEFAULT_CATEGORIES {
+                assert_ne!(words.category(slug), *slug, "{} lacks {slug}", words.lang);
+            }
+        }
+    }
+
+    #[test]
+    fn a_locale_picks_its_language() {
+        assert_eq!(Language::from_locale("zh-CN"), Language::ZhCn);
+        assert_eq!(Language::from_locale("ZH-tw"), Language::ZhCn);
+        assert_eq!(Language::from_locale("en-GB"), Language::En);
+        assert_eq!(Language::from_locale("z"), Language::En);
+        assert_eq!(Language::from_locale(""), Language::En);
+    }
+}
