@@ -1,7 +1,8 @@
 // The widget on a merchant's page: what the page pays at load, a strict CSP, hostile CSS.
 import { test, expect, Page } from "@playwright/test";
 import { startHark, watchErrors, Hark } from "./hark";
-import { createServer, Server } from "node:http";
+import { createServer, get as httpGet, Server } from "node:http";
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import type { AddressInfo } from "node:net";
 import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -151,6 +152,41 @@ test("once the page has loaded and the browser is idle, the panel is fetched wit
   await expect(page.getByRole("dialog", { name: "How satisfied are you?" })).toBeVisible();
   // Opening it then costs no further request.
   expect(fromHark.length).toBe(fetched);
+});
+
+/** `path` from Hark as sent over the wire for `acceptEncoding`: body bytes and encoding. */
+function fetchRaw(path: string, acceptEncoding: string): Promise<{ body: Buffer; encoding?: string; vary?: string }> {
+  return new Promise((resolve, reject) => {
+    httpGet(`${hark.url}${path}`, { headers: { "Accept-Encoding": acceptEncoding } }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on("data", (chunk) => chunks.push(chunk));
+      response.on("end", () =>
+        resolve({
+          body: Buffer.concat(chunks),
+          encoding: response.headers["content-encoding"],
+          vary: response.headers["vary"],
+        }),
+      );
+    }).on("error", reject);
+  });
+}
+
+test("the loader and everything the panel fetches travel brotli- or gzip-compressed, as the browser accepts", async () => {
+  const loader = (await fetchRaw("/widget.js", "identity")).body.toString();
+  const panelFiles = [...loader.matchAll(/\/pkg\/[\w.]+/g)].map((match) => match[0]);
+  expect(panelFiles).toHaveLength(3);
+  for (const path of ["/widget.js", ...panelFiles]) {
+    const plain = await fetchRaw(path, "identity");
+    expect(plain.encoding, path).toBeUndefined();
+    const br = await fetchRaw(path, "gzip, deflate, br");
+    expect(br.encoding, path).toBe("br");
+    expect(br.vary, path).toMatch(/accept-encoding/i);
+    expect(brotliDecompressSync(br.body).equals(plain.body), path).toBe(true);
+    const gz = await fetchRaw(path, "gzip");
+    expect(gz.encoding, path).toBe("gzip");
+    expect(gunzipSync(gz.body).equals(plain.body), path).toBe(true);
+    expect(br.body.length, path).toBeLessThan(plain.body.length);
+  }
 });
 
 test("under a strict Content Security Policy the widget works and breaks nothing", async ({ page }) => {

@@ -8,7 +8,7 @@ use axum::routing::get;
 use axum::Router;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
-use tower_http::services::ServeDir;
+use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 /// The content-hashed file names of this build, from `manifest.json` in the site folder.
@@ -48,18 +48,31 @@ const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 const ANY_ORIGIN: &str = "*";
 
 pub fn router(state: AppState) -> Router {
+    // Files sent as they were built, brotli- or gzip-compressed as the browser accepts
+    // (so a cache on the way must keep one copy per encoding), cached for `cache`, to any
+    // origin.
+    let public = |cache: &'static str| {
+        tower::ServiceBuilder::new()
+            .layer(SetResponseHeaderLayer::if_not_present(header::VARY, HeaderValue::from_static("accept-encoding")))
+            .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static(cache)))
+            .layer(SetResponseHeaderLayer::overriding(
+                header::ACCESS_CONTROL_ALLOW_ORIGIN,
+                HeaderValue::from_static(ANY_ORIGIN),
+            ))
+    };
     let pkg = ServeDir::new(state.assets.site_dir.join("pkg")).precompressed_br().precompressed_gzip();
-    let pkg = tower::ServiceBuilder::new()
-        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static(IMMUTABLE)))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::ACCESS_CONTROL_ALLOW_ORIGIN,
-            HeaderValue::from_static(ANY_ORIGIN),
-        ))
-        .service(pkg);
-    Router::new()
+    let pkg = public(IMMUTABLE).service(pkg);
+    // The loader's URL never changes, so it is cached briefly; what it loads is hashed.
+    let loader = ServeFile::new(state.assets.site_dir.join("widget.js")).precompressed_br().precompressed_gzip();
+    let loader = public("public, max-age=300").service(loader);
+    let router = if state.assets.built() {
+        Router::new().route_service("/widget.js", loader)
+    } else {
+        Router::new().route("/widget.js", get(|| async { not_built() }))
+    };
+    router
         .nest_service("/pkg", pkg)
         .route("/", get(|| async { axum::response::Redirect::to("/admin") }))
-        .route("/widget.js", get(loader))
         .route("/demo", get(demo))
         .route("/demo/shop.css", get(demo_css))
         .route("/favicon.ico", get(favicon))
@@ -67,22 +80,6 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
         .with_state(state)
-}
-
-/// The loader's URL never changes, so it is cached briefly; what it loads is hashed.
-async fn loader(State(state): State<AppState>) -> Response {
-    match tokio::fs::read(state.assets.site_dir.join("widget.js")).await {
-        Ok(js) => (
-            [
-                (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
-                (header::CACHE_CONTROL, "public, max-age=300"),
-                (header::ACCESS_CONTROL_ALLOW_ORIGIN, ANY_ORIGIN),
-            ],
-            js,
-        )
-            .into_response(),
-        Err(_) => not_built(),
-    }
 }
 
 fn not_built() -> Response {

@@ -154,13 +154,21 @@ fn compressed(bytes: &[u8]) -> Result<(Vec<u8>, Vec<u8>)> {
     Ok((gz, br))
 }
 
-/// Writes `bytes` to `pkg/{stem}.{hash}.{ext}` with .gz and .br beside it; returns the name.
+/// Writes `bytes` to `dir/name` with `.gz` and `.br` beside it, for the server to send
+/// whichever the browser accepts.
+fn write_compressed(dir: &Path, name: &str, bytes: &[u8]) -> Result {
+    let (gz, br) = compressed(bytes)?;
+    for (file, content) in [(name.to_owned(), bytes), (format!("{name}.gz"), &gz[..]), (format!("{name}.br"), &br[..])]
+    {
+        fs::write(dir.join(file), content).map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+/// Writes `bytes` to `pkg/{stem}.{hash}.{ext}` (compressed beside it); returns the name.
 fn emit(pkg: &Path, stem: &str, ext: &str, bytes: &[u8]) -> Result<String> {
     let name = format!("{stem}.{}.{ext}", short_hash(bytes));
-    let (gz, br) = compressed(bytes)?;
-    for (file, content) in [(name.clone(), bytes), (format!("{name}.gz"), &gz[..]), (format!("{name}.br"), &br[..])] {
-        fs::write(pkg.join(file), content).map_err(|e| e.to_string())?;
-    }
+    write_compressed(pkg, &name, bytes)?;
     Ok(name)
 }
 
@@ -207,7 +215,7 @@ fn assemble(root: &Path, site: &Path, bound: &[PathBuf], esbuild: &Path) -> Resu
         .replace("__WIDGET_JS__", &widget_js)
         .replace("__WIDGET_WASM__", &widget_wasm)
         .replace("__WIDGET_CSS__", &widget_css);
-    fs::write(site.join("widget.js"), &loader).map_err(|e| e.to_string())?;
+    write_compressed(site, "widget.js", loader.as_bytes())?;
 
     let manifest = serde_json::json!({
         "admin_js": admin_js,
@@ -233,11 +241,10 @@ fn size() -> Result {
     let kb = |n: u64| format!("{:.1}", n as f64 / 1000.0);
     let row =
         |name: &str, raw: u64, gz: u64, br: u64| println!("{name:<36} {:>8} {:>8} {:>9}", kb(raw), kb(gz), kb(br));
-    let loader = read(&site.join("widget.js"))?;
-    let (loader_gz, loader_br) = compressed(&loader)?;
+    let loader = |suffix: &str| bytes(site.join(format!("widget.js{suffix}")));
 
     println!("{:<36} {:>8} {:>8} {:>9}", "asset (KB = 1000 bytes)", "raw KB", "gzip KB", "brotli KB");
-    row("widget.js (loader, at page load)", loader.len() as u64, loader_gz.len() as u64, loader_br.len() as u64);
+    row("widget.js (loader, at page load)", loader(""), loader(".gz"), loader(".br"));
     let mut on_open = (0, 0, 0);
     for key in ["widget_js", "widget_wasm", "widget_css", "admin_js", "admin_wasm", "admin_css"] {
         let file = manifest[key].as_str().unwrap_or_default();
