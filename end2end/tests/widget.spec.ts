@@ -18,6 +18,7 @@ let shopUrl: string;
 let siteKey: string;
 let siteSecret: string;
 let emailSiteKey: string;
+let busySiteKey: string;
 
 /** Shop pages by path: what each adds to its <head>, and its policy if any. */
 const pages: Record<
@@ -46,6 +47,10 @@ const pages: Record<
   "/zh": { head: "", locale: "zh-CN" },
   // A shop whose complaints must give an email address for the answer.
   "/email-required": { head: "", site: () => emailSiteKey },
+  // A shop whose collector is being flooded from the shopper's own address.
+  "/busy": { head: "", site: () => busySiteKey },
+  // A page that notes the globals it had before the widget's tag ran.
+  "/counted": { head: `<script>window.namesBefore = Object.getOwnPropertyNames(window);</script>` },
   // The README's queue, filled by the shop's own script before the tag has run.
   "/queued": {
     head: `<script src="/queue.js"></script>`,
@@ -82,6 +87,7 @@ test.beforeAll(async () => {
   shopUrl = `http://127.0.0.1:${(shop.address() as AddressInfo).port}`;
   ({ key: siteKey, secret: siteSecret } = hark.addSite("Test shop", shopUrl));
   emailSiteKey = hark.addSite("Careful shop", shopUrl, { requireEmail: true }).key;
+  busySiteKey = hark.addSite("Busy shop", shopUrl).key;
 });
 test.afterAll(async () => {
   await hark?.stop();
@@ -300,14 +306,22 @@ test("a signed key customer's rating carries the tier; a badly signed one does n
   expect(unsigned.customer_tier).toBeNull();
 });
 
-test("Hark.csat asks for a rating now, about the order the merchant names", async ({ page }) => {
-  await page.goto(`${shopUrl}/plain`);
+test("Hark.csat asks for a rating now, about the order the merchant names", async ({ page, context }) => {
+  await page.goto(`${shopUrl}/counted`);
   await page.waitForFunction(() => (window as any).Hark?.version === 1);
   const sent = nextSubmission(page);
   await page.evaluate(() => (window as any).Hark.csat({ order_ref: "NW-1042" }));
   const panel = page.getByRole("dialog", { name: "How satisfied are you?" });
   await expect(panel).toBeVisible();
   await panel.getByRole("radio", { name: "4 – Satisfied" }).check();
+  // Loaded and open, the widget has added no global but window.Hark, set no cookie and
+  // written nothing to the browser's storage.
+  const added = await page.evaluate(() =>
+    Object.getOwnPropertyNames(window).filter((name) => !(window as any).namesBefore.includes(name)),
+  );
+  expect(added.filter((name) => name !== "namesBefore")).toEqual(["Hark"]);
+  expect(await context.cookies()).toEqual([]);
+  expect(await page.evaluate(() => localStorage.length + sessionStorage.length)).toBe(0);
   await panel.getByRole("button", { name: "Send" }).click();
   const body = (await sent).postDataJSON();
   expect(body.order_ref).toBe("NW-1042");
@@ -448,6 +462,75 @@ test("offline, a rating is saved, not called sent, and delivered once when back 
   expect((await hark.queue()).filter((item) => item.message === message)).toHaveLength(1);
 });
 
+test("a refusal is said plainly, kept out of the outbox, and can be fixed and sent", async ({ page }) => {
+  await page.goto(`${shopUrl}/plain`);
+  await page.getByRole("button", { name: "Feedback" }).click();
+  const panel = page.getByRole("dialog");
+  await panel.getByRole("button", { name: "Complaint", exact: true }).click();
+  const message = "The courier left the parcel in the rain.";
+  await panel.getByLabel("What happened?").fill(message);
+  // Looks like an address to the widget; the collector knows better (422).
+  await panel.getByLabel("Email for the answer (optional)").fill("ana@example..com");
+  await page.waitForTimeout(1600);
+  const refused = page.waitForResponse(
+    (response) => response.request().method() === "POST" && response.url().includes("/submissions"),
+  );
+  await panel.getByRole("button", { name: "Send" }).click();
+  expect((await refused).status()).toBe(422);
+  await expect(page.getByRole("status")).toHaveText("Some of what you entered was not accepted. Check it and send it again.");
+  // Nothing kept to be resent forever; what was typed is still there to fix.
+  expect(await page.evaluate((key) => localStorage.getItem(`hark-outbox:${key}`), siteKey)).toBeNull();
+  await expect(panel.getByLabel("What happened?")).toHaveValue(message);
+  await panel.getByLabel("Email for the answer (optional)").fill("ana@example.com");
+  await panel.getByRole("button", { name: "Send" }).click();
+  await expect(panel).toHaveAccessibleName("Complaint received");
+  expect((await hark.queue()).filter((item) => item.message === message)).toHaveLength(1);
+});
+
+test("told to slow down (429), the widget waits as long as Retry-After says, then delivers once", async ({ page }) => {
+  await page.goto(`${shopUrl}/busy`);
+  await page.getByRole("button", { name: "Feedback" }).click();
+  const panel = page.getByRole("dialog");
+  const message = "Sent while the shop was flooded.";
+  await panel.getByRole("radio", { name: "3 – Neutral" }).check();
+  await panel.getByLabel("Anything to add? (optional)").fill(message);
+  await page.waitForTimeout(1600);
+  // Flood the site from this machine (the shopper's address too) until the shopper's
+  // own send has been told to wait.
+  const url = `${hark.url}/api/v1/sites/${busySiteKey}/submissions`;
+  const post = () => fetch(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" });
+  let tries = 0;
+  while ((await post()).status !== 429 && tries++ < 500);
+  // The shop's page can read how long to wait (the header is exposed to it by CORS).
+  const retryAfter = await page.evaluate(
+    async (url) =>
+      (await fetch(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" })).headers.get(
+        "Retry-After",
+      ),
+    url,
+  );
+  expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
+  const statuses: number[] = [];
+  page.on(
+    "response",
+    (response) =>
+      response.request().method() === "POST" && response.url().includes("/submissions") && statuses.push(response.status()),
+  );
+  let flooding = true;
+  const flood = (async () => {
+    while (flooding && !statuses.includes(429)) await post();
+  })();
+  await panel.getByRole("button", { name: "Send" }).click();
+  await expect.poll(() => statuses[0]).toBe(429);
+  flooding = false;
+  await flood;
+  await expect(page.getByRole("status")).toHaveText("Saved — we'll send it when you're back online.");
+  // Retry-After is one second here: the outbox tries again then, and it goes through.
+  await expect(page.getByRole("status")).toHaveText("Sent. Thank you!", { timeout: 15_000 });
+  expect(statuses.filter((status) => status < 300)).toHaveLength(1);
+  expect((await hark.queue()).filter((item) => item.message === message)).toHaveLength(1);
+});
+
 test("what a page could not send is delivered when the shop's page is loaded again", async ({ page }) => {
   await page.goto(`${shopUrl}/plain`);
   // The collector cannot be reached from this page for now.
@@ -531,6 +614,18 @@ test("a send faster than a human could is stored, as spam", async ({ page }) => 
   const [stored] = await hark.queue();
   expect(stored.message).toBe("Buy cheap watches");
   expect(stored.status).toBe("spam");
+
+  // A robot patient enough still fills in the field no person sees.
+  await page.reload();
+  await page.getByRole("button", { name: "Feedback" }).click();
+  await panel.getByRole("radio", { name: "5 – Very satisfied" }).check();
+  await panel.getByLabel("Anything to add? (optional)").fill("Cheap watches, slowly");
+  await panel.evaluate((el) => ((el.querySelector("[name=website]") as HTMLInputElement).value = "http://spam.example"));
+  await page.waitForTimeout(1600);
+  await panel.getByRole("button", { name: "Send" }).click();
+  await expect(page.getByRole("status")).toHaveText("Sent. Thank you!");
+  const [patient] = await hark.queue();
+  expect(patient).toMatchObject({ message: "Cheap watches, slowly", status: "spam" });
 });
 
 test("keyboard only: the panel opens, keeps focus inside, and an automated check finds no accessibility violation", async ({

@@ -36,6 +36,8 @@ pub fn router(state: AppState) -> Router {
         }))
         .allow_methods([Method::GET, Method::POST])
         .allow_headers([header::CONTENT_TYPE])
+        // The widget waits as long as a 429 says before sending again.
+        .expose_headers([header::RETRY_AFTER])
         .max_age(Duration::from_secs(600));
     Router::new()
         .route("/api/v1/sites/{site_key}/config", get(site_config))
