@@ -96,6 +96,9 @@
     var host = document.createElement("div");
     host.setAttribute("data-hark", "");
     root = host.attachShadow({ mode: "open" });
+    // The shop's colour, if it is one (set through the CSSOM, which a strict policy allows).
+    var color = data("color");
+    if (color && CSS.supports("color", color)) host.style.setProperty("--hark-accent", color);
     adopt("__LAUNCHER_CSS__");
     launcher = document.createElement("button");
     launcher.type = "button";
@@ -106,20 +109,6 @@
     launcher.setAttribute("aria-haspopup", "dialog");
     launcher.setAttribute("aria-expanded", "false");
     launcher.addEventListener("click", function () { open(); });
-    // While the panel is open, Tab from its last control goes to its first and Shift+Tab
-    // from its first to its last: keyboard focus stays in it. (Here, in a few lines of
-    // JS, rather than in the panel, where it cost 2.3 KB of wasm.)
-    root.addEventListener("keydown", function (event) {
-      var panel = root.querySelector(".panel");
-      if (event.key !== "Tab" || !panel || panel.hidden) return;
-      var controls = [].filter.call(panel.querySelectorAll("a[href],button:not([disabled]),input,textarea,[tabindex='-1'][id]"),
-        function (el) { return el.offsetParent; });
-      var first = controls[0], last = controls[controls.length - 1];
-      if (event.shiftKey ? root.activeElement === first : root.activeElement === last) {
-        event.preventDefault();
-        (event.shiftKey ? last : first).focus();
-      }
-    });
     launcher.addEventListener("pointerenter", load);
     launcher.addEventListener("focus", load);
     document.addEventListener("pointermove", near, { passive: true });

@@ -45,6 +45,9 @@ const pages: Record<
     tag: () => `data-customer-id="c_42" data-customer-tier="key" data-customer-sig="${sign("c_42|key")}"`,
   },
   "/zh": { head: "", locale: "zh-CN" },
+  // A merchant's own colour (a light one) and corner.
+  "/branded": { head: "", tag: () => `data-color="#ffd400" data-position="bottom-left"` },
+  "/badly-branded": { head: "", tag: () => `data-color="red; background: url(x)"` },
   // A shop whose complaints must give an email address for the answer.
   "/email-required": { head: "", site: () => emailSiteKey },
   // A shop whose collector is being flooded from the shopper's own address.
@@ -73,6 +76,8 @@ test.beforeAll(async () => {
       response.writeHead(200, { "Content-Type": "text/javascript" });
       return response.end(`window.Hark = window.Hark || {q: []}; Hark.q.push(["csat", [{order_ref: "NW-7"}]]);`);
     }
+    // A shop has an icon (Chromium asks for it; a 404 would count as an error here).
+    if (request.url === "/favicon.ico") return response.writeHead(204).end();
     const page = pages[request.url ?? ""];
     if (!page) return response.writeHead(404).end();
     response.writeHead(200, {
@@ -215,6 +220,34 @@ test("the shop's hostile CSS cannot hide or restyle the widget", async ({ page }
   // The widget's CSS stays in its shadow root: the shop's own button is as the shop made it.
   await expect(page.locator("#own")).toBeHidden();
   await rateAndSend(page, "Hostile page, still heard.");
+  expect(errors).toEqual([]);
+});
+
+test("the shop's colour and corner: text stays readable on it, and a bad colour is ignored", async ({ page }) => {
+  const errors = watchErrors(page);
+  await page.goto(`${shopUrl}/branded`);
+  // (Once the panel is open, its "Feedback" kind shares the launcher's name.)
+  const launcher = page.locator(".launcher");
+  const look = (el: Element) => {
+    const css = getComputedStyle(el);
+    return { background: css.backgroundColor, color: css.color };
+  };
+  // Yellow is light: the words on it are black (CIE lightness 0).
+  expect(await launcher.evaluate(look)).toEqual({ background: "rgb(255, 212, 0)", color: "lch(0 0 0)" });
+  await launcher.click();
+  const panel = page.getByRole("dialog");
+  expect(await panel.getByRole("button", { name: "Send" }).evaluate(look)).toEqual({
+    background: "rgb(255, 212, 0)",
+    color: "lch(0 0 0)",
+  });
+  // Bottom left, both of them.
+  expect((await launcher.boundingBox())!.x).toBeLessThan(100);
+  expect((await panel.boundingBox())!.x).toBeLessThan(100);
+  expect(await accessibilityViolations(page)).toEqual([]);
+
+  await page.goto(`${shopUrl}/badly-branded`);
+  // Hark's own colour, with white words on it.
+  expect(await launcher.evaluate(look)).toEqual({ background: "rgb(61, 43, 209)", color: "lch(100 0 0)" });
   expect(errors).toEqual([]);
 });
 

@@ -15,7 +15,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Element, Event, FormData, HtmlFormElement, ShadowRoot};
+use web_sys::{Element, Event, FormData, HtmlElement, HtmlFormElement, ShadowRoot};
 
 thread_local! {
     static PANEL: RefCell<Option<Rc<Panel>>> = const { RefCell::new(None) };
@@ -131,6 +131,7 @@ pub fn mount(root: ShadowRoot, site_key: String, api_base: String, locale: Strin
         .class("panel")
         .attr("lang", text.words.lang)
         .attr("role", "dialog")
+        .attr("aria-modal", "true")
         .attr("aria-labelledby", "hark-title")
         .attr("hidden", "")
         .child(E::new("button").attr("type", "button").class("close").attr("aria-label", text.close).text("×"))
@@ -293,8 +294,11 @@ impl Panel {
         let closest = |selector: &str| target.closest(selector).ok().flatten();
         match event.type_().as_str() {
             "keydown" => {
-                if event.unchecked_ref::<web_sys::KeyboardEvent>().key() == "Escape" {
-                    self.hide();
+                let key = event.unchecked_ref::<web_sys::KeyboardEvent>();
+                match key.key().as_str() {
+                    "Escape" => self.hide(),
+                    "Tab" => self.keep_focus(key),
+                    _ => {}
                 }
             }
             "submit" => {
@@ -325,6 +329,25 @@ impl Panel {
                     }
                 }
             }
+        }
+    }
+
+    /// Tab from the panel's last control goes to its first, Shift+Tab from its first to
+    /// its last: keyboard focus stays in the open panel.
+    fn keep_focus(&self, key: &web_sys::KeyboardEvent) {
+        let Ok(controls) = self.element.query_selector_all("a[href],button:not([disabled]),[tabindex='-1'][id]") else {
+            return;
+        };
+        // Those shown: a hidden one has no offset parent.
+        let shown: Vec<HtmlElement> = (0..controls.length())
+            .filter_map(|i| controls.item(i)?.dyn_into::<HtmlElement>().ok())
+            .filter(|control| control.offset_parent().is_some())
+            .collect();
+        let (Some(first), Some(last)) = (shown.first(), shown.last()) else { return };
+        let (from, to) = if key.shift_key() { (first, last) } else { (last, first) };
+        if self.root.active_element().as_ref() == Some(from.unchecked_ref::<Element>()) {
+            key.prevent_default();
+            let _ = to.focus();
         }
     }
 
