@@ -65,8 +65,9 @@
 
   // If the panel cannot run here (WebAssembly refused by the page's policy, an old
   // browser), Hark's hosted plain form opens instead, so the shopper is still heard.
-  function fallback() {
-    window.open(base + "/f/" + encodeURIComponent(site) + "?lang=" + encodeURIComponent(locale), "_blank", "noopener");
+  function fallback(kind) {
+    window.open(base + "/f/" + encodeURIComponent(site) + "?lang=" + encodeURIComponent(locale) +
+      (typeof kind === "string" ? "&kind=" + encodeURIComponent(kind) : ""), "_blank", "noopener");
   }
 
   // kind: "csat", "feedback" or "complaint"; none: the one shown last.
@@ -74,7 +75,7 @@
     load().then(function (m) {
       launcher.setAttribute("aria-expanded", "true");
       m.open(typeof kind === "string" ? kind : undefined);
-    }, fallback);
+    }, function () { fallback(kind); });
   }
 
   var api = {

@@ -277,6 +277,13 @@ test("where WebAssembly is refused, the launcher opens Hark's plain form and the
   });
   expect(again.status()).toBe(200);
   expect(await again.text()).toContain(trackUrl!);
+
+  // The shop's code asks for a complaint: the plain form opens on it.
+  const complaintOpened = page.waitForEvent("popup");
+  await page.evaluate(() => (window as any).Hark.open("complaint"));
+  const complaint = await complaintOpened;
+  await expect(complaint).toHaveURL(`${hark.url}/f/${siteKey}?lang=en&kind=complaint`);
+  await expect(complaint.getByRole("radio", { name: "Make a complaint" })).toBeChecked();
 });
 
 test("the plain form says what to fix and keeps what was typed", async ({ page }) => {
@@ -702,6 +709,10 @@ test("keyboard only: the panel opens, keeps focus inside, and an automated check
   await page.keyboard.press("Escape");
   await expect(launcher).toBeFocused();
   expect(await violations()).toEqual([]);
+  // Closing what is closed takes focus from nowhere.
+  await page.locator("#own").focus();
+  await page.evaluate(() => (window as any).Hark.close());
+  await expect(page.locator("#own")).toBeFocused();
 });
 
 test("at 320 px, in the dark and without motion the panel fits, follows the scheme and stays still", async ({ browser }) => {

@@ -173,7 +173,8 @@ async fn site(state: &AppState, text: &Text, site_key: &str) -> Result<std::sync
 /// The form, filled with `fields` and followed by `problems` when a send was refused.
 fn render(site: &Site, text: &Text, fields: &Fields, problems: &[String]) -> String {
     let value = |v: &Option<String>| escape(v.as_deref().unwrap_or_default());
-    let chosen_kind = fields.kind.as_deref().unwrap_or("csat");
+    let offered = |k: &&str| site.enabled_kinds.iter().any(|kind| kind.as_str() == *k);
+    let chosen_kind = fields.kind.as_deref().filter(offered).unwrap_or("csat");
     let kinds: String = site
         .enabled_kinds
         .iter()
@@ -253,9 +254,12 @@ fn render(site: &Site, text: &Text, fields: &Fields, problems: &[String]) -> Str
     )
 }
 
+/// What the launcher says when it opens the form: the shopper's language and the kind the
+/// shop's code asked for (`Hark.open("complaint")`).
 #[derive(Debug, Deserialize)]
 struct ShowQuery {
     lang: Option<String>,
+    kind: Option<String>,
 }
 
 async fn show(
@@ -266,7 +270,10 @@ async fn show(
 ) -> Response {
     let text = Text::of(language(query.lang.as_deref(), &headers));
     match site(&state, text, &site_key).await {
-        Ok(site) => html(StatusCode::OK, text, &text.title(&site), &render(&site, text, &Fields::default(), &[])),
+        Ok(site) => {
+            let fields = Fields { kind: query.kind, ..Fields::default() };
+            html(StatusCode::OK, text, &text.title(&site), &render(&site, text, &fields, &[]))
+        }
         Err(response) => response,
     }
 }

@@ -230,11 +230,16 @@ impl Panel {
 
     fn show(&self, kind: Option<usize>) {
         let kind = kind.filter(|k| self.site.kinds.contains(k));
-        if matches!(self.phase.get(), Phase::Saved | Phase::Sent) {
+        match self.phase.get() {
             // A new submission after the last one: a fresh form.
-            self.edit(kind.unwrap_or(self.kind.get()), "");
-        } else if let Some(kind) = kind.filter(|&k| k != self.kind.get()) {
-            self.switch(kind);
+            Phase::Saved | Phase::Sent => self.edit(kind.unwrap_or(self.kind.get()), ""),
+            Phase::Editing => {
+                if let Some(kind) = kind.filter(|&k| k != self.kind.get()) {
+                    self.switch(kind);
+                }
+            }
+            // What is being sent stays on screen until the collector has answered.
+            Phase::Sending => {}
         }
         if self.element.has_attribute("hidden") {
             self.opened_at.set(js_sys::Date::now());
@@ -246,6 +251,9 @@ impl Panel {
     }
 
     fn hide(&self) {
+        if self.element.has_attribute("hidden") {
+            return;
+        }
         let _ = self.element.set_attribute("hidden", "");
         // Focus goes back where the shopper came from: the launcher.
         if let Ok(Some(launcher)) = self.root.query_selector(".launcher") {
@@ -316,6 +324,8 @@ impl Panel {
             _ => {
                 if closest(".close").is_some() {
                     self.hide();
+                } else if self.phase.get() != Phase::Editing {
+                    // Nothing else to do while sending or after: the receipt is shown.
                 } else if closest(".to-complaint").is_some() {
                     *self.carried_rating.borrow_mut() = send::field(&self.answers(), "rating");
                     self.switch(COMPLAINT);
@@ -324,7 +334,7 @@ impl Panel {
                     }
                 } else if let Some(button) = closest("[data-kind]") {
                     let kind = KINDS.iter().position(|&k| Some(k) == button.get_attribute("data-kind").as_deref());
-                    if let Some(kind) = kind.filter(|&k| k != self.kind.get() && self.phase.get() == Phase::Editing) {
+                    if let Some(kind) = kind.filter(|&k| k != self.kind.get()) {
                         self.switch(kind);
                     }
                 }
