@@ -6,6 +6,7 @@
 use crate::assets::{escape, page_in};
 use crate::error::ApiError;
 use crate::ratelimit::PeerAddr;
+use crate::shopper_text::Text;
 use crate::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -16,7 +17,7 @@ use hark_core::model::Kind;
 use hark_core::store::{new_id, now_millis};
 use hark_core::store::{Destination, Insert, Site};
 use hark_core::submission::{self, Rejection};
-use hark_core::words::{Language, Words};
+use hark_core::words::Language;
 use serde::Deserialize;
 
 /// No script, no framing, posts only to Hark itself.
@@ -40,110 +41,6 @@ pub struct Fields {
     email: Option<String>,
     order_ref: Option<String>,
     website: Option<String>,
-}
-
-/// Every word of the form's pages, in each language Hark speaks (the widget's panel has
-/// its own table; ratings and categories are shared: `hark_core::words`).
-struct Text {
-    words: &'static Words,
-    /// "Feedback for {}", the shop's name in the hole.
-    title: (&'static str, &'static str),
-    what_to_do: &'static str,
-    /// Rate, give feedback, complain.
-    kinds: [&'static str; 3],
-    how_satisfied: &'static str,
-    topic: &'static str,
-    message: &'static str,
-    email: &'static str,
-    email_required: &'static str,
-    email_optional: &'static str,
-    order_ref: &'static str,
-    honeypot: &'static str,
-    send: &'static str,
-    please_check: &'static str,
-    thanks: &'static str,
-    /// "Your message was sent to {}."
-    sent_to: (&'static str, &'static str),
-    follow: &'static str,
-    conflict: &'static str,
-    not_found: &'static str,
-    not_allowed: &'static str,
-}
-
-const EN: Text = Text {
-    words: &hark_core::words::EN,
-    title: ("Feedback for ", ""),
-    what_to_do: "What would you like to do?",
-    kinds: ["Rate your experience", "Give feedback", "Make a complaint"],
-    how_satisfied: "How satisfied are you?",
-    topic: "Topic",
-    message: "Your message",
-    email: "Email for the answer",
-    email_required: "(needed for a complaint, so the shop can answer)",
-    email_optional: "(optional)",
-    order_ref: "Order number (optional)",
-    honeypot: "Leave this empty",
-    send: "Send",
-    please_check: "Please check:",
-    thanks: "Thank you!",
-    sent_to: ("Your message was sent to ", "."),
-    follow: "Follow it and read the shop's answer here:",
-    conflict: "This form was already sent with other content. Please start again.",
-    not_found: "This feedback form does not exist.",
-    not_allowed: "This form can only be sent from its own page.",
-};
-
-const ZH_CN: Text = Text {
-    words: &hark_core::words::ZH_CN,
-    title: ("", " 意见反馈"),
-    what_to_do: "您想做什么？",
-    kinds: ["评价本次体验", "提出意见建议", "提交投诉"],
-    how_satisfied: "您对本次体验满意吗？",
-    topic: "主题",
-    message: "您的留言",
-    email: "接收回复的邮箱",
-    email_required: "（投诉必填，以便商家回复您）",
-    email_optional: "（选填）",
-    order_ref: "订单号（选填）",
-    honeypot: "请勿填写",
-    send: "发送",
-    please_check: "请检查：",
-    thanks: "谢谢！",
-    sent_to: ("您的留言已发送给 ", "。"),
-    follow: "在这里查看处理进度和商家回复：",
-    conflict: "此表单已用其他内容发送过，请重新填写。",
-    not_found: "此反馈表单不存在。",
-    not_allowed: "此表单只能从它自己的页面发送。",
-};
-
-impl Text {
-    fn of(language: Language) -> &'static Text {
-        match language {
-            Language::En => &EN,
-            Language::ZhCn => &ZH_CN,
-        }
-    }
-
-    fn title(&self, site: &Site) -> String {
-        format!("{}{}{}", self.title.0, site.name, self.title.1)
-    }
-
-    /// What to fix in `field`, said in this language.
-    fn problem(&self, field: &str, message: &str) -> String {
-        if self.words.lang == "en" {
-            return format!("{field}: {message}");
-        }
-        match field {
-            "message" => "请填写留言（投诉必填），最多 5000 字。",
-            "email" => "请检查邮箱地址（此商家的投诉需要邮箱）。",
-            "rating" => "请选择 1 到 5 的评分。",
-            "category" => "请从列表中选择主题。",
-            "order_ref" => "订单号最多 64 个字符。",
-            "kind" => "请选择您想做什么。",
-            _ => "部分内容未被接受，请检查后重新发送。",
-        }
-        .to_owned()
-    }
 }
 
 /// The language of the shopper's page: the widget's `?lang=`, else the browser's first

@@ -2,6 +2,7 @@
 
 use crate::error::{ApiError, ErrorBody};
 use crate::ratelimit::PeerAddr;
+use crate::shopper_text::Text;
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -11,9 +12,10 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use hark_core::model::Kind;
+use hark_core::model::{Kind, Status};
 use hark_core::store::{Destination, Insert, Receipt, Site};
 use hark_core::submission::{self, Rejection, SubmissionRequest};
+use hark_core::words::Language;
 use serde::Serialize;
 use std::sync::Arc;
 use std::time::Duration;
@@ -224,16 +226,29 @@ async fn track_page(State(state): State<AppState>, Path(token): Path<String>) ->
     let Some(tracked) = state.store.tracked(&token).await? else {
         return Ok((
             StatusCode::NOT_FOUND,
-            Html(crate::assets::page("Not found", "<p>This tracking link is not known.</p>")),
+            Html(crate::assets::page("404", &format!("<p>{}</p>", Text::of(Language::En).track_not_found))),
         )
             .into_response());
     };
+    let language = Language::from_locale(tracked.locale.as_deref().unwrap_or_default());
+    let text = Text::of(language);
+    let status = match tracked.status {
+        Status::New | Status::Spam => 0,
+        Status::Open => 1,
+        Status::Pending => 2,
+        Status::Resolved => 3,
+    };
     let body = format!(
-        "<h1>Thank you for your {kind}</h1><p>Received {received}. Status: <strong>{status}</strong>.</p>\
-         <p>Replies from the shop will appear here.</p>",
-        kind = crate::assets::escape(tracked.kind.as_str()),
-        received = crate::assets::escape(&tracked.received_at),
-        status = crate::assets::escape(tracked.status.as_str()),
+        "<h1>{thanks}</h1><p>{received}{at}{stop}{status_label}<strong>{status}</strong>{end}</p><p>{replies}</p>",
+        thanks = text.thanks_for[Kind::ALL.iter().position(|k| *k == tracked.kind).unwrap_or_default()],
+        received = text.received,
+        at = crate::assets::escape(&tracked.received_at),
+        status_label = text.status,
+        status = text.statuses[status],
+        stop = text.stop,
+        end = text.stop.trim_end(),
+        replies = text.replies,
     );
-    Ok(([(header::CACHE_CONTROL, "no-store")], Html(crate::assets::page("Your feedback", &body))).into_response())
+    let page = crate::assets::page_in(language.tag(), text.track_title, &body);
+    Ok(([(header::CACHE_CONTROL, "no-store")], Html(page)).into_response())
 }

@@ -10,6 +10,7 @@ pub mod form;
 pub mod ingest;
 pub mod openapi;
 pub mod ratelimit;
+pub mod shopper_text;
 pub mod sites;
 pub mod state;
 pub mod telemetry;

@@ -244,6 +244,18 @@ async fn the_tracking_link_shows_only_its_own_submission() {
         assert!(tracked.json().get("message").is_none(), "no content beyond the state");
         let page = app.send(Request::get(format!("/track/{token}")).body(Body::empty()).unwrap()).await;
         assert!(page.text.contains("Status: <strong>new</strong>"), "{}", page.text);
+        // A shopper who wrote in Chinese reads their receipt in Chinese.
+        let mut chinese = rating(4, "很好");
+        chinese["locale"] = json!("zh-CN");
+        let created = app.submit(&chinese).await.json();
+        let token = created["track_url"].as_str().unwrap().rsplit('/').next().unwrap().to_owned();
+        let page = app.send(Request::get(format!("/track/{token}")).body(Body::empty()).unwrap()).await;
+        assert!(page.text.contains(r#"<html lang="zh-CN">"#), "{}", page.text);
+        assert!(
+            page.text.contains("感谢您的评分") && page.text.contains("状态：<strong>已收到</strong>"),
+            "{}",
+            page.text
+        );
         let unknown = app.send(Request::get("/api/v1/track/0000").body(Body::empty()).unwrap()).await;
         assert_eq!(unknown.status, StatusCode::NOT_FOUND);
         assert_eq!(unknown.error_code(), "not_found");

@@ -346,11 +346,14 @@ pub struct Tracked {
     pub kind: crate::model::Kind,
     pub status: crate::model::Status,
     pub received_at: String,
+    /// The shopper's language when they sent it: the tracking page speaks it.
+    #[serde(skip)]
+    pub locale: Option<String>,
 }
 
 impl Store {
     pub async fn tracked(&self, track_token: &str) -> Result<Option<Tracked>> {
-        let row = sqlx::query("SELECT id, kind, status, received_at FROM submissions WHERE track_token = $1")
+        let row = sqlx::query("SELECT id, kind, status, received_at, locale FROM submissions WHERE track_token = $1")
             .bind(track_token)
             .fetch_optional(&self.pool)
             .await?;
@@ -361,6 +364,7 @@ impl Store {
                 kind: parse_column(&row, "kind")?,
                 status: parse_column(&row, "status")?,
                 received_at: rfc3339_from_millis(received_at),
+                locale: row.try_get("locale")?,
             })
         })
         .transpose()

@@ -1,0 +1,140 @@
+//! Every word of the pages Hark shows shoppers itself (the plain form, the tracking page),
+//! in each language Hark speaks. The widget's panel has its own table; the ratings' and
+//! categories' names are shared by both (`hark_core::words`).
+
+use hark_core::store::Site;
+use hark_core::words::{Language, Words};
+
+pub struct Text {
+    pub words: &'static Words,
+
+    // The plain form.
+    /// "Feedback for {}", the shop's name in the hole.
+    pub title: (&'static str, &'static str),
+    pub what_to_do: &'static str,
+    /// Rate, give feedback, complain.
+    pub kinds: [&'static str; 3],
+    pub how_satisfied: &'static str,
+    pub topic: &'static str,
+    pub message: &'static str,
+    pub email: &'static str,
+    pub email_required: &'static str,
+    pub email_optional: &'static str,
+    pub order_ref: &'static str,
+    pub honeypot: &'static str,
+    pub send: &'static str,
+    pub please_check: &'static str,
+    pub thanks: &'static str,
+    /// "Your message was sent to {}."
+    pub sent_to: (&'static str, &'static str),
+    pub follow: &'static str,
+    pub conflict: &'static str,
+    pub not_found: &'static str,
+    pub not_allowed: &'static str,
+
+    // The tracking page.
+    pub track_title: &'static str,
+    /// Thanks for a rating, a feedback card, a complaint.
+    pub thanks_for: [&'static str; 3],
+    pub received: &'static str,
+    pub status: &'static str,
+    /// new, open, pending, resolved (spam reads as new: the page never calls a shopper a
+    /// spammer).
+    pub statuses: [&'static str; 4],
+    /// Ends a sentence.
+    pub stop: &'static str,
+    pub replies: &'static str,
+    pub track_not_found: &'static str,
+}
+
+pub const EN: Text = Text {
+    words: &hark_core::words::EN,
+    title: ("Feedback for ", ""),
+    what_to_do: "What would you like to do?",
+    kinds: ["Rate your experience", "Give feedback", "Make a complaint"],
+    how_satisfied: "How satisfied are you?",
+    topic: "Topic",
+    message: "Your message",
+    email: "Email for the answer",
+    email_required: "(needed for a complaint, so the shop can answer)",
+    email_optional: "(optional)",
+    order_ref: "Order number (optional)",
+    honeypot: "Leave this empty",
+    send: "Send",
+    please_check: "Please check:",
+    thanks: "Thank you!",
+    sent_to: ("Your message was sent to ", "."),
+    follow: "Follow it and read the shop's answer here:",
+    conflict: "This form was already sent with other content. Please start again.",
+    not_found: "This feedback form does not exist.",
+    not_allowed: "This form can only be sent from its own page.",
+    track_title: "Your feedback",
+    thanks_for: ["Thank you for your rating", "Thank you for your feedback", "Thank you for your complaint"],
+    received: "Received ",
+    status: "Status: ",
+    statuses: ["new", "open", "pending", "resolved"],
+    stop: ". ",
+    replies: "Replies from the shop will appear here.",
+    track_not_found: "This tracking link is not known.",
+};
+
+pub const ZH_CN: Text = Text {
+    words: &hark_core::words::ZH_CN,
+    title: ("", " 意见反馈"),
+    what_to_do: "您想做什么？",
+    kinds: ["评价本次体验", "提出意见建议", "提交投诉"],
+    how_satisfied: "您对本次体验满意吗？",
+    topic: "主题",
+    message: "您的留言",
+    email: "接收回复的邮箱",
+    email_required: "（投诉必填，以便商家回复您）",
+    email_optional: "（选填）",
+    order_ref: "订单号（选填）",
+    honeypot: "请勿填写",
+    send: "发送",
+    please_check: "请检查：",
+    thanks: "谢谢！",
+    sent_to: ("您的留言已发送给 ", "。"),
+    follow: "在这里查看处理进度和商家回复：",
+    conflict: "此表单已用其他内容发送过，请重新填写。",
+    not_found: "此反馈表单不存在。",
+    not_allowed: "此表单只能从它自己的页面发送。",
+    track_title: "您的反馈",
+    thanks_for: ["感谢您的评分", "感谢您的意见", "感谢您的投诉"],
+    received: "收到时间：",
+    status: "状态：",
+    statuses: ["已收到", "处理中", "等待回复", "已解决"],
+    stop: "。",
+    replies: "商家的回复会显示在这里。",
+    track_not_found: "此进度链接不存在。",
+};
+
+impl Text {
+    pub fn of(language: Language) -> &'static Text {
+        match language {
+            Language::En => &EN,
+            Language::ZhCn => &ZH_CN,
+        }
+    }
+
+    pub fn title(&self, site: &Site) -> String {
+        format!("{}{}{}", self.title.0, site.name, self.title.1)
+    }
+
+    /// What to fix in `field`, said in this language.
+    pub fn problem(&self, field: &str, message: &str) -> String {
+        if self.words.lang == "en" {
+            return format!("{field}: {message}");
+        }
+        match field {
+            "message" => "请填写留言（投诉必填），最多 5000 字。",
+            "email" => "请检查邮箱地址（此商家的投诉需要邮箱）。",
+            "rating" => "请选择 1 到 5 的评分。",
+            "category" => "请从列表中选择主题。",
+            "order_ref" => "订单号最多 64 个字符。",
+            "kind" => "请选择您想做什么。",
+            _ => "部分内容未被接受，请检查后重新发送。",
+        }
+        .to_owned()
+    }
+}
