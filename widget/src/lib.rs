@@ -487,3 +487,24 @@ fn plausible_email(email: &str) -> bool {
         None => false,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::plausible_email;
+
+    #[test]
+    fn a_slip_in_an_email_address_is_caught_before_sending() {
+        for good in ["ana@example.com", "li.wei+shop@mail.example.cn"] {
+            assert!(plausible_email(good), "{good}");
+        }
+        for slip in ["ana", "ana@", "@example.com", "ana@example", "ana @example.com", "ana@ex@ample.com"] {
+            assert!(!plausible_email(slip), "{slip}");
+        }
+    }
+
+    #[test]
+    fn a_score_is_named_by_its_number_and_its_word() {
+        assert_eq!(crate::dom::scored(4, "Satisfied"), "4 – Satisfied");
+        assert_eq!(crate::dom::scored(1, "非常不满意"), "1 – 非常不满意");
+    }
+}
