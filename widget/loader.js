@@ -67,20 +67,22 @@
   // browser), Hark's hosted plain form opens instead, so the shopper is still heard.
   function fallback(kind) {
     window.open(base + "/f/" + encodeURIComponent(site) + "?lang=" + encodeURIComponent(locale) +
-      (typeof kind === "string" ? "&kind=" + encodeURIComponent(kind) : ""), "_blank", "noopener");
+      (kind ? "&kind=" + encodeURIComponent(kind) : ""), "_blank", "noopener");
   }
 
-  // kind: "csat", "feedback" or "complaint"; none: the one shown last.
+  // kind: "csat", "feedback" or "complaint"; anything else (a click event, nothing): the
+  // one shown last.
   function open(kind) {
+    if (typeof kind !== "string") kind = undefined;
     load().then(function (m) {
       launcher.setAttribute("aria-expanded", "true");
-      m.open(typeof kind === "string" ? kind : undefined);
+      m.open(kind);
     }, function () { fallback(kind); });
   }
 
   var api = {
     version: 1,
-    open: function (kind) { open(kind); },
+    open: open,
     close: function () { if (widget) widget.close(); },
     csat: function (options) {
       orderRef = String((options && options.order_ref) || "");
@@ -109,7 +111,7 @@
     launcher.lang = chinese ? "zh-CN" : "en";
     launcher.setAttribute("aria-haspopup", "dialog");
     launcher.setAttribute("aria-expanded", "false");
-    launcher.addEventListener("click", function () { open(); });
+    launcher.addEventListener("click", open);
     launcher.addEventListener("pointerenter", load);
     launcher.addEventListener("focus", load);
     document.addEventListener("pointermove", near, { passive: true });

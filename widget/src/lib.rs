@@ -116,9 +116,6 @@ pub fn mount(root: ShadowRoot, site_key: String, api_base: String, locale: Strin
                 .text(text.kinds[kind]),
         )
     });
-    if site.kinds.len() < 2 {
-        kinds.0.set_attribute("hidden", "").unwrap_throw();
-    }
     let thanks = E::new("div")
         .class("thanks")
         .attr("hidden", "")
@@ -127,6 +124,7 @@ pub fn mount(root: ShadowRoot, site_key: String, api_base: String, locale: Strin
         .child(E::new("p").child(E::new("a").attr("target", "_blank").attr("rel", "noopener").text(text.track)));
     let status = E::new("p").class("status").attr("role", "status").attr("aria-live", "polite");
     let form = forms::build(site.kinds[0], text, &site, "", "");
+    let (kinds_element, thanks_element, status_element) = (kinds.0.clone(), thanks.0.clone(), status.0.clone());
     let element = E::new("div")
         .class("panel")
         .attr("lang", text.words.lang)
@@ -141,9 +139,9 @@ pub fn mount(root: ShadowRoot, site_key: String, api_base: String, locale: Strin
         .child(status);
     root.append_child(&element.0).unwrap_throw();
     let panel = Rc::new(Panel {
-        kinds: element.0.query_selector(".kinds").ok().flatten().unwrap_throw(),
-        thanks: element.0.query_selector(".thanks").ok().flatten().unwrap_throw(),
-        status: element.0.query_selector(".status").ok().flatten().unwrap_throw(),
+        kinds: kinds_element,
+        thanks: thanks_element,
+        status: status_element,
         element: element.0,
         root,
         form: RefCell::new(form),
@@ -157,6 +155,7 @@ pub fn mount(root: ShadowRoot, site_key: String, api_base: String, locale: Strin
         carried_rating: RefCell::new(None),
     });
     panel.mark_kind();
+    panel.offer_kinds();
 
     // One listener for everything the shopper does in the panel.
     let handle = Closure::<dyn Fn(Event)>::new(|event: Event| {
@@ -278,13 +277,18 @@ impl Panel {
             self.phase.set(Phase::Editing);
             *self.carried_rating.borrow_mut() = None;
             let _ = self.thanks.set_attribute("hidden", "");
-            let _ = self.kinds.toggle_attribute_with_force("hidden", self.site.kinds.len() < 2);
+            self.offer_kinds();
             let _ = self.element.set_attribute("aria-labelledby", "hark-title");
             self.opened_at.set(js_sys::Date::now());
         }
         self.kind.set(kind);
         self.say("");
         self.mark_kind();
+    }
+
+    /// Shows the choice of kinds, where the site offers more than one.
+    fn offer_kinds(&self) {
+        let _ = self.kinds.toggle_attribute_with_force("hidden", self.site.kinds.len() < 2);
     }
 
     fn mark_kind(&self) {
@@ -381,7 +385,7 @@ impl Panel {
         None
     }
 
-    fn submit(self: &Panel) {
+    fn submit(&self) {
         if self.phase.get() == Phase::Sending {
             return;
         }
