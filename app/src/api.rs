@@ -13,6 +13,7 @@ pub struct QueueView {
 }
 
 pub const NOT_SIGNED_IN: &str = "Your session has ended. Sign in again.";
+pub const BUSY: &str = "Hark is busy checking other sign-ins. Try again in a moment.";
 
 #[server(prefix = "/admin/fn", endpoint = "login")]
 pub async fn login(email: String, password: String) -> Result<(), ServerFnError> {
@@ -23,6 +24,12 @@ pub async fn login(email: String, password: String) -> Result<(), ServerFnError>
         Ok(staff) => staff,
         Err(hark_core::Error::BadCredentials) => {
             return Err(refuse(axum::http::StatusCode::UNAUTHORIZED, "Wrong email or password."))
+        }
+        Err(hark_core::Error::Busy) => {
+            if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+                response.insert_header(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from_static("1"));
+            }
+            return Err(refuse(axum::http::StatusCode::SERVICE_UNAVAILABLE, BUSY));
         }
         Err(other) => return Err(internal(other)),
     };

@@ -22,6 +22,56 @@ pub fn verify_password(password: &str, stored_hash: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// Argon2 is slow by design (tens of milliseconds of CPU and 19 MiB each). Checks run
+/// on blocking threads, never on the async workers the collector shares; at most
+/// `running_checks()` at once, a few more waiting, and beyond that `Error::Busy` at once,
+/// so a flood of sign-ins costs a bounded amount of CPU and memory and never queues
+/// without end.
+struct PasswordGate {
+    running: tokio::sync::Semaphore,
+    admitted: tokio::sync::Semaphore,
+}
+
+fn gate() -> &'static PasswordGate {
+    static GATE: std::sync::OnceLock<PasswordGate> = std::sync::OnceLock::new();
+    GATE.get_or_init(|| {
+        let running = running_checks();
+        PasswordGate {
+            running: tokio::sync::Semaphore::new(running),
+            admitted: tokio::sync::Semaphore::new(running + WAITING_CHECKS),
+        }
+    })
+}
+
+/// One per core, keeping one core for everything else when there are more than two.
+pub fn running_checks() -> usize {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    cores.saturating_sub(usize::from(cores > 2)).clamp(1, 8)
+}
+
+/// Password checks that may wait for a slot before `Error::Busy` is answered.
+pub const WAITING_CHECKS: usize = 4;
+
+/// `work` (a hash or a verification) on a blocking thread, within the gate.
+async fn gated<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+    let gate = gate();
+    let _admitted = gate.admitted.try_acquire().map_err(|_| Error::Busy)?;
+    let _running = gate.running.acquire().await.map_err(|_| Error::Busy)?;
+    tokio::task::spawn_blocking(work).await.map_err(|e| Error::PasswordHash(e.to_string()))
+}
+
+/// [`verify_password`] off the async workers; `Error::Busy` when too many are under way.
+pub async fn verify_password_gated(password: &str, stored_hash: &str) -> Result<bool> {
+    let (password, stored_hash) = (password.to_owned(), stored_hash.to_owned());
+    gated(move || verify_password(&password, &stored_hash)).await
+}
+
+/// [`hash_password`] off the async workers; `Error::Busy` when too many are under way.
+pub async fn hash_password_gated(password: &str) -> Result<String> {
+    let password = password.to_owned();
+    gated(move || hash_password(&password)).await?
+}
+
 /// A password for a first-run owner: 20 alphanumerics, about 119 bits.
 pub fn generate_password() -> String {
     Alphanumeric.sample_string(&mut rand::thread_rng(), 20)
@@ -70,6 +120,28 @@ pub const SESSION_COOKIE: &str = "hark_session";
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_flood_of_password_checks_is_refused_beyond_the_gate_not_queued() {
+        let hash = hash_password("correct horse").unwrap();
+        let checks: Vec<_> = (0..32)
+            .map(|_| {
+                let hash = hash.clone();
+                tokio::spawn(async move { verify_password_gated("wrong horse", &hash).await })
+            })
+            .collect();
+        let mut refused = 0;
+        for check in checks {
+            match check.await.unwrap() {
+                Ok(matched) => assert!(!matched),
+                Err(Error::Busy) => refused += 1,
+                Err(other) => panic!("{other}"),
+            }
+        }
+        let admitted = running_checks() + WAITING_CHECKS;
+        assert!(refused >= 32 - admitted, "{refused} of 32 refused with {admitted} admitted at once");
+        assert!(verify_password_gated("correct horse", &hash).await.unwrap(), "the gate reopens");
+    }
 
     #[test]
     fn password_round_trip_rejects_a_wrong_password() {

@@ -17,6 +17,9 @@ pub enum Error {
     Validation(FieldErrors),
     #[error("password hashing failed: {0}")]
     PasswordHash(String),
+    /// Every password check slot is taken: try again in a moment.
+    #[error("too many password checks at once")]
+    Busy,
     #[error(transparent)]
     Database(#[from] sqlx::Error),
     #[error(transparent)]

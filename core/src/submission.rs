@@ -91,12 +91,24 @@ pub struct DimensionsRequest {
 #[derive(Debug, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CustomerRequest {
-    #[validate(length(min = 1, max = 128, message = "must be 1 to 128 characters"))]
+    #[validate(
+        length(min = 1, max = 128, message = "must be 1 to 128 characters"),
+        custom(function = "validate_signed_text")
+    )]
     id: String,
-    #[validate(length(max = 32, message = "must be at most 32 characters"))]
+    #[validate(length(max = 32, message = "must be at most 32 characters"), custom(function = "validate_signed_text"))]
     tier: Option<String>,
     #[validate(length(max = 128, message = "must be at most 128 characters"))]
     sig: Option<String>,
+}
+
+/// The signature covers `id|tier`, so a `|` inside either would let one signed pair
+/// stand for another (`a|b` + no tier = `a` + tier `b|`).
+fn validate_signed_text(text: &str) -> Result<(), ValidationError> {
+    if text.contains('|') {
+        return Err(ValidationError::new("signed").with_message("must not contain |".into()));
+    }
+    Ok(())
 }
 
 fn validate_metadata(metadata: &BTreeMap<String, String>) -> Result<(), ValidationError> {
@@ -372,6 +384,20 @@ mod tests {
         let forged =
             format!(r#"{{"id":"{ID}","kind":"feedback","customer":{{"id":"c_1","tier":"vip","sig":"{sig}"}}}}"#);
         assert_eq!(parse(forged.as_bytes(), &site()).unwrap().customer, None);
+    }
+
+    #[test]
+    fn a_bar_in_a_signed_id_or_tier_is_refused_so_one_signature_cannot_cover_two_pairs() {
+        // Signed for id "a|b" with no tier: the same bytes as id "a" with tier "b|".
+        let sig = auth::customer_signature("secret", "a|b", "");
+        for customer in [r#""id":"a|b""#.to_owned(), r#""id":"a","tier":"b|""#.to_owned()] {
+            let body = format!(r#"{{"id":"{ID}","kind":"feedback","customer":{{{customer},"sig":"{sig}"}}}}"#);
+            let fields = invalid(&body);
+            assert!(
+                fields.contains_key("customer.id") || fields.contains_key("customer.tier"),
+                "{customer}: {fields:?}"
+            );
+        }
     }
 
     #[test]

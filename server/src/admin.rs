@@ -83,6 +83,9 @@ pub async fn list_submissions(
         None | Some("") => None,
         Some(text) => Some(QueueCursor::decode(text).ok_or_else(|| ApiError::bad_json("cursor is not one we issued"))?),
     };
-    let (items, next) = state.store.queue(&staff.org_id, limit, cursor.as_ref()).await?;
+    let (items, next) = match state.store.queue(&staff.org_id, limit, cursor.as_ref()).await {
+        Err(hark_core::Error::NotFound) => return Err(ApiError::bad_json("cursor is not one we issued")),
+        other => other?,
+    };
     Ok(Json(ListPage { items, next_cursor: next.map(|c| c.encode()) }))
 }

@@ -117,11 +117,14 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let mut stdout = std::io::stdout().lock();
     let _ = writeln!(stdout, "{}", bootstrap::banner(&config, first_run.as_ref())).and_then(|()| stdout.flush());
     drop(stdout);
+    if let Some(addr) = args.metrics_addr {
+        let metrics = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("listening on {addr}"))?;
+        tracing::info!(addr = %metrics.local_addr()?, "metrics at /metrics");
+        tokio::spawn(async move { axum::serve(metrics, crate::telemetry_metrics::router()).await });
+    }
     let durability = store.durability().await?;
     tracing::info!(addr = %listener.local_addr()?, backend = ?store.backend(), %durability, "listening");
-    axum::serve(listener, router(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await?;
+    crate::listen::serve(listener, router(state), args.connection_limits(), shutdown).await;
     store.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -72,9 +72,31 @@ pub struct ServeArgs {
     /// the client is the socket's peer.
     #[arg(long = "trusted-proxy", env = "HARK_TRUSTED_PROXIES", value_delimiter = ',')]
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Where to serve Prometheus `/metrics` (e.g. `127.0.0.1:9100`); unset: not served.
+    /// Keep it off the public address.
+    #[arg(long, env = "HARK_METRICS_ADDR")]
+    pub metrics_addr: Option<SocketAddr>,
     /// Seconds a request may take to be answered, body upload included (then 408).
     #[arg(long, env = "HARK_REQUEST_TIMEOUT", default_value_t = 15)]
     pub request_timeout: u64,
+    /// Seconds a connection has to send a request's head, from its start or its previous
+    /// response (so also how long it may idle); then it is closed.
+    #[arg(long, env = "HARK_HEADER_TIMEOUT", default_value_t = 10)]
+    pub header_timeout: u64,
+    /// Connections one client address may hold open at once (trusted proxies exempt).
+    #[arg(long, env = "HARK_CONNECTIONS_PER_CLIENT", default_value_t = 256)]
+    pub connections_per_client: usize,
+}
+
+impl ServeArgs {
+    /// What a connection may hold of the server.
+    pub fn connection_limits(&self) -> crate::listen::Limits {
+        crate::listen::Limits {
+            header_read_timeout: std::time::Duration::from_secs(self.header_timeout.max(1)),
+            connections_per_client: self.connections_per_client.max(1),
+            trusted_proxies: self.trusted_proxies.clone().into(),
+        }
+    }
 }
 
 /// Where `cargo xtask build` puts the assets in this checkout.
@@ -171,8 +193,9 @@ impl Config {
     }
 
     /// Cookies are `Secure` unless Hark is reached over plain http (local development).
+    /// Schemes are case-insensitive: `HTTPS://` is https too.
     pub fn secure_cookies(&self) -> bool {
-        self.public_url.starts_with("https://")
+        self.public_url.get(..8).is_some_and(|scheme| scheme.eq_ignore_ascii_case("https://"))
     }
 
     pub fn snippet(&self, site_key: &str) -> String {
@@ -183,4 +206,24 @@ impl Config {
 /// The tag a merchant pastes.
 pub fn snippet(public_url: &str, site_key: &str) -> String {
     format!(r#"<script src="{public_url}/widget.js" data-site="{site_key}" defer></script>"#)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(public_url: &str) -> Config {
+        let args = Cli::parse_from(["hark", "--public-url", public_url]).serve;
+        Config::from_args(&args, "127.0.0.1:3000".parse().unwrap())
+    }
+
+    #[test]
+    fn any_https_public_url_makes_cookies_secure_whatever_its_case() {
+        for url in ["https://hark.example", "HTTPS://hark.example", "Https://hark.example/"] {
+            assert!(config(url).secure_cookies(), "{url}");
+        }
+        for url in ["http://127.0.0.1:3000", "HTTP://localhost", "httpsx://odd"] {
+            assert!(!config(url).secure_cookies(), "{url}");
+        }
+    }
 }

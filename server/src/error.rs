@@ -42,8 +42,21 @@ impl ApiError {
         Self::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", "the body is over 64 KiB")
     }
 
-    pub fn unsupported_media_type() -> Self {
-        Self::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "send Content-Type: application/json")
+    /// A body of another type than `expected` (`application/json`).
+    pub fn unsupported_media_type(expected: &str) -> Self {
+        Self::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            format!("send Content-Type: {expected}"),
+        )
+    }
+
+    pub fn unsupported_encoding() -> Self {
+        Self::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "send the body as it is, or with Content-Encoding gzip or br",
+        )
     }
 
     /// Too many requests; the client may try again after `wait` (rounded up to seconds).
@@ -84,6 +97,13 @@ impl ApiError {
         error
     }
 
+    /// Too many password checks under way: nothing was decided, ask again shortly.
+    pub fn busy() -> Self {
+        let mut error = Self::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "too busy; try again in a moment");
+        error.retry_after = Some(1);
+        error
+    }
+
     /// Logs `cause` and answers with a message that reveals nothing of it.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         tracing::error!(%cause, "internal error");
@@ -99,6 +119,7 @@ impl From<hark_core::Error> for ApiError {
             Error::Conflict(message) => ApiError::conflict(message),
             Error::BadCredentials => ApiError::unauthorized(),
             Error::Validation(fields) => ApiError::validation(fields),
+            Error::Busy => ApiError::busy(),
             transient if transient.is_transient() => ApiError::unavailable(transient),
             other => ApiError::internal(other),
         }

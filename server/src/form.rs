@@ -8,11 +8,12 @@ use crate::error::ApiError;
 use crate::ratelimit::PeerAddr;
 use crate::shopper_text::Text;
 use crate::state::AppState;
+use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
-use axum::{Form, Router};
+use axum::Router;
 use hark_core::model::Kind;
 use hark_core::store::{new_id, now_millis};
 use hark_core::store::{Destination, Insert, Site};
@@ -175,6 +176,20 @@ async fn show(
     }
 }
 
+/// The posted form, read within the collector's body limit.
+async fn read_fields(headers: &HeaderMap, body: Body) -> Result<Fields, ApiError> {
+    let is_form = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"));
+    if !is_form {
+        return Err(ApiError::unsupported_media_type("application/x-www-form-urlencoded"));
+    }
+    let bytes = crate::body::read(body, crate::body::check(headers)?).await?;
+    serde_urlencoded::from_bytes(&bytes).map_err(|err| ApiError::bad_json(format!("not a form of this shape: {err}")))
+}
+
 /// The submission JSON the collector takes, from the form's fields.
 /// A field's text, trimmed; an empty field is absent.
 fn text(field: &Option<String>) -> Option<&str> {
@@ -212,23 +227,30 @@ async fn send(
     Path(site_key): Path<String>,
     peer: PeerAddr,
     headers: HeaderMap,
-    Form(fields): Form<Fields>,
+    body: Body,
 ) -> Response {
-    if let Err(wait) = state.limiter.check(&site_key, peer, &headers) {
-        return ApiError::rate_limited(wait).into_response();
-    }
-    let language = language(fields.lang.as_deref(), &headers);
-    let text = Text::of(language);
-    let site = match site(&state, text, &site_key).await {
+    // Decided from the headers before the body is read: the site (in the browser's
+    // language, the form's own is in the body), its origins, the rate limit, the type.
+    let browser_text = Text::of(language(None, &headers));
+    let site = match site(&state, browser_text, &site_key).await {
         Ok(site) => site,
         Err(response) => return response,
     };
     // Posted from this form (Hark's own origin), from the shop's pages, or by no browser.
     if let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) {
         if origin != state.config.public_url && !site.allows_origin(origin) {
-            return html(StatusCode::FORBIDDEN, text, "403", &format!("<p>{}</p>", text.not_allowed));
+            return html(StatusCode::FORBIDDEN, browser_text, "403", &format!("<p>{}</p>", browser_text.not_allowed));
         }
     }
+    if let Err(wait) = state.limiter.check(&site.site_key, peer, &headers) {
+        return ApiError::rate_limited(wait).into_response();
+    }
+    let fields = match read_fields(&headers, body).await {
+        Ok(fields) => fields,
+        Err(err) => return err.into_response(),
+    };
+    let language = language(fields.lang.as_deref(), &headers);
+    let text = Text::of(language);
     let problems = match submission::parse(request_body(&fields, language).to_string().as_bytes(), &site) {
         Ok(submission) => match state.writer.insert(Destination::from(&*site), submission).await {
             Ok(Insert::Created(receipt)) | Ok(Insert::Replayed(receipt)) => {

@@ -4,9 +4,8 @@ use crate::error::{ApiError, ErrorBody};
 use crate::ratelimit::PeerAddr;
 use crate::shopper_text::Text;
 use crate::state::AppState;
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::body::Body;
+use axum::extract::{Path, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
@@ -20,9 +19,6 @@ use serde::Serialize;
 use std::sync::Arc;
 use std::time::Duration;
 use tower_http::cors::{AllowOrigin, CorsLayer};
-
-/// Bodies over this are refused with 413 before they are read in full.
-pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 pub fn router(state: AppState) -> Router {
     let sites = state.sites.clone();
@@ -45,7 +41,6 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/sites/{site_key}/config", get(site_config))
         .route("/api/v1/sites/{site_key}/submissions", post(submit))
         .layer(cors)
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .route("/api/v1/track/{token}", get(track_json))
         .route("/track/{token}", get(track_page))
         .with_state(state)
@@ -171,22 +166,17 @@ pub async fn submit(
     Path(site_key): Path<String>,
     peer: PeerAddr,
     headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    body: Body,
 ) -> Result<Response, ApiError> {
-    // Before any other work, so a flood costs as little as possible.
-    state.limiter.check(&site_key, peer, &headers).map_err(ApiError::rate_limited)?;
+    // Everything the headers decide comes before the body is read. The site first: no
+    // limiter state is kept for a key that names no site.
     let site = active_site(&state, &site_key).await?;
     check_origin(&site, &headers)?;
+    state.limiter.check(&site.site_key, peer, &headers).map_err(ApiError::rate_limited)?;
     if !is_json(&headers) {
-        return Err(ApiError::unsupported_media_type());
+        return Err(ApiError::unsupported_media_type("application/json"));
     }
-    let body = body.map_err(|rejection| {
-        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::too_large()
-        } else {
-            ApiError::bad_json(rejection.body_text())
-        }
-    })?;
+    let body = crate::body::read(body, crate::body::check(&headers)?).await?;
     let submission = submission::parse(&body, &site).map_err(|rejection| match rejection {
         Rejection::Malformed(message) => ApiError::bad_json(message),
         Rejection::Invalid(fields) => ApiError::validation(fields),

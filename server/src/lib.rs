@@ -2,12 +2,14 @@
 
 pub mod admin;
 pub mod assets;
+pub mod body;
 pub mod bootstrap;
 pub mod cli;
 pub mod config;
 pub mod error;
 pub mod form;
 pub mod ingest;
+pub mod listen;
 pub mod openapi;
 pub mod ratelimit;
 pub mod shopper_text;
@@ -34,7 +36,6 @@ pub fn router(state: AppState) -> Router {
         .merge(assets::router(state.clone()))
         .merge(form::router(state.clone()))
         .merge(ui::router(state.clone()))
-        .route("/metrics", axum::routing::get(telemetry_metrics::render))
         .route("/api/v1/openapi.json", axum::routing::get(openapi::serve))
         .fallback(|| async { error::ApiError::not_found("no such page") })
         // Inside the routing: it labels by the matched route.

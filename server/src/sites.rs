@@ -8,8 +8,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub const TTL: Duration = Duration::from_secs(10);
-/// Unknown keys are cached too (so a flood of made-up keys cannot reach the database),
-/// which is why the cache is bounded.
+/// Unknown keys of the issued shape are cached too (so a flood of made-up keys cannot
+/// reach the database), which is why the cache is bounded: keys of any other shape are
+/// never looked up nor kept, so every entry's key is 27 bytes and the cache holds a few
+/// MB at most.
 const CAPACITY: u64 = 50_000;
 
 #[derive(Clone)]
@@ -26,6 +28,9 @@ impl SiteCache {
     /// The site with this key, enabled or not, or `None`. Shared, not copied: every
     /// public request reads one.
     pub async fn get(&self, site_key: &str) -> Result<Option<Arc<Site>>, hark_core::Error> {
+        if !hark_core::store::is_site_key(site_key) {
+            return Ok(None);
+        }
         if let Some(site) = self.cache.get(site_key).await {
             return Ok(site);
         }

@@ -1,5 +1,7 @@
 //! Prometheus metrics at `/metrics`: submissions by kind and outcome, rejections by
-//! error code, request latency by route, group-commit batch sizes.
+//! error code, request latency by route, group-commit batch sizes. Served on a listener
+//! of its own (`--metrics-addr`), never on the public port: strangers would read how
+//! much every organisation receives.
 
 use axum::extract::MatchedPath;
 use axum::http::{header, Request, StatusCode};
@@ -50,8 +52,13 @@ pub fn spawn_upkeep() {
     });
 }
 
-pub async fn render() -> Response {
+async fn render() -> Response {
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], handle().render()).into_response()
+}
+
+/// What the metrics listener serves: `/metrics`, nothing else.
+pub fn router() -> axum::Router {
+    axum::Router::new().route("/metrics", axum::routing::get(render))
 }
 
 /// Times every request, labelled by its route pattern (bounded) and status. A layer of

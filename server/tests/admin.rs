@@ -86,6 +86,63 @@ async fn the_queue_pages_newest_first_without_gaps_or_repeats() {
     }
 }
 
+/// The cursors Acme is handed while paging through three submissions of fixed ids, with
+/// or without another organisation storing five of its own in between; and Globex's
+/// answer when it sends Acme's cursor.
+async fn acme_cursors(db: support::TestDatabase, globex_busy: bool) -> (Vec<String>, StatusCode) {
+    let app = TestApp::start(db).await;
+    let globex = app.store.ensure_org("Globex").await.unwrap();
+    let agent = app.store.add_user(&globex, "agent@globex.test", "another long password", Role::Agent).await.unwrap();
+    let globex_token = app.store.create_api_token(&agent).await.unwrap();
+    let site = NewSite { name: "Globex".into(), allowed_origins: vec![], require_email: false };
+    let globex_site = app.store.add_site(&globex, site).await.unwrap();
+    let acme_ids = ["0190c0de-0000-7000-8000-00000000000a", "0190c0de-0000-7000-8000-00000000000b"];
+    for (n, id) in acme_ids.iter().enumerate() {
+        let mut body = rating(4, &format!("acme {n}"));
+        body["id"] = serde_json::json!(id);
+        assert_eq!(app.submit(&body).await.status, StatusCode::CREATED);
+        if globex_busy && n == 0 {
+            for m in 0..5 {
+                let request = Request::post(format!("/api/v1/sites/{}/submissions", globex_site.site_key))
+                    .header(header::CONTENT_TYPE, "application/json")
+                    .body(Body::from(rating(3, &format!("globex {m}")).to_string()))
+                    .unwrap();
+                assert_eq!(app.send(request).await.status, StatusCode::CREATED);
+            }
+        }
+    }
+    let mut body = rating(5, "acme 2");
+    body["id"] = serde_json::json!("0190c0de-0000-7000-8000-00000000000c");
+    assert_eq!(app.submit(&body).await.status, StatusCode::CREATED);
+    let mut cursors = vec![];
+    let mut uri = "/api/v1/admin/submissions?limit=1".to_owned();
+    while let Some(cursor) = app.admin_get(&uri).await.json()["next_cursor"].as_str().map(str::to_owned) {
+        uri = format!("/api/v1/admin/submissions?limit=1&cursor={cursor}");
+        cursors.push(cursor);
+    }
+    let foreign = app
+        .send(
+            Request::get(format!("/api/v1/admin/submissions?cursor={}", cursors[0]))
+                .header(header::AUTHORIZATION, format!("Bearer {globex_token}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    (cursors, foreign.status)
+}
+
+#[tokio::test]
+async fn a_cursor_says_nothing_of_other_organisations() {
+    for (quiet, busy) in backends().await.into_iter().zip(backends().await) {
+        let label = quiet.label;
+        let (alone, foreign) = acme_cursors(quiet, false).await;
+        let (beside_globex, _) = acme_cursors(busy, true).await;
+        assert_eq!(alone.len(), 2, "{label}");
+        assert_eq!(alone, beside_globex, "{label}: Acme's cursors must not move with Globex's submissions");
+        assert_eq!(foreign, StatusCode::BAD_REQUEST, "{label}: another organisation's cursor is refused");
+    }
+}
+
 fn form_login(email: &str, password: &str) -> Request<Body> {
     Request::post("/admin/fn/login")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")

@@ -4,8 +4,10 @@ mod support;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
+use http_body_util::BodyExt;
 use serde_json::json;
-use support::{backends, new_id, rating, TestApp, SHOP_ORIGIN};
+use support::{backends, new_id, rating, TestApp, PUBLIC_URL, SHOP_ORIGIN};
+use tower::ServiceExt;
 
 #[tokio::test]
 async fn a_rating_is_stored_and_heads_the_admin_queue() {
@@ -329,8 +331,16 @@ async fn bots_are_stored_as_spam_and_told_nothing() {
         hasty["fill_ms"] = json!(120);
         let mut person = rating(4, "took my time");
         person["fill_ms"] = json!(9000);
+        let mut track_urls = vec![];
         for body in [&honeypot, &hasty, &person] {
-            assert_eq!(app.submit(body).await.status, StatusCode::CREATED, "{}", app.db.label);
+            let answer = app.submit(body).await;
+            assert_eq!(answer.status, StatusCode::CREATED, "{}", app.db.label);
+            track_urls.push(answer.json()["track_url"].as_str().unwrap().replace(PUBLIC_URL, ""));
+        }
+        for url in &track_urls {
+            let api = url.replace("/track/", "/api/v1/track/");
+            let tracked = app.send(Request::get(api).body(Body::empty()).unwrap()).await;
+            assert_eq!(tracked.json()["status"], "new", "the tracking link tells a bot nothing ({})", app.db.label);
         }
         let items = app.admin_get("/api/v1/admin/submissions").await.json()["items"].clone();
         let status_of = |message: &str| {
@@ -356,15 +366,21 @@ async fn metrics_count_submissions_rejections_latency_and_batches() {
         )
         .await;
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
-    let metrics = app.send(Request::get("/metrics").body(Body::empty()).unwrap()).await;
-    assert_eq!(metrics.status, StatusCode::OK);
+    let public = app.send(Request::get("/metrics").body(Body::empty()).unwrap()).await;
+    assert_eq!(public.status, StatusCode::NOT_FOUND, "metrics are not on the public port");
+    let metrics = hark_server::telemetry_metrics::router()
+        .oneshot(Request::get("/metrics").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(metrics.status(), StatusCode::OK);
+    let metrics = String::from_utf8(metrics.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
     for expected in [
         r#"hark_submissions_total{kind="csat",outcome="created"}"#,
         r#"hark_rejects_total{code="unknown_site"}"#,
         r#"hark_request_duration_seconds_bucket{route="/api/v1/sites/{site_key}/submissions",status="201""#,
         "hark_commit_batch_size_bucket",
     ] {
-        assert!(metrics.text.contains(expected), "{expected} missing from:\n{}", metrics.text);
+        assert!(metrics.contains(expected), "{expected} missing from:\n{metrics}");
     }
 }
 

@@ -13,7 +13,7 @@ mod submissions;
 mod writer;
 
 pub use orgs::{Org, StaffRecord};
-pub use sites::{normalize_origin, NewSite, Site};
+pub use sites::{is_site_key, normalize_origin, NewSite, Site};
 pub use submissions::{Destination, Insert, QueueCursor, Receipt, Tracked};
 pub use writer::{BatchObserver, SubmissionWriter, MAX_BATCH};
 

@@ -69,7 +69,7 @@ impl Store {
         if password.chars().count() < 8 {
             return Err(Error::field("password", "must be at least 8 characters"));
         }
-        let password_hash = auth::hash_password(password)?;
+        let password_hash = auth::hash_password_gated(password).await?;
         let user_id = new_id();
         sqlx::query(
             "INSERT INTO users (id, org_id, email, password_hash, role, created_at) \
@@ -108,11 +108,11 @@ impl Store {
         .await?;
         let Some(row) = row else {
             // Spend the same time as a real check so response times do not reveal accounts.
-            let _ = auth::verify_password(password, dummy_hash());
+            let _ = auth::verify_password_gated(password, dummy_hash()).await?;
             return Err(Error::BadCredentials);
         };
         let hash: String = row.try_get("password_hash")?;
-        if auth::verify_password(password, &hash) {
+        if auth::verify_password_gated(password, &hash).await? {
             staff_from_row(&row)
         } else {
             Err(Error::BadCredentials)

@@ -46,6 +46,14 @@ impl Site {
     }
 }
 
+/// Whether `key` has the shape of the site keys Hark issues: `pk_` and 24 lower-case hex
+/// digits. Anything else names no site and is refused without a lookup or a cache entry.
+pub fn is_site_key(key: &str) -> bool {
+    key.len() == 27
+        && key.starts_with("pk_")
+        && key.bytes().skip(3).all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct NewSite {
     pub name: String,
@@ -100,7 +108,7 @@ impl Store {
             id: new_id(),
             org_id: org.id.clone(),
             name,
-            site_key: format!("pk_{}", auth::random_hex(12)),
+            site_key: format!("pk_{}", auth::random_hex(12)), // see `is_site_key`
             secret: format!("sk_{}", auth::random_hex(32)),
             allowed_origins: origins,
             categories: DEFAULT_CATEGORIES.iter().map(|c| c.to_string()).collect(),
@@ -161,7 +169,23 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
-    use super::normalize_origin;
+    use super::{is_site_key, normalize_origin};
+
+    #[test]
+    fn only_keys_of_the_issued_shape_can_name_a_site() {
+        assert!(is_site_key(&format!("pk_{}", crate::auth::random_hex(12))));
+        for key in [
+            "",
+            "pk_",
+            "pk_nope",
+            "pk_0123456789ABCDEF01234567",
+            "sk_0123456789abcdef01234567",
+            "pk_0123456789abcdef012345678",
+        ] {
+            assert!(!is_site_key(key), "{key}");
+        }
+        assert!(!is_site_key(&"a".repeat(60_000)));
+    }
 
     #[test]
     fn origins_are_reduced_to_scheme_host_and_port() {

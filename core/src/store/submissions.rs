@@ -27,20 +27,21 @@ pub enum Insert {
     Conflict,
 }
 
-/// Where the next page of the queue starts: keyset on the order of arrival (`seq`),
-/// newest first.
+/// Where the next page of the queue starts: after the caller's own submission with this
+/// id. Derived from the caller's rows alone, so it says nothing of other organisations'
+/// (the sequence the queue is ordered by is shared by all of them).
 #[derive(Clone, Debug, PartialEq)]
 pub struct QueueCursor {
-    before_seq: i64,
+    after_id: uuid::Uuid,
 }
 
 impl QueueCursor {
     pub fn encode(&self) -> String {
-        self.before_seq.to_string()
+        self.after_id.simple().to_string()
     }
 
     pub fn decode(text: &str) -> Option<Self> {
-        Some(QueueCursor { before_seq: text.parse().ok().filter(|n| *n > 0)? })
+        Some(QueueCursor { after_id: uuid::Uuid::try_parse(text).ok()? })
     }
 }
 
@@ -307,16 +308,26 @@ pub(super) async fn insert_batch_postgres(conn: &mut sqlx::PgConnection, rows: V
 }
 
 impl Store {
-    /// The organisation's submissions, newest first, `limit` at a time.
+    /// The organisation's submissions, newest first, `limit` at a time. A cursor that
+    /// names none of the organisation's submissions is `NotFound`.
     pub async fn queue(
         &self,
         org_id: &str,
         limit: i64,
         after: Option<&QueueCursor>,
     ) -> Result<(Vec<QueueItem>, Option<QueueCursor>)> {
-        let before_seq = after.map_or(i64::MAX, |c| c.before_seq);
+        let before_seq = match after {
+            None => i64::MAX,
+            Some(cursor) => sqlx::query("SELECT seq FROM submissions WHERE id = $1 AND org_id = $2")
+                .bind(cursor.after_id.to_string())
+                .bind(org_id)
+                .fetch_optional(&self.pool)
+                .await?
+                .ok_or(crate::Error::NotFound)?
+                .try_get("seq")?,
+        };
         let rows = sqlx::query(
-            "SELECT s.seq, s.id, t.name AS site_name, s.kind, s.rating, s.category, s.stage, s.message, s.email, \
+            "SELECT s.id, t.name AS site_name, s.kind, s.rating, s.category, s.stage, s.message, s.email, \
              s.customer_tier, s.status, s.priority, s.received_at \
              FROM submissions s JOIN sites t ON t.id = s.site_id \
              WHERE s.org_id = $1 AND s.seq < $2 ORDER BY s.seq DESC LIMIT $3",
@@ -329,8 +340,8 @@ impl Store {
         let mut items = rows.iter().map(queue_item).collect::<Result<Vec<_>>>()?;
         let next = if items.len() as i64 > limit {
             items.truncate(limit as usize);
-            let last = rows.get(limit as usize - 1).expect("limit rows were read");
-            Some(QueueCursor { before_seq: last.try_get("seq")? })
+            let last = items.last().expect("limit rows were read");
+            QueueCursor::decode(&last.id)
         } else {
             None
         };
@@ -338,7 +349,8 @@ impl Store {
     }
 }
 
-/// What a shopper's tracking link shows: nothing but their own submission's state.
+/// What a shopper's tracking link shows: nothing but their own submission's state. A
+/// submission kept as spam reads as `new`.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Tracked {
@@ -362,7 +374,11 @@ impl Store {
             Ok(Tracked {
                 id: row.try_get("id")?,
                 kind: parse_column(&row, "kind")?,
-                status: parse_column(&row, "status")?,
+                status: match parse_column(&row, "status")? {
+                    // A bot must not learn that it was caught.
+                    Status::Spam => Status::New,
+                    status => status,
+                },
                 received_at: rfc3339_from_millis(received_at),
                 locale: row.try_get("locale")?,
             })
