@@ -13,25 +13,68 @@ pub struct QueueView {
 }
 
 pub const NOT_SIGNED_IN: &str = "Your session has ended. Sign in again.";
-pub const BUSY: &str = "Hark is busy checking other sign-ins. Try again in a moment.";
+
+/// Why a sign-in did not go through; `code` travels in the sign-in page's URL when the
+/// browser posted the form without script.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LoginProblem {
+    Credentials,
+    Busy,
+}
+
+impl LoginProblem {
+    pub fn code(self) -> &'static str {
+        match self {
+            LoginProblem::Credentials => "credentials",
+            LoginProblem::Busy => "busy",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        [LoginProblem::Credentials, LoginProblem::Busy].into_iter().find(|p| p.code() == code)
+    }
+
+    pub fn message(self) -> &'static str {
+        match self {
+            LoginProblem::Credentials => "Wrong email or password.",
+            LoginProblem::Busy => "Hark is busy checking other sign-ins. Try again in a moment.",
+        }
+    }
+
+    #[cfg(feature = "ssr")]
+    fn status(self) -> axum::http::StatusCode {
+        match self {
+            LoginProblem::Credentials => axum::http::StatusCode::UNAUTHORIZED,
+            LoginProblem::Busy => axum::http::StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+}
 
 #[server(prefix = "/admin/fn", endpoint = "login")]
 pub async fn login(email: String, password: String) -> Result<(), ServerFnError> {
     use crate::ssr::{internal, refuse, AdminContext};
     use axum_extra::extract::cookie::{Cookie, SameSite};
     let context = expect_context::<AdminContext>();
-    let staff = match context.store.authenticate(&email, &password).await {
-        Ok(staff) => staff,
-        Err(hark_core::Error::BadCredentials) => {
-            return Err(refuse(axum::http::StatusCode::UNAUTHORIZED, "Wrong email or password."))
-        }
+    let problem = match context.store.authenticate(&email, &password).await {
+        Ok(staff) => Ok(staff),
+        Err(hark_core::Error::BadCredentials) => Err(LoginProblem::Credentials),
         Err(hark_core::Error::Busy) => {
             if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
                 response.insert_header(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from_static("1"));
             }
-            return Err(refuse(axum::http::StatusCode::SERVICE_UNAVAILABLE, BUSY));
+            Err(LoginProblem::Busy)
         }
         Err(other) => return Err(internal(other)),
+    };
+    let staff = match problem {
+        Ok(staff) => staff,
+        // A browser without script posted the form itself: back to the sign-in page,
+        // which says what went wrong, instead of a bare error body.
+        Err(problem) if crate::ssr::is_plain_form_post() => {
+            leptos_axum::redirect(&format!("/admin/login?problem={}", problem.code()));
+            return Err(ServerFnError::new(problem.message()));
+        }
+        Err(problem) => return Err(refuse(problem.status(), problem.message())),
     };
     let session = context.store.create_session(&staff).await.map_err(internal)?;
     let cookie = Cookie::build((hark_core::auth::SESSION_COOKIE, session))

@@ -3,6 +3,7 @@
 use super::App;
 use hark_core::store::StaffRecord;
 use hark_core::Store;
+use leptos::nonce::use_nonce;
 use leptos::prelude::*;
 use leptos_meta::MetaTags;
 
@@ -17,8 +18,36 @@ pub struct AdminContext {
     pub stylesheet: String,
 }
 
+/// The admin's Content-Security-Policy: its own scripts (the hydrate bundle and its
+/// WebAssembly), inline scripts only with this response's nonce, its own styles, no
+/// framing anywhere.
+pub fn admin_policy(nonce: &str) -> String {
+    format!(
+        "default-src 'none'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    )
+}
+
+/// Whether this request is a browser posting a form by itself (no script ran): it takes
+/// an HTML page back, not a server function's encoded answer.
+pub fn is_plain_form_post() -> bool {
+    use_context::<axum::http::request::Parts>().is_some_and(|parts| {
+        parts
+            .headers
+            .get(axum::http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"))
+    })
+}
+
 /// The HTML document around the app.
 pub fn shell(_options: LeptosOptions) -> impl IntoView {
+    // Every page's response carries the policy with the nonce its inline scripts get.
+    if let (Some(nonce), Some(response)) = (use_nonce(), use_context::<leptos_axum::ResponseOptions>()) {
+        if let Ok(policy) = axum::http::HeaderValue::from_str(&admin_policy(&nonce)) {
+            response.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, policy);
+        }
+    }
     let context = use_context::<AdminContext>();
     let (script, stylesheet) = context.map(|c| (c.script, c.stylesheet)).unwrap_or_default();
     view! {

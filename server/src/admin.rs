@@ -5,8 +5,8 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{FromRequestParts, Query, State};
-use axum::http::header;
 use axum::http::request::Parts;
+use axum::http::{header, HeaderValue};
 use axum::routing::get;
 use axum::{Json, Router};
 use axum_extra::extract::CookieJar;
@@ -14,9 +14,14 @@ use hark_core::auth::SESSION_COOKIE;
 use hark_core::model::QueueItem;
 use hark_core::store::{QueueCursor, StaffRecord};
 use serde::{Deserialize, Serialize};
+use tower_http::set_header::SetResponseHeaderLayer;
 
 pub fn router(state: AppState) -> Router {
-    Router::new().route("/api/v1/admin/submissions", get(list_submissions)).with_state(state)
+    Router::new()
+        .route("/api/v1/admin/submissions", get(list_submissions))
+        // Shoppers' emails and messages: never kept by a cache on the way.
+        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+        .with_state(state)
 }
 
 /// The staff member making the request.

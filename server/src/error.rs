@@ -43,6 +43,22 @@ impl ApiError {
     }
 
     /// A body of another type than `expected` (`application/json`).
+    pub fn uri_too_long(limit: usize) -> Self {
+        Self::new(StatusCode::URI_TOO_LONG, "too_large", format!("the URL is over {limit} bytes"))
+    }
+
+    pub fn headers_too_large(limit: usize) -> Self {
+        Self::new(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "too_large",
+            format!("the request's headers are over {limit} bytes"),
+        )
+    }
+
+    pub fn method_not_allowed() -> Self {
+        Self::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this path does not take that method")
+    }
+
     pub fn unsupported_media_type(expected: &str) -> Self {
         Self::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -136,7 +152,7 @@ pub struct ErrorBody {
 pub struct ErrorDetail {
     /// One of `bad_json`, `validation`, `unknown_site`, `origin_not_allowed`, `too_large`,
     /// `unsupported_media_type`, `rate_limited`, `conflict`, `unauthorized`, `forbidden`,
-    /// `not_found`, `timeout`, `unavailable`, `internal`.
+    /// `not_found`, `method_not_allowed`, `timeout`, `unavailable`, `internal`.
     code: &'static str,
     message: String,
     /// For `validation`: the broken rules, by field name.

@@ -176,8 +176,15 @@ async fn show(
     }
 }
 
-/// The posted form, read within the collector's body limit.
-async fn read_fields(headers: &HeaderMap, body: Body) -> Result<Fields, ApiError> {
+/// The posted form, read within the collector's body limit once the headers and the
+/// rate limit allow it.
+async fn read_fields(
+    state: &AppState,
+    site: &Site,
+    peer: PeerAddr,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<Fields, ApiError> {
     let is_form = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -186,7 +193,9 @@ async fn read_fields(headers: &HeaderMap, body: Body) -> Result<Fields, ApiError
     if !is_form {
         return Err(ApiError::unsupported_media_type("application/x-www-form-urlencoded"));
     }
-    let bytes = crate::body::read(body, crate::body::check(headers)?).await?;
+    let encoding = crate::body::check(headers)?;
+    state.limiter.check(&site.site_key, peer, headers).map_err(ApiError::rate_limited)?;
+    let bytes = crate::body::read(body, encoding).await?;
     serde_urlencoded::from_bytes(&bytes).map_err(|err| ApiError::bad_json(format!("not a form of this shape: {err}")))
 }
 
@@ -242,10 +251,7 @@ async fn send(
             return html(StatusCode::FORBIDDEN, browser_text, "403", &format!("<p>{}</p>", browser_text.not_allowed));
         }
     }
-    if let Err(wait) = state.limiter.check(&site.site_key, peer, &headers) {
-        return ApiError::rate_limited(wait).into_response();
-    }
-    let fields = match read_fields(&headers, body).await {
+    let fields = match read_fields(&state, &site, peer, &headers, body).await {
         Ok(fields) => fields,
         Err(err) => return err.into_response(),
     };

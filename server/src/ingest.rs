@@ -40,6 +40,9 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/api/v1/sites/{site_key}/config", get(site_config))
         .route("/api/v1/sites/{site_key}/submissions", post(submit))
+        // Set before the CORS layer so that it wraps this fallback too: preflights
+        // (OPTIONS) are answered by the layer, not refused as a method not allowed.
+        .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
         .layer(cors)
         .route("/api/v1/track/{token}", get(track_json))
         .route("/track/{token}", get(track_page))
@@ -169,14 +172,16 @@ pub async fn submit(
     body: Body,
 ) -> Result<Response, ApiError> {
     // Everything the headers decide comes before the body is read. The site first: no
-    // limiter state is kept for a key that names no site.
+    // limiter state is kept for a key that names no site; the limiter last, so it counts
+    // only requests that would be stored.
     let site = active_site(&state, &site_key).await?;
     check_origin(&site, &headers)?;
-    state.limiter.check(&site.site_key, peer, &headers).map_err(ApiError::rate_limited)?;
     if !is_json(&headers) {
         return Err(ApiError::unsupported_media_type("application/json"));
     }
-    let body = crate::body::read(body, crate::body::check(&headers)?).await?;
+    let encoding = crate::body::check(&headers)?;
+    state.limiter.check(&site.site_key, peer, &headers).map_err(ApiError::rate_limited)?;
+    let body = crate::body::read(body, encoding).await?;
     let submission = submission::parse(&body, &site).map_err(|rejection| match rejection {
         Rejection::Malformed(message) => ApiError::bad_json(message),
         Rejection::Invalid(fields) => ApiError::validation(fields),
@@ -212,10 +217,22 @@ pub async fn track_json(State(state): State<AppState>, Path(token): Path<String>
     Ok(([(header::CACHE_CONTROL, "no-store")], Json(tracked)).into_response())
 }
 
+/// The tracking page runs no script and is framed nowhere; its address is the shopper's
+/// key to their submission, so it is not cached, and links out do not carry it away.
+const TRACK_PAGE_HEADERS: [(header::HeaderName, &str); 3] = [
+    (header::CACHE_CONTROL, "no-store"),
+    (
+        header::CONTENT_SECURITY_POLICY,
+        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    ),
+    (header::REFERRER_POLICY, "no-referrer"),
+];
+
 async fn track_page(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, ApiError> {
     let Some(tracked) = state.store.tracked(&token).await? else {
         return Ok((
             StatusCode::NOT_FOUND,
+            TRACK_PAGE_HEADERS,
             Html(crate::assets::page("404", &format!("<p>{}</p>", Text::of(Language::En).track_not_found))),
         )
             .into_response());
@@ -240,5 +257,5 @@ async fn track_page(State(state): State<AppState>, Path(token): Path<String>) ->
         replies = text.replies,
     );
     let page = crate::assets::page_in(language.tag(), text.track_title, &body);
-    Ok(([(header::CACHE_CONTROL, "no-store")], Html(page)).into_response())
+    Ok((TRACK_PAGE_HEADERS, Html(page)).into_response())
 }

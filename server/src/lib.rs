@@ -12,6 +12,7 @@ pub mod ingest;
 pub mod listen;
 pub mod openapi;
 pub mod ratelimit;
+pub mod request_limits;
 pub mod shopper_text;
 pub mod sites;
 pub mod state;
@@ -22,10 +23,13 @@ mod ui;
 pub use state::AppState;
 
 use axum::error_handling::HandleErrorLayer;
+use axum::http::header::X_CONTENT_TYPE_OPTIONS;
+use axum::http::HeaderValue;
 use axum::Router;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 /// The whole HTTP surface; shared by `hark serve` and the tests.
@@ -38,6 +42,7 @@ pub fn router(state: AppState) -> Router {
         .merge(ui::router(state.clone()))
         .route("/api/v1/openapi.json", axum::routing::get(openapi::serve))
         .fallback(|| async { error::ApiError::not_found("no such page") })
+        .method_not_allowed_fallback(|| async { error::ApiError::method_not_allowed() })
         // Inside the routing: it labels by the matched route.
         .layer(telemetry_metrics::TrackLayer);
     // Around the routes once, not around each route: `Router::layer` would box a copy of
@@ -48,7 +53,9 @@ pub fn router(state: AppState) -> Router {
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(CatchPanicLayer::custom(error::panic_response))
         // A slow client (or a stuck dependency) cannot hold a request open for long.
+        .layer(SetResponseHeaderLayer::if_not_present(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(HandleErrorLayer::new(|_: tower::BoxError| async { error::ApiError::timeout() }))
+        .layer(request_limits::RequestLimitsLayer)
         .timeout(state.config.request_timeout)
         .service(routes);
     Router::new().fallback_service(stack)

@@ -5,8 +5,8 @@
 
 use axum::extract::ConnectInfo;
 use axum::Router;
-use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
-use hyper_util::server::conn::auto;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use ipnet::IpNet;
@@ -67,9 +67,10 @@ impl Drop for Slot {
 /// Serves `app` on `listener` until `shutdown` resolves, then lets the open requests
 /// finish. Handlers see the peer as `ConnectInfo<SocketAddr>`.
 pub async fn serve(listener: TcpListener, app: Router, limits: Limits, shutdown: impl Future<Output = ()>) {
-    let mut builder = auto::Builder::new(TokioExecutor::new());
-    builder.http1().timer(TokioTimer::new()).header_read_timeout(limits.header_read_timeout);
-    builder.http2().timer(TokioTimer::new()).keep_alive_interval(limits.header_read_timeout);
+    // HTTP/1.1: browsers speak HTTP/2 only over TLS, which a proxy in front of Hark ends;
+    // and sniffing for HTTP/2 (hyper-util's `auto`) waits for a first byte with no deadline.
+    let mut builder = http1::Builder::new();
+    builder.timer(TokioTimer::new()).header_read_timeout(limits.header_read_timeout);
     let census = Census::default();
     let graceful = GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
@@ -103,8 +104,8 @@ pub async fn serve(listener: TcpListener, app: Router, limits: Limits, shutdown:
             request.extensions_mut().insert(ConnectInfo::<SocketAddr>(peer));
             request.map(axum::body::Body::new)
         });
-        let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), TowerToHyperService::new(app));
-        let connection = graceful.watch(connection.into_owned());
+        let connection = builder.serve_connection(TokioIo::new(stream), TowerToHyperService::new(app));
+        let connection = graceful.watch(connection);
         tokio::spawn(async move {
             if let Err(err) = connection.await {
                 tracing::trace!(%err, "connection ended with an error");

@@ -4,13 +4,14 @@ use crate::state::AppState;
 use app::ssr::{shell, AdminContext, INTERNAL_ERROR_HEADER};
 use app::App;
 use axum::extract::{Request, State};
-use axum::http::{header, Method, StatusCode};
+use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Router;
 use axum_extra::extract::CookieJar;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::set_header::SetResponseHeaderLayer;
 
 const LOGIN_PATH: &str = "/admin/login";
 const SERVER_FN_PREFIX: &str = "/admin/fn/";
@@ -31,6 +32,11 @@ pub fn router(state: AppState) -> Router {
             move || shell(options.clone()),
         )
         .layer(middleware::from_fn_with_state(state.clone(), guard))
+        // Staff pages hold shoppers' emails and messages: never kept by a cache, never
+        // framed (the policy's `frame-ancestors`, and this for older browsers).
+        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+        .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
         .with_state(state)
 }
 

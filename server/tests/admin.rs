@@ -173,7 +173,15 @@ async fn staff_sign_in_and_see_the_queue_page() {
         assert_eq!(app.send(garbage).await.status, StatusCode::BAD_REQUEST, "arguments it cannot read are a 400");
 
         let signed_in = app.send(form_login("owner@acme.test", "correct horse battery")).await;
-        let cookie = signed_in.headers.get(header::SET_COOKIE).expect("a session cookie").to_str().unwrap().to_owned();
+        let cookie = signed_in
+            .headers
+            .get(header::SET_COOKIE)
+            .unwrap_or_else(|| {
+                panic!("no session cookie: {} {:?} {}", signed_in.status, signed_in.headers, signed_in.text)
+            })
+            .to_str()
+            .unwrap()
+            .to_owned();
         assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
         assert!(!cookie.contains("Secure"), "plain-http test server: no Secure flag");
         let session = cookie.split(';').next().unwrap().to_owned();
@@ -205,5 +213,122 @@ async fn unknown_paths_get_a_json_404() {
         let response = app.send(Request::get("/api/v1/nothing-here").body(Body::empty()).unwrap()).await;
         assert_eq!(response.status, StatusCode::NOT_FOUND);
         assert_eq!(response.error_code(), "not_found");
+    }
+}
+
+/// Signs the owner in through the form; the `Cookie` header value to send.
+async fn session_of(app: &TestApp) -> String {
+    let signed_in = app.send(form_login("owner@acme.test", "correct horse battery")).await;
+    let cookie = signed_in.headers.get(header::SET_COOKIE).expect("a session cookie").to_str().unwrap();
+    cookie.split(';').next().unwrap().to_owned()
+}
+
+fn header_of<'a>(response: &'a support::TestResponse, name: header::HeaderName) -> &'a str {
+    response.headers.get(&name).map_or("", |v| v.to_str().unwrap())
+}
+
+#[tokio::test]
+async fn admin_pages_carry_a_strict_policy_with_their_scripts_nonce_and_are_never_cached() {
+    for db in backends().await {
+        let app = TestApp::start(db).await;
+        let session = session_of(&app).await;
+        let login = app.send(Request::get("/admin/login").body(Body::empty()).unwrap()).await;
+        let queue =
+            app.send(Request::get("/admin").header(header::COOKIE, &session).body(Body::empty()).unwrap()).await;
+        for (name, page) in [("sign-in", &login), ("queue", &queue)] {
+            assert_eq!(page.status, StatusCode::OK, "{name}");
+            let policy = header_of(page, header::CONTENT_SECURITY_POLICY);
+            for directive in ["default-src 'none'", "frame-ancestors 'none'", "base-uri 'none'", "form-action 'self'"] {
+                assert!(policy.contains(directive), "{name}: {directive} missing from {policy:?}");
+            }
+            assert!(!policy.contains("'unsafe-inline'") && !policy.contains("'unsafe-eval'"), "{name}: {policy}");
+            let nonce = policy.split("'nonce-").nth(1).and_then(|rest| rest.split('\'').next()).expect("a nonce");
+            assert!(nonce.len() >= 16, "{name}: nonce {nonce:?}");
+            // Every inline script of the page carries this response's nonce.
+            for script in page.text.split("<script").skip(1) {
+                let tag = script.split('>').next().unwrap();
+                if !tag.contains("src=") {
+                    assert!(
+                        tag.contains(&format!("nonce=\"{nonce}\"")),
+                        "{name}: inline <script{tag}> without the nonce"
+                    );
+                }
+            }
+            assert_eq!(header_of(page, header::CACHE_CONTROL), "no-store", "{name}");
+            assert_eq!(header_of(page, header::X_CONTENT_TYPE_OPTIONS), "nosniff", "{name}");
+            assert_eq!(header_of(page, header::X_FRAME_OPTIONS), "DENY", "{name}");
+        }
+        let again = app.send(Request::get("/admin/login").body(Body::empty()).unwrap()).await;
+        assert_ne!(
+            header_of(&again, header::CONTENT_SECURITY_POLICY),
+            header_of(&login, header::CONTENT_SECURITY_POLICY),
+            "a nonce per response"
+        );
+        let api = app.admin_get("/api/v1/admin/submissions").await;
+        assert_eq!(api.status, StatusCode::OK);
+        assert_eq!(header_of(&api, header::CACHE_CONTROL), "no-store", "{}", app.db.label);
+        assert_eq!(header_of(&api, header::X_CONTENT_TYPE_OPTIONS), "nosniff");
+    }
+}
+
+#[tokio::test]
+async fn the_tracking_page_runs_no_script_is_never_framed_nor_cached() {
+    for db in backends().await {
+        let app = TestApp::start(db).await;
+        let created = app.submit(&rating(2, "late")).await.json();
+        let path = created["track_url"].as_str().unwrap().replace(support::PUBLIC_URL, "");
+        for uri in [path.as_str(), "/track/00000000"] {
+            let page = app.send(Request::get(uri).body(Body::empty()).unwrap()).await;
+            let policy = header_of(&page, header::CONTENT_SECURITY_POLICY);
+            assert!(
+                policy.contains("default-src 'none'") && policy.contains("frame-ancestors 'none'"),
+                "{uri}: {policy:?}"
+            );
+            assert!(!policy.contains("script-src"), "{uri}: no script at all");
+            assert_eq!(header_of(&page, header::CACHE_CONTROL), "no-store", "{uri}");
+            assert_eq!(header_of(&page, header::REFERRER_POLICY), "no-referrer", "{uri}");
+            assert_eq!(header_of(&page, header::X_CONTENT_TYPE_OPTIONS), "nosniff", "{uri}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn api_paths_answer_404_405_414_and_431_in_the_error_shape() {
+    for db in backends().await {
+        let app = TestApp::start(db).await;
+        let long = format!("/api/v1/sites/{}/config", "k".repeat(9_000));
+        let mut crowded = Request::get("/api/v1/admin/submissions");
+        for n in 0..40 {
+            crowded = crowded.header(format!("x-filler-{n}"), "v".repeat(1_000));
+        }
+        for (request, status) in [
+            (Request::get("/api/v1/nowhere").body(Body::empty()).unwrap(), StatusCode::NOT_FOUND),
+            (Request::delete(app.submissions_url()).body(Body::empty()).unwrap(), StatusCode::METHOD_NOT_ALLOWED),
+            (Request::get(long).body(Body::empty()).unwrap(), StatusCode::URI_TOO_LONG),
+            (crowded.body(Body::empty()).unwrap(), StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE),
+        ] {
+            let answer = app.send(request).await;
+            assert_eq!(answer.status, status, "{}", app.db.label);
+            assert!(!answer.error_code().is_empty(), "{status}: the contract's error shape");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_failed_sign_in_without_script_comes_back_to_the_sign_in_page_saying_why() {
+    for db in backends().await {
+        let app = TestApp::start(db).await;
+        let mut with_referer = form_login("owner@acme.test", "wrong password");
+        with_referer.headers_mut().insert(header::REFERER, "http://hark.test/admin/login".parse().unwrap());
+        for request in [form_login("owner@acme.test", "wrong password"), with_referer] {
+            let answer = app.send(request).await;
+            assert!(answer.status.is_redirection(), "{}: {} {}", app.db.label, answer.status, answer.text);
+            let location = header_of(&answer, header::LOCATION).to_owned();
+            assert!(location.starts_with("/admin/login?problem=credentials"), "{location}");
+            let page = app.send(Request::get(location).body(Body::empty()).unwrap()).await;
+            assert_eq!(page.status, StatusCode::OK);
+            assert!(page.text.contains("Wrong email or password."), "{}", page.text);
+            assert!(!page.text.contains("ServerError|"), "{}", page.text);
+        }
     }
 }

@@ -5,13 +5,10 @@ mod support;
 
 use hark_core::store::NewSite;
 use std::collections::HashSet;
-use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use support::backends;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-const HARK: &str = env!("CARGO_BIN_EXE_hark");
 
 /// One HTTP/1.0 POST; `Some(status)` if a whole response came back.
 async fn post(addr: &str, path: &str, body: &str) -> Option<u16> {
@@ -39,23 +36,7 @@ async fn get_json(addr: &str, path: &str, token: &str) -> Option<serde_json::Val
 
 /// Starts `hark serve` on a free port of `database_url`, waiting until it answers.
 async fn start_server(database_url: &str) -> (std::process::Child, String) {
-    let addr = format!("127.0.0.1:{}", free_port());
-    let child = Command::new(HARK)
-        .arg("serve")
-        .env("HARK_ADDR", &addr)
-        .env("DATABASE_URL", database_url)
-        .env("HARK_RATE_LIMIT", "0")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    for _ in 0..200 {
-        if tokio::net::TcpStream::connect(&addr).await.is_ok() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    (child, addr)
+    support::start_hark(database_url, &[("HARK_RATE_LIMIT", "0")]).await
 }
 
 /// `clients` tasks per address posting fresh submissions until their server is gone;
@@ -86,10 +67,6 @@ fn load(
         }
     }
     tasks
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

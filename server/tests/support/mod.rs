@@ -52,7 +52,7 @@ impl Drop for TestDatabase {
     }
 }
 
-async fn sqlite() -> TestDatabase {
+pub async fn sqlite() -> TestDatabase {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = format!("sqlite://{}/hark.db", dir.path().display());
     TestDatabase { url, label: "sqlite", _dir: Some(dir), postgres_name: None }
@@ -199,4 +199,33 @@ pub fn new_id() -> String {
 /// A valid rating body with a fresh id.
 pub fn rating(score: i64, message: &str) -> Value {
     serde_json::json!({ "id": new_id(), "kind": "csat", "rating": score, "message": message })
+}
+
+/// A free TCP port on loopback.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// Starts the real `hark serve` binary (this build's, or `HARK_BIN` to probe another
+/// build, such as the one before a fix) on a free port of `database_url`, with `env`
+/// added, and waits until it accepts connections; its address as `host:port`.
+pub async fn start_hark(database_url: &str, env: &[(&str, &str)]) -> (std::process::Child, String) {
+    let addr = format!("127.0.0.1:{}", free_port());
+    let binary = std::env::var("HARK_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_hark").to_owned());
+    let child = std::process::Command::new(binary)
+        .arg("serve")
+        .env("HARK_ADDR", &addr)
+        .env("DATABASE_URL", database_url)
+        .envs(env.iter().copied())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    for _ in 0..200 {
+        if tokio::net::TcpStream::connect(&addr).await.is_ok() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    (child, addr)
 }
