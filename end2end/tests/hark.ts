@@ -1,7 +1,7 @@
 // Starts a real `hark` on a free port with a fresh SQLite file, as a person would run it.
 import { spawn, execFileSync, ChildProcess } from "node:child_process";
 import type { Page } from "@playwright/test";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -67,7 +67,11 @@ export async function startHark(): Promise<Hark> {
     },
     stop: () =>
       new Promise((resolve) => {
-        child.once("exit", () => resolve());
+        // The database folder goes with the server: nothing is left in /tmp.
+        child.once("exit", () => {
+          rmSync(dir, { recursive: true, force: true });
+          resolve();
+        });
         child.kill("SIGTERM");
       }),
   };

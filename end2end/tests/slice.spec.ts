@@ -60,3 +60,20 @@ test("a wrong password is refused with a clear message", async ({ page }) => {
   await expect(page.getByRole("alert")).toHaveText("Wrong email or password.");
   await expect(page).toHaveURL(/\/admin\/login$/);
 });
+
+test("without JavaScript a wrong password comes back to the sign-in page with the same message", async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto(`${hark.url}/admin/login`);
+  await page.getByLabel("Email").fill(hark.email);
+  await page.getByLabel("Password").fill("not-the-password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("alert")).toHaveText("Wrong email or password.");
+  await expect(page.getByRole("heading", { name: "Sign in to Hark" })).toBeVisible();
+  await expect(page.locator("body")).not.toContainText("ServerError");
+  await page.getByLabel("Email").fill(hark.email);
+  await page.getByLabel("Password").fill(hark.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/admin$/);
+  await context.close();
+});
