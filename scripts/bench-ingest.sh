@@ -15,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 duration="${1:-10}"
 rounds="${2:-3}"
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/hark-target}"
+source scripts/target-dir.sh
 command -v wrk >/dev/null || { echo "bench: wrk is needed (Debian package wrk)" >&2; exit 1; }
 cargo build --release --quiet --package hark-server --bin hark --example bare_ingest
 hark="$CARGO_TARGET_DIR/release/hark"

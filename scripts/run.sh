@@ -4,6 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/hark-target}"
+source scripts/target-dir.sh
 cargo xtask build --release
 exec "$CARGO_TARGET_DIR/release/hark" serve "$@"

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$(date +%s)
 scripts/setup.sh
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/hark-target}"
+source scripts/target-dir.sh
 log_dir=$(mktemp -d)
 
 # PostgreSQL: the one at HARK_TEST_POSTGRES_URL (default 127.0.0.1:5432), started if

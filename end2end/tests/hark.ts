@@ -21,7 +21,9 @@ const binary = process.env.HARK_BIN || join(process.env.CARGO_TARGET_DIR || join
 export async function startHark(): Promise<Hark> {
   const dir = mkdtempSync(join(tmpdir(), "hark-e2e-"));
   const databaseUrl = `sqlite://${dir}/hark.db`;
-  const env = { ...process.env, HARK_ADDR: "127.0.0.1:0", DATABASE_URL: databaseUrl };
+  // This checkout's assets, whatever folder the tests run from.
+  const siteDir = process.env.HARK_SITE_DIR || join(__dirname, "../../target/site");
+  const env = { ...process.env, HARK_ADDR: "127.0.0.1:0", DATABASE_URL: databaseUrl, HARK_SITE_DIR: siteDir };
   delete env.HARK_PUBLIC_URL;
   const child: ChildProcess = spawn(binary, ["serve"], {
     env,

@@ -60,8 +60,9 @@ pub struct ServeArgs {
     /// snippet, tracking links and the demo site's allowed origin.
     #[arg(long, env = "HARK_PUBLIC_URL")]
     pub public_url: Option<String>,
-    /// Folder holding the built browser assets (`cargo xtask build`).
-    #[arg(long, env = "HARK_SITE_DIR", default_value = DEFAULT_SITE_DIR)]
+    /// Folder holding the built browser assets (`cargo xtask build` writes them to
+    /// `target/site` in the checkout); relative to the working directory.
+    #[arg(long, env = "HARK_SITE_DIR", default_value = "target/site")]
     pub site_dir: PathBuf,
     #[arg(long, env = "HARK_LOG_FORMAT", value_enum, default_value = "text")]
     pub log_format: LogFormat,
@@ -98,9 +99,6 @@ impl ServeArgs {
         }
     }
 }
-
-/// Where `cargo xtask build` puts the assets in this checkout.
-const DEFAULT_SITE_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../target/site");
 
 #[derive(Debug, Clone, Args)]
 pub struct Output {

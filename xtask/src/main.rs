@@ -34,8 +34,20 @@ fn main() {
     }
 }
 
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+/// The workspace the command was run in, found from the current directory as cargo
+/// finds it, never a path baked in at build time: a binary built for one checkout must
+/// not build into another.
+fn workspace_root() -> Result<PathBuf> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let output = Command::new(cargo)
+        .args(["locate-project", "--workspace", "--message-format", "plain"])
+        .output()
+        .map_err(|e| format!("could not run cargo locate-project: {e}"))?;
+    if !output.status.success() {
+        return Err(format!("cargo locate-project: {}", String::from_utf8_lossy(&output.stderr).trim()));
+    }
+    let manifest = PathBuf::from(String::from_utf8_lossy(&output.stdout).trim());
+    manifest.parent().map(Path::to_path_buf).ok_or_else(|| format!("{} has no folder", manifest.display()))
 }
 
 fn target_dir(root: &Path) -> PathBuf {
@@ -66,7 +78,7 @@ const BUNDLES: &[Bundle] = &[
 
 /// Browser assets, then the server (`--release` for the optimised binary).
 fn build(release: bool) -> Result {
-    let root = workspace_root();
+    let root = workspace_root()?;
     let target = target_dir(&root);
     let tools = Tools {
         wasm_bindgen: find_wasm_bindgen(&root)?,
@@ -234,7 +246,7 @@ fn assemble(root: &Path, site: &Path, bound: &[PathBuf], esbuild: &Path) -> Resu
 
 /// `cargo xtask size`: what each built asset costs over the wire, from `target/site`.
 fn size() -> Result {
-    let site = workspace_root().join("target/site");
+    let site = workspace_root()?.join("target/site");
     let manifest: serde_json::Value = serde_json::from_slice(&read(&site.join("manifest.json"))?)
         .map_err(|e| format!("manifest.json: {e}; run `cargo xtask build` first"))?;
     let bytes = |path: PathBuf| fs::metadata(path).map(|m| m.len()).unwrap_or(0);

@@ -1,0 +1,10 @@
+# Sourced by the scripts that build: each checkout gets a target folder of its own,
+# outside the checkout, named after the checkout's path. Cargo decides whether a
+# workspace crate is fresh by file times, and two clones' crates get the same artefact
+# names, so one shared folder could hand one checkout's binaries (xtask, hark) to
+# another. CARGO_TARGET_DIR, when set, is used as it is.
+if [ -z "${CARGO_TARGET_DIR:-}" ]; then
+  checkout=$(pwd -P)
+  CARGO_TARGET_DIR="$HOME/.cache/hark-target/$(basename "$checkout")-$(printf '%s' "$checkout" | sha256sum | cut -c1-12)"
+fi
+export CARGO_TARGET_DIR
