@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing and runs every test: Rust unit and integration tests (on
 # SQLite, and on PostgreSQL when one answers or can be started), then the browser
-# tests in Chromium. Ends with one summary line.
+# tests in Chromium, then two clones built side by side (scripts/test-checkouts.sh).
+# Ends with one summary line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$(date +%s)
@@ -47,6 +48,11 @@ echo "budgets:"
 cargo xtask size
 (cd end2end && npx playwright test --config bench.config.ts --reporter=line) 2>&1 | grep -E "^widget |passed|failed|Error" || status=1
 
+# Two clones on this machine build and run their own code (two cold builds of `hark`).
+bash scripts/test-checkouts.sh 2>&1 | tee "$log_dir/checkouts.log" || status=1
+checkouts_passed=$(awk '/^checkouts: [0-9]+ passed/ { print $2 }' "$log_dir/checkouts.log")
+checkouts_failed=$(awk '/^checkouts: [0-9]+ passed/ { print $4 }' "$log_dir/checkouts.log")
+
 echo "test: finished in $(( $(date +%s) - started )) s"
-echo "summary: $(( rust_passed + e2e_passed )) passed, $(( rust_failed + e2e_failed )) failed"
+echo "summary: $(( rust_passed + e2e_passed + ${checkouts_passed:-0} )) passed, $(( rust_failed + e2e_failed + ${checkouts_failed:-1} )) failed"
 exit "$status"

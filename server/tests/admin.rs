@@ -223,7 +223,7 @@ async fn session_of(app: &TestApp) -> String {
     cookie.split(';').next().unwrap().to_owned()
 }
 
-fn header_of<'a>(response: &'a support::TestResponse, name: header::HeaderName) -> &'a str {
+fn header_of(response: &support::TestResponse, name: header::HeaderName) -> &str {
     response.headers.get(&name).map_or("", |v| v.to_str().unwrap())
 }
 

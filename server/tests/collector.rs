@@ -404,3 +404,54 @@ async fn a_body_that_never_finishes_gets_408_in_the_error_shape() {
         assert!(started.elapsed() < support::REQUEST_TIMEOUT * 3);
     }
 }
+
+#[tokio::test]
+async fn compressed_bodies_are_decoded_within_the_limit() {
+    use std::io::Write;
+    let gzip = |bytes: &[u8]| {
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        encoder.write_all(bytes).unwrap();
+        encoder.finish().unwrap()
+    };
+    let brotli = |bytes: &[u8]| {
+        let mut out = Vec::new();
+        brotli::BrotliCompress(&mut &bytes[..], &mut out, &brotli::enc::BrotliEncoderParams::default()).unwrap();
+        out
+    };
+    for db in backends().await {
+        let app = TestApp::start(db).await;
+        let post = |encoding: &str, body: Vec<u8>| {
+            Request::post(app.submissions_url())
+                .header(header::CONTENT_TYPE, "application/json")
+                .header(header::CONTENT_ENCODING, encoding)
+                .body(Body::from(body))
+                .unwrap()
+        };
+        let gzipped = rating(5, "sent gzipped");
+        let answer = app.send(post("gzip", gzip(gzipped.to_string().as_bytes()))).await;
+        assert_eq!(answer.status, StatusCode::CREATED, "{}: {}", app.db.label, answer.text);
+        let brotlied = rating(4, "sent with brotli");
+        let answer = app.send(post("br", brotli(brotlied.to_string().as_bytes()))).await;
+        assert_eq!(answer.status, StatusCode::CREATED, "{}: {}", app.db.label, answer.text);
+        let messages: Vec<String> = app.admin_get("/api/v1/admin/submissions").await.json()["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|item| item["message"].as_str().unwrap_or_default().to_owned())
+            .collect();
+        assert!(messages.contains(&"sent gzipped".to_owned()) && messages.contains(&"sent with brotli".to_owned()));
+
+        // A megabyte of spaces compresses to about a kilobyte: refused once decoded past 64 KiB.
+        let mut bomb = rating(3, "bomb").to_string().into_bytes();
+        bomb.splice(1..1, std::iter::repeat_n(b' ', 1 << 20));
+        let answer = app.send(post("gzip", gzip(&bomb))).await;
+        assert_eq!(answer.status, StatusCode::PAYLOAD_TOO_LARGE);
+        assert_eq!(answer.error_code(), "too_large");
+        let answer = app.send(post("gzip", b"not gzip at all".to_vec())).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+        assert_eq!(answer.error_code(), "bad_json");
+        let answer = app.send(post("zstd", b"{}".to_vec())).await;
+        assert_eq!(answer.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        assert_eq!(answer.error_code(), "unsupported_media_type");
+    }
+}
