@@ -20,6 +20,15 @@ pub enum Encoding {
     Brotli,
 }
 
+/// Whether the body is declared as `mime` (parameters such as `charset` aside).
+pub fn is_type(headers: &HeaderMap, mime: &str) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|declared| declared.trim().eq_ignore_ascii_case(mime))
+}
+
 /// What the headers already say about the body: its encoding, or 415 for one Hark does
 /// not decode, or 413 when `Content-Length` is over the limit.
 pub fn check(headers: &HeaderMap) -> Result<Encoding, ApiError> {

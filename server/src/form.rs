@@ -185,13 +185,9 @@ async fn read_fields(
     headers: &HeaderMap,
     body: Body,
 ) -> Result<Fields, ApiError> {
-    let is_form = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"));
-    if !is_form {
-        return Err(ApiError::unsupported_media_type("application/x-www-form-urlencoded"));
+    const FORM: &str = "application/x-www-form-urlencoded";
+    if !crate::body::is_type(headers, FORM) {
+        return Err(ApiError::unsupported_media_type(FORM));
     }
     let encoding = crate::body::check(headers)?;
     state.limiter.check(&site.site_key, peer, headers).map_err(ApiError::rate_limited)?;

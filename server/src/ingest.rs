@@ -67,14 +67,6 @@ fn check_origin(site: &Site, headers: &HeaderMap) -> Result<(), ApiError> {
     }
 }
 
-fn is_json(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"))
-}
-
 /// A site's public widget settings.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SiteConfig {
@@ -176,7 +168,7 @@ pub async fn submit(
     // only requests that would be stored.
     let site = active_site(&state, &site_key).await?;
     check_origin(&site, &headers)?;
-    if !is_json(&headers) {
+    if !crate::body::is_type(&headers, "application/json") {
         return Err(ApiError::unsupported_media_type("application/json"));
     }
     let encoding = crate::body::check(&headers)?;

@@ -108,7 +108,7 @@ impl Store {
         .await?;
         let Some(row) = row else {
             // Spend the same time as a real check so response times do not reveal accounts.
-            let _ = auth::verify_password_gated(password, dummy_hash()).await?;
+            let _ = auth::verify_password_gated(password, dummy_hash().await?).await?;
             return Err(Error::BadCredentials);
         };
         let hash: String = row.try_get("password_hash")?;
@@ -154,8 +154,11 @@ impl Store {
     }
 }
 
-/// A real Argon2 hash of a random password, checked against when the email is unknown.
-fn dummy_hash() -> &'static str {
-    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    HASH.get_or_init(|| auth::hash_password(&auth::generate_password()).unwrap_or_default())
+/// A real Argon2 hash of a random password, checked against when the email is unknown;
+/// made once, off the async workers like every hash.
+async fn dummy_hash() -> Result<&'static str> {
+    static HASH: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    HASH.get_or_try_init(|| async { auth::hash_password_gated(&auth::generate_password()).await })
+        .await
+        .map(String::as_str)
 }
