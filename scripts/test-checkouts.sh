@@ -8,14 +8,17 @@
 #   bash scripts/test-checkouts.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-work=$(mktemp -d)
+# The clones are made afresh each run, at the same two paths for this checkout, so their
+# own target folders (named by path, see target-dir.sh) stay warm between runs: only the
+# workspace crates are rebuilt, as their files are new.
+checkout=$(pwd -P)
+work="$HOME/.cache/hark-checkouts/$(basename "$checkout")-$(printf '%s' "$checkout" | sha256sum | cut -c1-12)"
+rm -rf "$work"
+mkdir -p "$work"
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   rm -rf "$work"
-  if [ -z "${HARK_CHECKOUTS_SHARED_TARGET:-}" ]; then
-    for clone in a b; do rm -rf "${target_of[$clone]:-/nonexistent}"; done
-  fi
 }
 declare -A target_of
 trap cleanup EXIT
