@@ -22,6 +22,7 @@ cleanup() {
 }
 declare -A target_of
 trap cleanup EXIT
+trap 'echo "checkouts: stopped at line $LINENO: $BASH_COMMAND"' ERR
 
 git clone -q . "$work/b"
 sed -i 's/Thank you for your order!/Thank you for your order, from clone B!/' "$work/b/server/src/assets.rs"
@@ -48,13 +49,16 @@ check() { # description, then a command that must succeed
   if "$@"; then echo "checkouts: ok: $what"; else echo "checkouts: FAILED: $what"; failed=$((failed + 1)); fi
 }
 
-port=$((41000 + RANDOM % 2000))
 for clone in a b; do
-  (cd "$work/$clone" && HARK_ADDR="127.0.0.1:$port" DATABASE_URL="sqlite://data/hark.db" \
+  # Port 0: the kernel picks a free one, and the banner says which.
+  (cd "$work/$clone" && HARK_ADDR="127.0.0.1:0" DATABASE_URL="sqlite://data/hark.db" \
     "${target_of[$clone]}/debug/hark" serve > "$work/$clone.out" 2>&1) & pids+=($!)
-  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
-  curl -s "http://127.0.0.1:$port/demo" > "$work/$clone.demo"
-  port=$((port + 1))
+  for _ in $(seq 300); do grep -q "Demo shop:" "$work/$clone.out" 2>/dev/null && break; sleep 0.1; done
+  demo=$(awk '/Demo shop:/ { print $3 }' "$work/$clone.out")
+  if [ -z "$demo" ] || ! curl -sf "$demo" > "$work/$clone.demo"; then
+    echo "checkouts: clone $clone's server did not answer; it said:"
+    sed 's/^/  /' "$work/$clone.out"
+  fi
 done
 check "clone A serves its own demo page" grep -q "Thank you for your order!" "$work/a.demo"
 check "clone B serves its own demo page" grep -q "from clone B" "$work/b.demo"
