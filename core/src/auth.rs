@@ -44,13 +44,13 @@ fn gate() -> &'static PasswordGate {
 }
 
 /// One per core, keeping one core for everything else when there are more than two.
-pub fn running_checks() -> usize {
+fn running_checks() -> usize {
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
     cores.saturating_sub(usize::from(cores > 2)).clamp(1, 8)
 }
 
 /// Password checks that may wait for a slot before `Error::Busy` is answered.
-pub const WAITING_CHECKS: usize = 4;
+const WAITING_CHECKS: usize = 4;
 
 /// `work` (a hash or a verification) on a blocking thread, within the gate.
 async fn gated<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T> {

@@ -120,11 +120,15 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     if let Some(addr) = args.metrics_addr {
         let metrics = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("listening on {addr}"))?;
         tracing::info!(addr = %metrics.local_addr()?, "metrics at /metrics");
-        tokio::spawn(async move { axum::serve(metrics, crate::telemetry_metrics::router()).await });
+        tokio::spawn(async move {
+            if let Err(err) = axum::serve(metrics, crate::telemetry_metrics::router()).await {
+                tracing::error!(%err, "metrics listener stopped");
+            }
+        });
     }
     let durability = store.durability().await?;
     tracing::info!(addr = %listener.local_addr()?, backend = ?store.backend(), %durability, "listening");
-    crate::listen::serve(listener, router(state), args.connection_limits(), shutdown).await;
+    crate::listen::serve(listener, router(state), crate::listen::Limits::from_args(&args), shutdown).await;
     store.close().await;
     tracing::info!("stopped");
     Ok(())

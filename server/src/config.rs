@@ -89,17 +89,6 @@ pub struct ServeArgs {
     pub connections_per_client: usize,
 }
 
-impl ServeArgs {
-    /// What a connection may hold of the server.
-    pub fn connection_limits(&self) -> crate::listen::Limits {
-        crate::listen::Limits {
-            header_read_timeout: std::time::Duration::from_secs(self.header_timeout.max(1)),
-            connections_per_client: self.connections_per_client.max(1),
-            trusted_proxies: self.trusted_proxies.clone().into(),
-        }
-    }
-}
-
 #[derive(Debug, Clone, Args)]
 pub struct Output {
     /// Print one JSON object instead of text.

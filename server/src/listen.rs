@@ -30,6 +30,16 @@ pub struct Limits {
     pub trusted_proxies: Arc<[IpNet]>,
 }
 
+impl Limits {
+    pub fn from_args(args: &crate::config::ServeArgs) -> Self {
+        Limits {
+            header_read_timeout: Duration::from_secs(args.header_timeout.max(1)),
+            connections_per_client: args.connections_per_client.max(1),
+            trusted_proxies: args.trusted_proxies.clone().into(),
+        }
+    }
+}
+
 /// The open connections of each client address.
 #[derive(Clone, Default)]
 struct Census(Arc<Mutex<HashMap<IpAddr, usize>>>);

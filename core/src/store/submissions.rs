@@ -341,7 +341,9 @@ impl Store {
         let next = if items.len() as i64 > limit {
             items.truncate(limit as usize);
             let last = items.last().expect("limit rows were read");
-            QueueCursor::decode(&last.id)
+            let after_id = uuid::Uuid::try_parse(&last.id)
+                .map_err(|e| sqlx::Error::ColumnDecode { index: "id".into(), source: Box::new(e) })?;
+            Some(QueueCursor { after_id })
         } else {
             None
         };
