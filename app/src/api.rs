@@ -53,10 +53,9 @@ impl LoginProblem {
 #[server(prefix = "/admin/fn", endpoint = "login")]
 pub async fn login(email: String, password: String) -> Result<(), ServerFnError> {
     use crate::ssr::{internal, refuse, AdminContext};
-    use axum_extra::extract::cookie::{Cookie, SameSite};
     let context = expect_context::<AdminContext>();
-    let problem = match context.store.authenticate(&email, &password).await {
-        Ok(staff) => Ok(staff),
+    let problem = match crate::ssr::sign_in(&context.store, &email, &password, context.secure_cookies).await {
+        Ok(cookie) => Ok(cookie),
         Err(hark_core::Error::BadCredentials) => Err(LoginProblem::Credentials),
         Err(hark_core::Error::Busy) => {
             if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
@@ -66,8 +65,8 @@ pub async fn login(email: String, password: String) -> Result<(), ServerFnError>
         }
         Err(other) => return Err(internal(other)),
     };
-    let staff = match problem {
-        Ok(staff) => staff,
+    let cookie = match problem {
+        Ok(cookie) => cookie,
         // A browser without script posted the form itself: back to the sign-in page,
         // which says what went wrong, instead of a bare error body.
         Err(problem) if crate::ssr::is_plain_form_post() => {
@@ -76,14 +75,6 @@ pub async fn login(email: String, password: String) -> Result<(), ServerFnError>
         }
         Err(problem) => return Err(refuse(problem.status(), problem.message())),
     };
-    let session = context.store.create_session(&staff).await.map_err(internal)?;
-    let cookie = Cookie::build((hark_core::auth::SESSION_COOKIE, session))
-        .path("/")
-        .http_only(true)
-        .same_site(SameSite::Strict)
-        .secure(context.secure_cookies)
-        .max_age(time::Duration::milliseconds(hark_core::store::SESSION_TTL_MILLIS))
-        .build();
     set_cookie(&cookie.to_string());
     leptos_axum::redirect("/admin");
     Ok(())
@@ -92,14 +83,10 @@ pub async fn login(email: String, password: String) -> Result<(), ServerFnError>
 #[server(prefix = "/admin/fn", endpoint = "logout")]
 pub async fn logout() -> Result<(), ServerFnError> {
     use crate::ssr::{internal, AdminContext};
-    use axum_extra::extract::CookieJar;
     let context = expect_context::<AdminContext>();
-    if let Some(parts) = use_context::<axum::http::request::Parts>() {
-        if let Some(cookie) = CookieJar::from_headers(&parts.headers).get(hark_core::auth::SESSION_COOKIE) {
-            context.store.end_session(cookie.value()).await.map_err(internal)?;
-        }
-    }
-    set_cookie(&format!("{}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict", hark_core::auth::SESSION_COOKIE));
+    let headers = use_context::<axum::http::request::Parts>().map(|p| p.headers).unwrap_or_default();
+    let clear = crate::ssr::sign_out(&context.store, &headers).await.map_err(internal)?;
+    set_cookie(&clear);
     leptos_axum::redirect("/admin/login");
     Ok(())
 }
@@ -111,7 +98,7 @@ pub async fn load_queue() -> Result<QueueView, ServerFnError> {
     let Some(staff) = current_staff().await? else {
         return Err(refuse(axum::http::StatusCode::UNAUTHORIZED, NOT_SIGNED_IN));
     };
-    let (items, next) = context.store.queue(&staff.org_id, 50, None).await.map_err(internal)?;
+    let (items, next) = context.store.queue(&staff.org_id, &Default::default(), 50, None).await.map_err(internal)?;
     Ok(QueueView { staff: staff.member, items, next_cursor: next.map(|c| c.encode()) })
 }
 

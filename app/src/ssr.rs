@@ -68,17 +68,84 @@ pub fn shell(_options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// How a request proved who sent it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Credential {
+    Bearer,
+    Cookie,
+}
+
+/// Who sent a request: the staff member of its bearer token or of its session cookie.
+/// The one check behind the admin API's `Staff` extractor and the UI's server functions.
+pub async fn staff_of(
+    store: &Store,
+    headers: &axum::http::HeaderMap,
+) -> Result<Option<(StaffRecord, Credential)>, hark_core::Error> {
+    use axum_extra::extract::CookieJar;
+    let bearer = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    if let Some(token) = bearer {
+        return Ok(store.staff_by_api_token(token.trim()).await?.map(|s| (s, Credential::Bearer)));
+    }
+    match CookieJar::from_headers(headers).get(hark_core::auth::SESSION_COOKIE) {
+        Some(cookie) => Ok(store.staff_by_session(cookie.value()).await?.map(|s| (s, Credential::Cookie))),
+        None => Ok(None),
+    }
+}
+
+/// Whether a cookie-authenticated write came from Hark's own pages: the browser says so
+/// (`Sec-Fetch-Site: same-origin`), or its `Origin` is this host. A request with
+/// neither proof is refused like a foreign one: the session cookie is `SameSite=Strict`
+/// too, but a cookie alone never authorises a write.
+pub fn same_origin_write(headers: &axum::http::HeaderMap) -> bool {
+    use axum::http::header;
+    let text = |name| headers.get(name).and_then(|v: &axum::http::HeaderValue| v.to_str().ok());
+    if let Some(site) = text(header::HeaderName::from_static("sec-fetch-site")) {
+        return site == "same-origin";
+    }
+    let host = text(header::HOST).unwrap_or_default();
+    text(header::ORIGIN).and_then(|o| o.split_once("://")).is_some_and(|(_, rest)| !host.is_empty() && rest == host)
+}
+
 /// The staff member whose session cookie came with this request, if any.
 pub async fn current_staff() -> Result<Option<StaffRecord>, ServerFnError> {
-    use axum_extra::extract::CookieJar;
     let context = expect_context::<AdminContext>();
     let Some(parts) = use_context::<axum::http::request::Parts>() else {
         return Ok(None);
     };
-    let Some(cookie) = CookieJar::from_headers(&parts.headers).get(hark_core::auth::SESSION_COOKIE).cloned() else {
-        return Ok(None);
-    };
-    context.store.staff_by_session(cookie.value()).await.map_err(internal)
+    let staff = staff_of(&context.store, &parts.headers).await.map_err(internal)?;
+    Ok(staff.map(|(staff, _)| staff))
+}
+
+/// Checks a sign-in and starts a session: the cookie to set. The one way in, for the
+/// sign-in page and `POST /api/v1/auth/login`.
+pub async fn sign_in(
+    store: &Store,
+    email: &str,
+    password: &str,
+    secure: bool,
+) -> Result<axum_extra::extract::cookie::Cookie<'static>, hark_core::Error> {
+    use axum_extra::extract::cookie::{Cookie, SameSite};
+    let staff = store.authenticate(email, password).await?;
+    let session = store.create_session(&staff).await?;
+    Ok(Cookie::build((hark_core::auth::SESSION_COOKIE, session))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(secure)
+        .max_age(time::Duration::milliseconds(hark_core::store::SESSION_TTL_MILLIS))
+        .build())
+}
+
+/// Ends the session of this cookie header, if any, and the cookie that clears it.
+pub async fn sign_out(store: &Store, headers: &axum::http::HeaderMap) -> Result<String, hark_core::Error> {
+    use axum_extra::extract::CookieJar;
+    if let Some(cookie) = CookieJar::from_headers(headers).get(hark_core::auth::SESSION_COOKIE) {
+        store.end_session(cookie.value()).await?;
+    }
+    Ok(format!("{}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict", hark_core::auth::SESSION_COOKIE))
 }
 
 /// Marks a server function's 500 as a real internal error. Any other 500 from a server

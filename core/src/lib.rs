@@ -3,6 +3,7 @@
 
 pub mod model;
 pub mod privacy;
+pub mod search;
 pub mod words;
 
 #[cfg(feature = "db")]
@@ -13,6 +14,8 @@ mod error;
 pub mod store;
 #[cfg(feature = "db")]
 pub mod submission;
+#[cfg(feature = "db")]
+pub mod triage;
 
 #[cfg(feature = "db")]
 pub use error::{Error, FieldErrors};

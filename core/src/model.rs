@@ -83,11 +83,35 @@ string_enum!(
     Role { Owner = "owner", Agent = "agent", Viewer = "viewer" }
 );
 
-/// One row of the admin queue.
+string_enum!(
+    /// What happened to a submission, as its timeline lists it.
+    EventKind {
+        Received = "received",
+        Status = "status",
+        Priority = "priority",
+        Assignee = "assignee",
+        Tags = "tags",
+        Note = "note",
+        Reply = "reply",
+        FollowUp = "follow_up",
+        Recovery = "recovery",
+    }
+);
+
+/// A staff member as other staff see them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Person {
+    pub id: String,
+    pub email: String,
+}
+
+/// One row of the admin queue. Times are RFC 3339, UTC.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QueueItem {
     pub id: String,
+    pub site_id: String,
     pub site_name: String,
     pub kind: Kind,
     pub rating: Option<i64>,
@@ -95,11 +119,64 @@ pub struct QueueItem {
     pub stage: Option<Stage>,
     pub message: Option<String>,
     pub email: Option<String>,
+    pub name: Option<String>,
+    pub order_ref: Option<String>,
+    /// The verified customer's tier; present only when the merchant signed it.
     pub customer_tier: Option<String>,
     pub status: Status,
     pub priority: Priority,
-    /// RFC 3339, UTC.
+    pub assignee: Option<Person>,
+    pub tags: Vec<String>,
     pub received_at: String,
+    pub first_response_due: Option<String>,
+    pub resolution_due: Option<String>,
+    pub first_response_at: Option<String>,
+    pub resolved_at: Option<String>,
+    /// The next promise still open (first response, then resolution); none when every
+    /// promise is kept or the submission carries none.
+    pub due_at: Option<String>,
+}
+
+/// The five service-quality dimensions as the shopper rated them, 1–5 each.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DimensionScores {
+    pub tangibles: Option<i64>,
+    pub reliability: Option<i64>,
+    pub responsiveness: Option<i64>,
+    pub assurance: Option<i64>,
+    pub empathy: Option<i64>,
+}
+
+/// One entry of a submission's timeline: `actor` is the staff member, none for the
+/// shopper; `body` a note's, reply's or follow-up's text, or a field's new value, and
+/// `previous` its old one.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TimelineEvent {
+    pub id: String,
+    pub kind: EventKind,
+    pub actor: Option<Person>,
+    pub body: Option<String>,
+    pub previous: Option<String>,
+    pub at: String,
+}
+
+/// Everything about one submission, for its page in the admin.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SubmissionDetail {
+    #[serde(flatten)]
+    pub item: QueueItem,
+    pub dimensions: Option<DimensionScores>,
+    pub page_url: Option<String>,
+    pub locale: Option<String>,
+    pub customer_id: Option<String>,
+    pub metadata: Option<std::collections::BTreeMap<String, String>>,
+    pub recovery_rating: Option<i64>,
+    pub recovery_comment: Option<String>,
+    /// Oldest first, from `received` on.
+    pub timeline: Vec<TimelineEvent>,
 }
 
 /// The signed-in staff member, as the admin UI shows them.
@@ -108,6 +185,10 @@ pub struct StaffMember {
     pub email: String,
     pub role: Role,
     pub org_name: String,
+    /// Their chosen language for the admin; none: the browser's.
+    pub locale: Option<String>,
+    /// The organisation's time zone (IANA), in which dates are shown.
+    pub time_zone: String,
 }
 
 /// Formats milliseconds since the Unix epoch as RFC 3339 in UTC.

@@ -1,96 +1,603 @@
-//! The admin API: staff, signed in by session cookie or bearer token, see only their
-//! own organisation's data.
+//! The admin API: staff, signed in by session cookie or bearer token, see and change only
+//! their own organisation's data. Another organisation's object is `not_found`, exactly
+//! as a missing one; a viewer's write is `forbidden`; a cookie-authenticated write
+//! without proof that it came from Hark's own pages is `forbidden` too.
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorBody};
+use crate::json::ApiJson;
 use crate::state::AppState;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{FromRequestParts, Query, State};
+use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
-use axum::http::{header, HeaderValue};
-use axum::routing::get;
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, patch, post};
 use axum::{Json, Router};
-use axum_extra::extract::CookieJar;
-use hark_core::auth::SESSION_COOKIE;
-use hark_core::model::QueueItem;
-use hark_core::store::{QueueCursor, StaffRecord};
-use serde::{Deserialize, Serialize};
+use hark_core::model::{Kind, Priority, QueueItem, Stage, Status, SubmissionDetail};
+use hark_core::store::{AssigneeFilter, Change, DueFilter, QueueCursor, QueueFilter, SavedReply, Sort, StaffRecord};
+use serde::{Deserialize, Deserializer, Serialize};
+use std::collections::BTreeMap;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/api/v1/admin/submissions", get(list_submissions))
+        .route("/api/v1/admin/submissions/counts", get(count_submissions))
+        .route("/api/v1/admin/submissions/bulk", post(bulk_change))
+        .route("/api/v1/admin/submissions/{id}", get(get_submission).patch(patch_submission))
+        .route("/api/v1/admin/submissions/{id}/notes", post(add_note))
+        .route("/api/v1/admin/submissions/{id}/replies", post(add_reply))
+        .route("/api/v1/admin/saved-replies", get(list_saved_replies).post(create_saved_reply))
+        .route("/api/v1/admin/saved-replies/{id}", patch(update_saved_reply).delete(delete_saved_reply))
+        .route("/api/v1/auth/login", post(login))
+        .route("/api/v1/auth/logout", post(logout))
+        .route("/api/v1/auth/me", get(me))
+        .layer(axum::extract::DefaultBodyLimit::max(crate::json::MAX_BODY))
         // Shoppers' emails and messages: never kept by a cache on the way.
         .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
         .with_state(state)
 }
 
-/// The staff member making the request.
+/// The staff member making the request. A cookie-authenticated write must come from
+/// Hark's own pages (see `app::ssr::same_origin_write`).
 pub struct Staff(pub StaffRecord);
 
 impl FromRequestParts<AppState> for Staff {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let bearer = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "));
-        let staff = if let Some(token) = bearer {
-            state.store.staff_by_api_token(token.trim()).await?
-        } else if let Some(cookie) = CookieJar::from_headers(&parts.headers).get(SESSION_COOKIE) {
-            state.store.staff_by_session(cookie.value()).await?
-        } else {
-            None
+        let Some((staff, credential)) = app::ssr::staff_of(&state.store, &parts.headers).await? else {
+            return Err(ApiError::unauthorized());
         };
-        staff.map(Staff).ok_or_else(ApiError::unauthorized)
+        let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+        if credential == app::ssr::Credential::Cookie && !safe && !app::ssr::same_origin_write(&parts.headers) {
+            return Err(ApiError::forbidden("cross-site request refused"));
+        }
+        Ok(Staff(staff))
     }
 }
 
-#[derive(Debug, Deserialize)]
+/// A staff member who may change things: owners and agents.
+pub struct Writer(pub StaffRecord);
+
+impl FromRequestParts<AppState> for Writer {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let Staff(staff) = Staff::from_request_parts(parts, state).await?;
+        if !hark_core::store::may_write(&staff) {
+            return Err(ApiError::forbidden("viewers can read but not change anything"));
+        }
+        Ok(Writer(staff))
+    }
+}
+
+/// The queue's filters as the URL gives them; lists are comma-separated.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ListQuery {
     limit: Option<i64>,
     cursor: Option<String>,
+    status: Option<String>,
+    kind: Option<String>,
+    site: Option<String>,
+    category: Option<String>,
+    stage: Option<String>,
+    priority: Option<String>,
+    /// A person's id, `me`, or `none`.
+    assignee: Option<String>,
+    rating_max: Option<i64>,
+    q: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    /// `overdue` or `soon`.
+    due: Option<String>,
+    /// `newest` (default) or `due`.
+    sort: Option<String>,
 }
 
-/// A page of the queue, newest first.
+/// Collects every broken rule, so one answer names them all.
+#[derive(Default)]
+struct Problems(hark_core::FieldErrors);
+
+impl Problems {
+    fn add(&mut self, field: &str, message: impl Into<String>) {
+        self.0.entry(field.to_owned()).or_default().push(message.into());
+    }
+
+    fn list<T: std::str::FromStr<Err = String>>(&mut self, field: &str, text: &Option<String>) -> Vec<T> {
+        let Some(text) = text.as_deref().filter(|t| !t.is_empty()) else { return vec![] };
+        text.split(',').filter_map(|part| part.trim().parse().map_err(|e| self.add(field, e)).ok()).collect()
+    }
+
+    fn time(&mut self, field: &str, text: &Option<String>) -> Option<i64> {
+        use time::format_description::well_known::Rfc3339;
+        let text = text.as_deref().filter(|t| !t.is_empty())?;
+        match time::OffsetDateTime::parse(text, &Rfc3339) {
+            Ok(t) => Some((t.unix_timestamp_nanos() / 1_000_000) as i64),
+            Err(_) => {
+                self.add(field, "must be an RFC 3339 time, such as 2026-11-01T00:00:00Z");
+                None
+            }
+        }
+    }
+
+    fn done(self) -> Result<(), ApiError> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::validation(self.0))
+        }
+    }
+}
+
+fn nonempty(text: &Option<String>) -> Option<String> {
+    text.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned)
+}
+
+impl ListQuery {
+    /// The store's filter, for `staff` (`assignee=me`).
+    pub fn filter(&self, staff: &StaffRecord) -> Result<QueueFilter, ApiError> {
+        let mut problems = Problems::default();
+        let stage: Vec<Stage> = problems.list("stage", &self.stage);
+        let assignee = match nonempty(&self.assignee).as_deref() {
+            None => None,
+            Some("none") => Some(AssigneeFilter::Nobody),
+            Some("me") => Some(AssigneeFilter::Person(staff.user_id.clone())),
+            Some(id) => Some(AssigneeFilter::Person(id.to_owned())),
+        };
+        if self.rating_max.is_some_and(|r| !(1..=5).contains(&r)) {
+            problems.add("rating_max", "must be between 1 and 5");
+        }
+        let due = match nonempty(&self.due).as_deref() {
+            None => None,
+            Some("overdue") => Some(DueFilter::Overdue),
+            Some("soon") => Some(DueFilter::Soon),
+            Some(_) => {
+                problems.add("due", "must be one of: overdue, soon");
+                None
+            }
+        };
+        let sort = match nonempty(&self.sort).as_deref() {
+            None | Some("newest") => Sort::Newest,
+            Some("due") => Sort::Due,
+            Some(_) => {
+                problems.add("sort", "must be one of: newest, due");
+                Sort::Newest
+            }
+        };
+        if stage.len() > 1 {
+            problems.add("stage", "one stage at a time");
+        }
+        if self.q.as_deref().is_some_and(|q| q.chars().count() > 200) {
+            problems.add("q", "must be at most 200 characters");
+        }
+        let filter = QueueFilter {
+            statuses: problems.list("status", &self.status),
+            kinds: problems.list::<Kind>("kind", &self.kind),
+            site_id: nonempty(&self.site),
+            category: nonempty(&self.category),
+            stage: stage.first().copied(),
+            priorities: problems.list::<Priority>("priority", &self.priority),
+            assignee,
+            rating_max: self.rating_max,
+            q: nonempty(&self.q),
+            from: problems.time("from", &self.from),
+            to: problems.time("to", &self.to),
+            due,
+            sort,
+        };
+        problems.done()?;
+        Ok(filter)
+    }
+}
+
+fn query<T>(query: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
+    query.map(|Query(q)| q).map_err(|e| ApiError::bad_json(e.body_text()))
+}
+
+/// A page of the queue.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ListPage {
     items: Vec<QueueItem>,
     next_cursor: Option<String>,
 }
 
+const BAD_CURSOR: &str = "cursor is not one we issued for this order";
+
 #[utoipa::path(
     get, path = "/api/v1/admin/submissions", tag = "admin",
     params(
         ("limit" = Option<i64>, Query, description = "1 to 100, default 50"),
         ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page"),
+        ("status" = Option<String>, Query, description = "Comma-separated statuses; without it, everything but spam"),
+        ("kind" = Option<String>, Query, description = "Comma-separated kinds"),
+        ("site" = Option<String>, Query, description = "A site's id"),
+        ("category" = Option<String>, Query),
+        ("stage" = Option<String>, Query),
+        ("priority" = Option<String>, Query, description = "Comma-separated priorities"),
+        ("assignee" = Option<String>, Query, description = "A person's id, `me` or `none`"),
+        ("rating_max" = Option<i64>, Query, description = "Ratings up to this (1–5)"),
+        ("q" = Option<String>, Query, description = "Full text over message, email, order and name; every term must match"),
+        ("from" = Option<String>, Query, description = "Received at or after (RFC 3339)"),
+        ("to" = Option<String>, Query, description = "Received before (RFC 3339)"),
+        ("due" = Option<String>, Query, description = "`overdue`, or `soon` (due within two hours, overdue included)"),
+        ("sort" = Option<String>, Query, description = "`newest` (default) or `due`: open promises, soonest due first"),
     ),
     responses(
-        (status = 200, description = "The organisation's submissions, newest first", body = ListPage),
-        (status = 400, description = "`bad_json`: a query parameter of the wrong type or a foreign cursor", body = crate::error::ErrorBody),
-        (status = 401, description = "`unauthorized`", body = crate::error::ErrorBody),
-        (status = 422, description = "`validation`", body = crate::error::ErrorBody),
+        (status = 200, description = "A page of the organisation's submissions", body = ListPage),
+        (status = 400, description = "`bad_json`: a parameter of the wrong type or a foreign cursor", body = ErrorBody),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
+        (status = 422, description = "`validation`", body = ErrorBody),
     ),
     security(("bearer" = []), ("session" = []))
 )]
 pub async fn list_submissions(
     State(state): State<AppState>,
     Staff(staff): Staff,
-    query: Result<Query<ListQuery>, QueryRejection>,
+    list: Result<Query<ListQuery>, QueryRejection>,
 ) -> Result<Json<ListPage>, ApiError> {
-    let Query(query) = query.map_err(|e| ApiError::bad_json(e.body_text()))?;
-    let limit = query.limit.unwrap_or(50);
+    let list = query(list)?;
+    let filter = list.filter(&staff)?;
+    let limit = list.limit.unwrap_or(50);
     if !(1..=100).contains(&limit) {
         return Err(hark_core::Error::field("limit", "must be between 1 and 100").into());
     }
-    let cursor = match query.cursor.as_deref() {
+    let cursor = match list.cursor.as_deref() {
         None | Some("") => None,
-        Some(text) => Some(QueueCursor::decode(text).ok_or_else(|| ApiError::bad_json("cursor is not one we issued"))?),
+        Some(text) => Some(QueueCursor::decode(text).ok_or_else(|| ApiError::bad_json(BAD_CURSOR))?),
     };
-    let (items, next) = match state.store.queue(&staff.org_id, limit, cursor.as_ref()).await {
-        Err(hark_core::Error::NotFound) => return Err(ApiError::bad_json("cursor is not one we issued")),
+    let (items, next) = match state.store.queue(&staff.org_id, &filter, limit, cursor.as_ref()).await {
+        Err(hark_core::Error::NotFound) => return Err(ApiError::bad_json(BAD_CURSOR)),
         other => other?,
     };
     Ok(Json(ListPage { items, next_cursor: next.map(|c| c.encode()) }))
+}
+
+#[utoipa::path(
+    get, path = "/api/v1/admin/submissions/counts", tag = "admin",
+    description = "How many submissions of the same filters (status aside) are in each status.",
+    responses(
+        (status = 200, description = "`{\"new\": 3, \"open\": 1, …}`", body = BTreeMap<String, i64>),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
+        (status = 422, description = "`validation`", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("session" = []))
+)]
+pub async fn count_submissions(
+    State(state): State<AppState>,
+    Staff(staff): Staff,
+    list: Result<Query<ListQuery>, QueryRejection>,
+) -> Result<Json<BTreeMap<String, i64>>, ApiError> {
+    let filter = query(list)?.filter(&staff)?;
+    let counts = state.store.status_counts(&staff.org_id, &filter).await?;
+    Ok(Json(counts.into_iter().map(|(status, n)| (status.to_string(), n)).collect()))
+}
+
+#[utoipa::path(
+    get, path = "/api/v1/admin/submissions/{id}", tag = "admin",
+    params(("id" = String, Path)),
+    responses(
+        (status = 200, description = "The submission and its timeline", body = SubmissionDetail),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such submission in this organisation", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("session" = []))
+)]
+pub async fn get_submission(
+    State(state): State<AppState>,
+    Staff(staff): Staff,
+    Path(id): Path<String>,
+) -> Result<Json<SubmissionDetail>, ApiError> {
+    Ok(Json(state.store.submission(&staff.org_id, &id).await?))
+}
+
+/// `Some(None)` for an explicit `null`, `None` when the field is missing.
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
+}
+
+/// What to set; each field given is changed.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeBody {
+    status: Option<Status>,
+    priority: Option<Priority>,
+    /// A person's id, or `null` to unassign.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    assignee: Option<Option<String>>,
+    tags: Option<Vec<String>>,
+}
+
+impl From<ChangeBody> for Change {
+    fn from(body: ChangeBody) -> Self {
+        Change { status: body.status, priority: body.priority, assignee: body.assignee, tags: body.tags }
+    }
+}
+
+#[utoipa::path(
+    patch, path = "/api/v1/admin/submissions/{id}", tag = "admin",
+    params(("id" = String, Path)),
+    request_body = ChangeBody,
+    description = "First contact owns it: an unassigned complaint changed by an owner or agent becomes theirs, unless the change names an assignee.",
+    responses(
+        (status = 200, description = "The submission as it is now", body = SubmissionDetail),
+        (status = 400, description = "`bad_json`", body = ErrorBody),
+        (status = 403, description = "`forbidden`: a viewer, or a cross-site request", body = ErrorBody),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+        (status = 422, description = "`validation`", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("session" = []))
+)]
+pub async fn patch_submission(
+    State(state): State<AppState>,
+    Writer(staff): Writer,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ChangeBody>,
+) -> Result<Json<SubmissionDetail>, ApiError> {
+    state.store.change(&staff, &id, &body.into()).await?;
+    Ok(Json(state.store.submission(&staff.org_id, &id).await?))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BulkBody {
+    /// At most 500.
+    ids: Vec<String>,
+    set: ChangeBody,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct BulkAnswer {
+    updated: usize,
+    /// Ids that are not the organisation's submissions.
+    not_found: Vec<String>,
+}
+
+#[utoipa::path(
+    post, path = "/api/v1/admin/submissions/bulk", tag = "admin",
+    request_body = BulkBody,
+    description = "One change to many submissions, in one transaction.",
+    responses(
+        (status = 200, description = "How many were changed, and which ids were not found", body = BulkAnswer),
+        (status = 403, description = "`forbidden`", body = ErrorBody),
+        (status = 422, description = "`validation`", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("session" = []))
+)]
+pub async fn bulk_change(
+    State(state): State<AppState>,
+    Writer(staff): Writer,
+    ApiJson(body): ApiJson<BulkBody>,
+) -> Result<Json<BulkAnswer>, ApiError> {
+    if body.ids.is_empty() || body.ids.len() > 500 {
+        return Err(hark_core::Error::field("ids", "must hold 1 to 500 ids").into());
+    }
+    let mut ids = body.ids;
+    ids.sort();
+    ids.dedup();
+    let not_found = state.store.change_many(&staff, &ids, &body.set.into()).await?;
+    Ok(Json(BulkAnswer { updated: ids.len() - not_found.len(), not_found }))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NoteBody {
+    /// 1 to 5,000 characters.
+    body: String,
+}
+
+#[utoipa::path(
+    post, path = "/api/v1/admin/submissions/{id}/notes", tag = "admin",
+    params(("id" = String, Path)),
+    request_body = NoteBody,
+    responses(
+        (status = 201, description = "The submission with the note on its timeline", body = SubmissionDetail),
+        (status = 403, description = "`forbidden`", body = ErrorBody),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+        (status = 422, description = "`validation`", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("session" = []))
+)]
+pub async fn add_note(
+    State(state): State<AppState>,
+    Writer(staff): Writer,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<NoteBody>,
+) -> Result<Response, ApiError> {
+    state.store.add_note(&staff, &id, &body.body).await?;
+    let detail = state.store.submission(&staff.org_id, &id).await?;
+    Ok((StatusCode::CREATED, Json(detail)).into_response())
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReplyBody {
+    /// 1 to 5,000 characters, shown to the shopper.
+    body: String,
+    /// The status to leave it in (e.g. `pending` or `resolved`); by default a `new`
+    /// submission becomes `open`.
+    status: Option<Status>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ReplyAnswer {
+    /// `email`: queued to the shopper's address (and on the tracking page);
+    /// `tracking_page`: shown there only (no address, or no SMTP configured).
+    delivery: &'static str,
+    submission: SubmissionDetail,
+}
+
+#[utoipa::path(
+    post, path = "/api/v1/admin/submissions/{id}/replies", tag = "admin",
+    params(("id" = String, Path)),
+    request_body = ReplyBody,
+    responses(
+        (status = 201, description = "Stored; shown on the tracking page, and emailed where it can be", body = ReplyAnswer),
+        (status = 403, description = "`forbidden`", body = ErrorBody),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+        (status = 422, description = "`validation`", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("session" = []))
+)]
+pub async fn add_reply(
+    State(state): State<AppState>,
+    Writer(staff): Writer,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ReplyBody>,
+) -> Result<Response, ApiError> {
+    let emailed = state.store.reply(&staff, &id, &body.body, body.status, &|_| None).await?;
+    let submission = state.store.submission(&staff.org_id, &id).await?;
+    let delivery = if emailed { "email" } else { "tracking_page" };
+    Ok((StatusCode::CREATED, Json(ReplyAnswer { delivery, submission })).into_response())
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SavedReplyBody {
+    title: String,
+    body: String,
+}
+
+#[utoipa::path(
+    get, path = "/api/v1/admin/saved-replies", tag = "admin",
+    responses((status = 200, description = "The organisation's saved replies, by title", body = Vec<SavedReply>)),
+    security(("bearer" = []), ("session" = []))
+)]
+pub async fn list_saved_replies(
+    State(state): State<AppState>,
+    Staff(staff): Staff,
+) -> Result<Json<Vec<SavedReply>>, ApiError> {
+    Ok(Json(state.store.saved_replies(&staff.org_id).await?))
+}
+
+#[utoipa::path(
+    post, path = "/api/v1/admin/saved-replies", tag = "admin",
+    request_body = SavedReplyBody,
+    responses(
+        (status = 201, description = "Saved", body = SavedReply),
+        (status = 403, description = "`forbidden`", body = ErrorBody),
+        (status = 422, description = "`validation`", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("session" = []))
+)]
+pub async fn create_saved_reply(
+    State(state): State<AppState>,
+    Writer(staff): Writer,
+    ApiJson(body): ApiJson<SavedReplyBody>,
+) -> Result<Response, ApiError> {
+    let saved = state.store.save_reply(&staff.org_id, None, &body.title, &body.body).await?;
+    Ok((StatusCode::CREATED, Json(saved)).into_response())
+}
+
+#[utoipa::path(
+    patch, path = "/api/v1/admin/saved-replies/{id}", tag = "admin",
+    params(("id" = String, Path)),
+    request_body = SavedReplyBody,
+    responses(
+        (status = 200, description = "Saved", body = SavedReply),
+        (status = 403, description = "`forbidden`", body = ErrorBody),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+        (status = 422, description = "`validation`", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("session" = []))
+)]
+pub async fn update_saved_reply(
+    State(state): State<AppState>,
+    Writer(staff): Writer,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<SavedReplyBody>,
+) -> Result<Json<SavedReply>, ApiError> {
+    Ok(Json(state.store.save_reply(&staff.org_id, Some(&id), &body.title, &body.body).await?))
+}
+
+#[utoipa::path(
+    delete, path = "/api/v1/admin/saved-replies/{id}", tag = "admin",
+    params(("id" = String, Path)),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 403, description = "`forbidden`", body = ErrorBody),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("session" = []))
+)]
+pub async fn delete_saved_reply(
+    State(state): State<AppState>,
+    Writer(staff): Writer,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    state.store.delete_saved_reply(&staff.org_id, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginBody {
+    email: String,
+    password: String,
+}
+
+#[utoipa::path(
+    post, path = "/api/v1/auth/login", tag = "auth",
+    request_body = LoginBody,
+    responses(
+        (status = 204, description = "Signed in: the session cookie is set"),
+        (status = 401, description = "`unauthorized`: wrong email or password (the same answer for both)", body = ErrorBody),
+        (status = 503, description = "`unavailable`: too many sign-ins being checked; `Retry-After`", body = ErrorBody),
+    )
+)]
+pub async fn login(State(state): State<AppState>, ApiJson(body): ApiJson<LoginBody>) -> Result<Response, ApiError> {
+    let cookie = app::ssr::sign_in(&state.store, &body.email, &body.password, state.config.secure_cookies()).await?;
+    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookie.to_string())]).into_response())
+}
+
+#[utoipa::path(
+    post, path = "/api/v1/auth/logout", tag = "auth",
+    responses(
+        (status = 204, description = "The session ended on the server"),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
+        (status = 403, description = "`forbidden`: a cross-site request", body = ErrorBody),
+    ),
+    security(("session" = []))
+)]
+pub async fn logout(
+    State(state): State<AppState>,
+    Staff(_): Staff,
+    headers: axum::http::HeaderMap,
+) -> Result<Response, ApiError> {
+    let clear = app::ssr::sign_out(&state.store, &headers).await?;
+    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, clear)]).into_response())
+}
+
+/// Who is signed in.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Me {
+    user_id: String,
+    email: String,
+    role: hark_core::model::Role,
+    org: String,
+    /// Their language for the admin; `null`: the browser's.
+    locale: Option<String>,
+    time_zone: String,
+}
+
+#[utoipa::path(
+    get, path = "/api/v1/auth/me", tag = "auth",
+    responses(
+        (status = 200, description = "The signed-in staff member", body = Me),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("session" = []))
+)]
+pub async fn me(Staff(staff): Staff) -> Json<Me> {
+    let member = staff.member;
+    Json(Me {
+        user_id: staff.user_id,
+        email: member.email,
+        role: member.role,
+        org: member.org_name,
+        locale: member.locale,
+        time_zone: member.time_zone,
+    })
 }

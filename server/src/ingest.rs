@@ -2,19 +2,17 @@
 
 use crate::error::{ApiError, ErrorBody};
 use crate::ratelimit::PeerAddr;
-use crate::shopper_text::Text;
 use crate::state::AppState;
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use hark_core::model::{Kind, Status};
+use hark_core::model::Kind;
 use hark_core::store::{Destination, Insert, Receipt, Site};
 use hark_core::submission::{self, Rejection, SubmissionRequest};
-use hark_core::words::Language;
 use serde::Serialize;
 use std::sync::Arc;
 use std::time::Duration;
@@ -44,8 +42,6 @@ pub fn router(state: AppState) -> Router {
         // (OPTIONS) are answered by the layer, not refused as a method not allowed.
         .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
         .layer(cors)
-        .route("/api/v1/track/{token}", get(track_json))
-        .route("/track/{token}", get(track_page))
         .with_state(state)
 }
 
@@ -194,60 +190,4 @@ pub async fn submit(
             Err(ApiError::conflict("a submission with this id and other content exists"))
         }
     }
-}
-
-#[utoipa::path(
-    get, path = "/api/v1/track/{token}", tag = "collector",
-    params(("token" = String, Path, description = "The token from `track_url`")),
-    responses(
-        (status = 200, description = "The submission's state", body = hark_core::store::Tracked),
-        (status = 404, description = "`not_found`", body = ErrorBody),
-    )
-)]
-pub async fn track_json(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, ApiError> {
-    let tracked = state.store.tracked(&token).await?.ok_or_else(|| ApiError::not_found("no such tracking link"))?;
-    Ok(([(header::CACHE_CONTROL, "no-store")], Json(tracked)).into_response())
-}
-
-/// The tracking page runs no script and is framed nowhere; its address is the shopper's
-/// key to their submission, so it is not cached, and links out do not carry it away.
-const TRACK_PAGE_HEADERS: [(header::HeaderName, &str); 3] = [
-    (header::CACHE_CONTROL, "no-store"),
-    (
-        header::CONTENT_SECURITY_POLICY,
-        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-    ),
-    (header::REFERRER_POLICY, "no-referrer"),
-];
-
-async fn track_page(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, ApiError> {
-    let Some(tracked) = state.store.tracked(&token).await? else {
-        return Ok((
-            StatusCode::NOT_FOUND,
-            TRACK_PAGE_HEADERS,
-            Html(crate::assets::page("404", &format!("<p>{}</p>", Text::of(Language::En).track_not_found))),
-        )
-            .into_response());
-    };
-    let language = Language::from_locale(tracked.locale.as_deref().unwrap_or_default());
-    let text = Text::of(language);
-    let status = match tracked.status {
-        Status::New | Status::Spam => 0,
-        Status::Open => 1,
-        Status::Pending => 2,
-        Status::Resolved => 3,
-    };
-    let body = format!(
-        "<h1>{thanks}</h1><p>{received}{at}{stop}{status_label}<strong>{status}</strong>{end}</p><p>{replies}</p>",
-        thanks = text.thanks_for[Kind::ALL.iter().position(|k| *k == tracked.kind).unwrap_or_default()],
-        received = text.received,
-        at = crate::assets::escape(&tracked.received_at),
-        status_label = text.status,
-        status = text.statuses[status],
-        stop = text.stop,
-        end = text.stop.trim_end(),
-        replies = text.replies,
-    );
-    let page = crate::assets::page_in(language.tag(), text.track_title, &body);
-    Ok((TRACK_PAGE_HEADERS, Html(page)).into_response())
 }

@@ -8,7 +8,9 @@ pub mod cli;
 pub mod config;
 pub mod error;
 pub mod form;
+pub mod indexer;
 pub mod ingest;
+pub mod json;
 pub mod listen;
 pub mod openapi;
 pub mod ratelimit;
@@ -18,6 +20,7 @@ pub mod sites;
 pub mod state;
 pub mod telemetry;
 pub mod telemetry_metrics;
+pub mod track;
 mod ui;
 
 pub use state::AppState;
@@ -39,6 +42,7 @@ pub fn router(state: AppState) -> Router {
         .merge(admin::router(state.clone()))
         .merge(assets::router(state.clone()))
         .merge(form::router(state.clone()))
+        .merge(track::router(state.clone()))
         .merge(ui::router(state.clone()))
         .route("/api/v1/openapi.json", axum::routing::get(openapi::serve))
         .fallback(|| async { error::ApiError::not_found("no such page") })

@@ -45,6 +45,27 @@ pub struct Text {
     pub stop: &'static str,
     pub replies: &'static str,
     pub track_not_found: &'static str,
+    pub conversation: &'static str,
+    pub you: &'static str,
+    pub answer: &'static str,
+    /// The answer box's label when answering opens the complaint again.
+    pub answer_reopens: &'static str,
+    pub track_sent: &'static str,
+    pub track_rated: &'static str,
+    pub track_empty: &'static str,
+    pub track_too_long: &'static str,
+    pub track_pick_rating: &'static str,
+    pub track_conflict: &'static str,
+    pub recovery_question: &'static str,
+    pub recovery_comment: &'static str,
+    pub recovery_send: &'static str,
+    /// Before "4 / 5".
+    pub recovery_given: &'static str,
+    /// "just now", then minutes, hours and days: (one, many with {} for the number).
+    pub just_now: &'static str,
+    pub minutes_ago: (&'static str, &'static str),
+    pub hours_ago: (&'static str, &'static str),
+    pub days_ago: (&'static str, &'static str),
 }
 
 pub const EN: Text = Text {
@@ -76,6 +97,24 @@ pub const EN: Text = Text {
     stop: ". ",
     replies: "Replies from the shop will appear here.",
     track_not_found: "This tracking link is not known.",
+    conversation: "Conversation",
+    you: "You",
+    answer: "Write to the shop",
+    answer_reopens: "Not sorted yet? Write to the shop and it is opened again",
+    track_sent: "Your message was sent to the shop.",
+    track_rated: "Thank you for rating how this was handled.",
+    track_empty: "Please write a message first.",
+    track_too_long: "That is too long: at most 5,000 characters.",
+    track_pick_rating: "Please pick a rating from 1 to 5.",
+    track_conflict: "This can be rated once it is resolved, and only once.",
+    recovery_question: "Are you satisfied with how this was handled?",
+    recovery_comment: "Anything to add? (optional)",
+    recovery_send: "Send rating",
+    recovery_given: "You rated how this was handled: ",
+    just_now: "just now",
+    minutes_ago: ("1 minute ago", "{} minutes ago"),
+    hours_ago: ("1 hour ago", "{} hours ago"),
+    days_ago: ("1 day ago", "{} days ago"),
 };
 
 pub const ZH_CN: Text = Text {
@@ -107,6 +146,24 @@ pub const ZH_CN: Text = Text {
     stop: "。",
     replies: "商家的回复会显示在这里。",
     track_not_found: "此进度链接不存在。",
+    conversation: "沟通记录",
+    you: "您",
+    answer: "给商家留言",
+    answer_reopens: "问题还没解决？给商家留言，投诉会重新打开",
+    track_sent: "您的留言已发送给商家。",
+    track_rated: "感谢您对处理结果的评价。",
+    track_empty: "请先填写留言。",
+    track_too_long: "内容太长：最多 5000 字。",
+    track_pick_rating: "请选择 1 到 5 的评分。",
+    track_conflict: "问题解决后才能评价，且只能评价一次。",
+    recovery_question: "您对这次的处理满意吗？",
+    recovery_comment: "还有什么想说的吗？（选填）",
+    recovery_send: "提交评价",
+    recovery_given: "您对处理结果的评价：",
+    just_now: "刚刚",
+    minutes_ago: ("1 分钟前", "{} 分钟前"),
+    hours_ago: ("1 小时前", "{} 小时前"),
+    days_ago: ("1 天前", "{} 天前"),
 };
 
 impl Text {
@@ -119,6 +176,22 @@ impl Text {
 
     pub fn title(&self, site: &Site) -> String {
         format!("{}{}{}", self.title.0, site.name, self.title.1)
+    }
+
+    /// How long ago `millis` was, in words.
+    pub fn ago(&self, millis: i64) -> String {
+        let minutes = millis.max(0) / 60_000;
+        let (unit, n) = match minutes {
+            0 => return self.just_now.to_owned(),
+            1..=59 => (self.minutes_ago, minutes),
+            60..=1439 => (self.hours_ago, minutes / 60),
+            _ => (self.days_ago, minutes / 1440),
+        };
+        if n == 1 {
+            unit.0.to_owned()
+        } else {
+            unit.1.replace("{}", &n.to_string())
+        }
     }
 
     /// What to fix in `field`, said in this language.

@@ -34,7 +34,12 @@ impl AppState {
             .build();
         let limiter = SubmissionLimiter::new(&config);
         crate::telemetry_metrics::handle();
-        let writer = SubmissionWriter::spawn(store.clone(), Some(Arc::new(crate::telemetry_metrics::batch)));
+        let indexer = crate::indexer::spawn(store.clone());
+        let observe = move |size| {
+            crate::telemetry_metrics::batch(size);
+            indexer.notify_one();
+        };
+        let writer = SubmissionWriter::spawn(store.clone(), Some(Arc::new(observe)));
         let sites = SiteCache::new(store.clone());
         AppState(Arc::new(Shared { config: Arc::new(config), store, assets, leptos, limiter, writer, sites }))
     }

@@ -45,7 +45,7 @@ pub fn router(state: AppState) -> Router {
 async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let path = request.uri().path();
     if path.starts_with(SERVER_FN_PREFIX) {
-        if request.method() != Method::GET && !same_origin(&request) {
+        if request.method() != Method::GET && !app::ssr::same_origin_write(request.headers()) {
             return crate::error::ApiError::forbidden("cross-site request refused").into_response();
         }
         let mut response = next.run(request).await;
@@ -70,13 +70,4 @@ async fn guard(State(state): State<AppState>, request: Request, next: Next) -> R
     } else {
         Redirect::to(LOGIN_PATH).into_response()
     }
-}
-
-/// A request with no `Origin` (not a browser's cross-site POST) or our own host's.
-fn same_origin(request: &Request) -> bool {
-    let Some(origin) = request.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
-        return true;
-    };
-    let host = request.headers().get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
-    origin.split_once("://").is_some_and(|(_, rest)| rest == host)
 }

@@ -147,6 +147,8 @@ fn form_login(email: &str, password: &str) -> Request<Body> {
     Request::post("/admin/fn/login")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(header::ACCEPT, "text/html")
+        // What a browser says of a form on Hark's own page.
+        .header("sec-fetch-site", "same-origin")
         .body(Body::from(format!("email={email}&password={}", password.replace(' ', "+"))))
         .unwrap()
 }
@@ -168,6 +170,7 @@ async fn staff_sign_in_and_see_the_queue_page() {
         assert_eq!(app.send(fetch_login).await.status, StatusCode::UNAUTHORIZED);
         let garbage = Request::post("/admin/fn/login")
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header("sec-fetch-site", "same-origin")
             .body(Body::from("%%%&&&=="))
             .unwrap();
         assert_eq!(app.send(garbage).await.status, StatusCode::BAD_REQUEST, "arguments it cannot read are a 400");
@@ -197,12 +200,24 @@ async fn staff_sign_in_and_see_the_queue_page() {
 async fn server_functions_refuse_cross_site_posts() {
     for db in backends().await {
         let app = TestApp::start(db).await;
-        let mut request = form_login("owner@acme.test", "correct horse battery");
-        request.headers_mut().insert(header::ORIGIN, "https://evil.example".parse().unwrap());
-        request.headers_mut().insert(header::HOST, "hark.test".parse().unwrap());
-        let response = app.send(request).await;
-        assert_eq!(response.status, StatusCode::FORBIDDEN);
-        assert!(response.headers.get(header::SET_COOKIE).is_none());
+        let mut foreign = form_login("owner@acme.test", "correct horse battery");
+        foreign.headers_mut().remove("sec-fetch-site");
+        foreign.headers_mut().insert(header::ORIGIN, "https://evil.example".parse().unwrap());
+        foreign.headers_mut().insert(header::HOST, "hark.test".parse().unwrap());
+        let mut cross_site = form_login("owner@acme.test", "correct horse battery");
+        cross_site.headers_mut().insert("sec-fetch-site", "cross-site".parse().unwrap());
+        let mut no_proof = form_login("owner@acme.test", "correct horse battery");
+        no_proof.headers_mut().remove("sec-fetch-site");
+        for request in [foreign, cross_site, no_proof] {
+            let response = app.send(request).await;
+            assert_eq!(response.status, StatusCode::FORBIDDEN, "{}", app.db.label);
+            assert!(response.headers.get(header::SET_COOKIE).is_none());
+        }
+        let mut own_origin = form_login("owner@acme.test", "correct horse battery");
+        own_origin.headers_mut().remove("sec-fetch-site");
+        own_origin.headers_mut().insert(header::ORIGIN, "http://hark.test".parse().unwrap());
+        own_origin.headers_mut().insert(header::HOST, "hark.test".parse().unwrap());
+        assert!(app.send(own_origin).await.headers.get(header::SET_COOKIE).is_some(), "an Origin of this host passes");
     }
 }
 

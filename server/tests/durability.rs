@@ -96,7 +96,7 @@ async fn every_acknowledged_submission_survives_sigkill() {
         let mut stored = HashSet::new();
         let mut cursor = None;
         loop {
-            let (page, next) = reopened.queue(&org.id, 100, cursor.as_ref()).await.unwrap();
+            let (page, next) = reopened.queue(&org.id, &Default::default(), 100, cursor.as_ref()).await.unwrap();
             stored.extend(page.into_iter().map(|item| item.id));
             match next {
                 Some(next) => cursor = Some(next),

@@ -214,6 +214,7 @@ async fn a_flood_of_sign_ins_is_turned_away_with_retry_after_not_queued() {
         client
             .post(format!("{base}/admin/fn/login"))
             .header("content-type", "application/x-www-form-urlencoded")
+            .header("sec-fetch-site", "same-origin")
             .body("email=owner%40hark.local&password=not+the+password")
             .send()
     };

@@ -67,12 +67,12 @@ async fn concurrent_submissions_share_commits_and_every_one_lands() {
             created += 1;
         }
         assert_eq!(created, total);
-        let (stored, _) = store.queue(&org.id, 100, None).await.unwrap();
+        let (stored, _) = store.queue(&org.id, &Default::default(), 100, None).await.unwrap();
         assert_eq!(stored.len(), 100);
         let mut all = 0;
         let mut cursor = None;
         loop {
-            let (page, next) = store.queue(&org.id, 100, cursor.as_ref()).await.unwrap();
+            let (page, next) = store.queue(&org.id, &Default::default(), 100, cursor.as_ref()).await.unwrap();
             all += page.len();
             match next {
                 Some(next) => cursor = Some(next),
@@ -156,7 +156,7 @@ async fn a_batch_mixing_new_ids_replays_and_conflicts_answers_each() {
             other => panic!("{}: one of two equal new submissions is created: {other:?}", db.label),
         };
         assert_eq!(receipts.0, receipts.1, "{}: both hear the same receipt", db.label);
-        let (stored, _) = store.queue(&org.id, 10, None).await.unwrap();
+        let (stored, _) = store.queue(&org.id, &Default::default(), 10, None).await.unwrap();
         assert_eq!(stored.len(), 2, "{}", db.label);
         store.close().await;
     }

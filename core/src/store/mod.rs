@@ -10,11 +10,16 @@ pub use sessions::SESSION_TTL_MILLIS;
 mod settings;
 mod sites;
 mod submissions;
+mod triage;
 mod writer;
 
 pub use orgs::{Org, StaffRecord};
-pub use sites::{is_site_key, normalize_origin, NewSite, Site};
-pub use submissions::{Destination, Insert, QueueCursor, Receipt, Tracked};
+pub use sites::{is_site_key, normalize_origin, NewSite, Site, Sla};
+pub use submissions::{Destination, Insert, Receipt};
+pub use triage::{
+    may_write, AssigneeFilter, Change, Composer, DueFilter, Mail, QueueCursor, QueueFilter, Rated, Recovery,
+    ReplyContext, SavedReply, Sort, StatusCounts, Tracked, TrackedMessage, DUE_SOON_MILLIS, MAX_BODY_CHARS,
+};
 pub use writer::{BatchObserver, SubmissionWriter, MAX_BATCH};
 
 use crate::error::Result;

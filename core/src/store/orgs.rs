@@ -21,7 +21,8 @@ pub struct StaffRecord {
     pub member: StaffMember,
 }
 
-pub(super) const STAFF_COLUMNS: &str = "u.id AS user_id, u.org_id, u.email, u.role, o.name AS org_name";
+pub(super) const STAFF_COLUMNS: &str =
+    "u.id AS user_id, u.org_id, u.email, u.role, u.locale, o.name AS org_name, o.time_zone";
 
 pub(super) fn staff_from_row(row: &AnyRow) -> Result<StaffRecord> {
     Ok(StaffRecord {
@@ -31,6 +32,8 @@ pub(super) fn staff_from_row(row: &AnyRow) -> Result<StaffRecord> {
             email: row.try_get("email")?,
             role: parse_column(row, "role")?,
             org_name: row.try_get("org_name")?,
+            locale: row.try_get("locale")?,
+            time_zone: row.try_get("time_zone")?,
         },
     })
 }
@@ -93,7 +96,7 @@ impl Store {
         Ok(StaffRecord {
             user_id,
             org_id: org.id.clone(),
-            member: StaffMember { email, role, org_name: org.name.clone() },
+            member: StaffMember { email, role, org_name: org.name.clone(), locale: None, time_zone: "UTC".into() },
         })
     }
 

@@ -21,6 +21,25 @@ pub struct Site {
     pub enabled_kinds: Vec<Kind>,
     pub require_email: bool,
     pub disabled: bool,
+    pub sla: Sla,
+}
+
+/// A site's response targets, in minutes: how soon a submission that needs an answer
+/// gets its first reply and its resolution; tighter for key customers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Sla {
+    pub first_response: i64,
+    pub resolution: i64,
+    pub key_first_response: i64,
+    pub key_resolution: i64,
+}
+
+impl Sla {
+    /// A new site's targets (the columns' defaults): four hours to a first answer and two
+    /// days to a resolution; one hour and one day for key customers.
+    pub const DEFAULT: Sla =
+        Sla { first_response: 240, resolution: 2880, key_first_response: 60, key_resolution: 1440 };
 }
 
 impl Site {
@@ -38,6 +57,7 @@ impl Site {
             enabled_kinds: Kind::ALL.to_vec(),
             require_email: false,
             disabled: false,
+            sla: Sla::DEFAULT,
         }
     }
 
@@ -86,11 +106,18 @@ fn site_from_row(row: &AnyRow) -> Result<Site> {
         enabled_kinds: json_column(row, "enabled_kinds")?,
         require_email: require_email != 0,
         disabled: disabled != 0,
+        sla: Sla {
+            first_response: row.try_get("sla_first_response")?,
+            resolution: row.try_get("sla_resolution")?,
+            key_first_response: row.try_get("sla_key_first_response")?,
+            key_resolution: row.try_get("sla_key_resolution")?,
+        },
     })
 }
 
 const SITE_COLUMNS: &str = "id, org_id, name, site_key, secret, allowed_origins, categories, \
-                            enabled_kinds, require_email, disabled";
+                            enabled_kinds, require_email, disabled, sla_first_response, sla_resolution, \
+                            sla_key_first_response, sla_key_resolution";
 
 impl Store {
     pub async fn add_site(&self, org: &Org, new: NewSite) -> Result<Site> {
@@ -115,9 +142,11 @@ impl Store {
             enabled_kinds: Kind::ALL.to_vec(),
             require_email: new.require_email,
             disabled: false,
+            sla: Sla::DEFAULT,
         };
         sqlx::query(&format!(
-            "INSERT INTO sites ({SITE_COLUMNS}, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+            "INSERT INTO sites ({SITE_COLUMNS}, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
         ))
         .bind(&site.id)
         .bind(&site.org_id)
@@ -129,6 +158,10 @@ impl Store {
         .bind(serde_json::to_string(&site.enabled_kinds).expect("kinds serialize"))
         .bind(i64::from(site.require_email))
         .bind(i64::from(site.disabled))
+        .bind(site.sla.first_response)
+        .bind(site.sla.resolution)
+        .bind(site.sla.key_first_response)
+        .bind(site.sla.key_resolution)
         .bind(now_millis())
         .execute(&self.pool)
         .await

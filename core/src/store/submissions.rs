@@ -1,12 +1,12 @@
 //! Submissions: idempotent inserts and the admin queue.
 
-use super::{parse_column, Site, Store};
+use super::{Site, Sla};
 use crate::auth;
 use crate::error::Result;
-use crate::model::{rfc3339_from_millis, QueueItem, Status};
+use crate::model::{rfc3339_from_millis, Priority, Status};
 use crate::submission::NewSubmission;
+use crate::triage;
 use rusqlite::OptionalExtension;
-use sqlx::any::AnyRow;
 use sqlx::Row;
 use std::collections::HashMap;
 use std::sync::{LazyLock, OnceLock};
@@ -27,57 +27,21 @@ pub enum Insert {
     Conflict,
 }
 
-/// Where the next page of the queue starts: after the caller's own submission with this
-/// id. Derived from the caller's rows alone, so it says nothing of other organisations'
-/// (the sequence the queue is ordered by is shared by all of them).
-#[derive(Clone, Debug, PartialEq)]
-pub struct QueueCursor {
-    after_id: uuid::Uuid,
-}
-
-impl QueueCursor {
-    pub fn encode(&self) -> String {
-        self.after_id.simple().to_string()
-    }
-
-    pub fn decode(text: &str) -> Option<Self> {
-        Some(QueueCursor { after_id: uuid::Uuid::try_parse(text).ok()? })
-    }
-}
-
 fn optional_json<T: serde::Serialize>(value: &Option<T>) -> Option<String> {
     value.as_ref().map(|v| serde_json::to_string(v).expect("plain data serializes"))
 }
 
-fn queue_item(row: &AnyRow) -> Result<QueueItem> {
-    let stage: Option<String> = row.try_get("stage")?;
-    let received_at: i64 = row.try_get("received_at")?;
-    Ok(QueueItem {
-        id: row.try_get("id")?,
-        site_name: row.try_get("site_name")?,
-        kind: parse_column(row, "kind")?,
-        rating: row.try_get("rating")?,
-        category: row.try_get("category")?,
-        stage: stage.and_then(|s| s.parse().ok()),
-        message: row.try_get("message")?,
-        email: row.try_get("email")?,
-        customer_tier: row.try_get("customer_tier")?,
-        status: parse_column(row, "status")?,
-        priority: parse_column(row, "priority")?,
-        received_at: rfc3339_from_millis(received_at),
-    })
-}
-
-/// Where a submission goes: its site and that site's organisation.
+/// Where a submission goes: its site, that site's organisation and response targets.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Destination {
     pub site_id: String,
     pub org_id: String,
+    pub sla: Sla,
 }
 
 impl From<&Site> for Destination {
     fn from(site: &Site) -> Self {
-        Destination { site_id: site.id.clone(), org_id: site.org_id.clone() }
+        Destination { site_id: site.id.clone(), org_id: site.org_id.clone(), sla: site.sla }
     }
 }
 
@@ -101,8 +65,8 @@ impl Stored {
 
 const COLUMNS: &str = "id, site_id, org_id, kind, rating, dimensions, category, stage, message, email, name, \
                        order_ref, page_url, locale, customer_id, customer_tier, metadata, content_digest, \
-                       track_token, received_at, status";
-const COLUMN_COUNT: usize = 21;
+                       track_token, received_at, status, priority, first_response_due, resolution_due, due_at";
+const COLUMN_COUNT: usize = 25;
 const SELECT_STORED: &str = "SELECT id, site_id, content_digest, received_at, track_token FROM submissions";
 
 /// One value of a submission row; both drivers bind it.
@@ -120,11 +84,17 @@ pub(super) struct NewRow<'a> {
     received_at: i64,
     dimensions: Option<String>,
     metadata: Option<String>,
+    priority: Priority,
+    due: Option<(i64, i64)>,
 }
 
 impl<'a> NewRow<'a> {
     pub(super) fn new(to: &'a Destination, sub: &'a NewSubmission, received_at: i64) -> Self {
+        let key_customer = sub.customer.as_ref().is_some_and(|c| c.tier.is_some());
+        let priority = triage::default_priority(sub.kind, sub.rating.map(|r| r.get()), key_customer);
         NewRow {
+            priority,
+            due: triage::due_times(priority, sub.spam, key_customer, &to.sla, received_at),
             to,
             sub,
             receipt: Receipt {
@@ -164,6 +134,11 @@ impl<'a> NewRow<'a> {
             Text(Some(&self.receipt.track_token)),
             Integer(Some(self.received_at)),
             Text(Some(if sub.spam { Status::Spam } else { Status::New }.as_str())),
+            Text(Some(self.priority.as_str())),
+            Integer(self.due.map(|(first, _)| first)),
+            Integer(self.due.map(|(_, resolution)| resolution)),
+            // The first promise is the next one.
+            Integer(self.due.map(|(first, _)| first)),
         ]
     }
 }
@@ -305,86 +280,4 @@ pub(super) async fn insert_batch_postgres(conn: &mut sqlx::PgConnection, rows: V
         })
         .collect();
     Ok(answers)
-}
-
-impl Store {
-    /// The organisation's submissions, newest first, `limit` at a time. A cursor that
-    /// names none of the organisation's submissions is `NotFound`.
-    pub async fn queue(
-        &self,
-        org_id: &str,
-        limit: i64,
-        after: Option<&QueueCursor>,
-    ) -> Result<(Vec<QueueItem>, Option<QueueCursor>)> {
-        let before_seq = match after {
-            None => i64::MAX,
-            Some(cursor) => sqlx::query("SELECT seq FROM submissions WHERE id = $1 AND org_id = $2")
-                .bind(cursor.after_id.to_string())
-                .bind(org_id)
-                .fetch_optional(&self.pool)
-                .await?
-                .ok_or(crate::Error::NotFound)?
-                .try_get("seq")?,
-        };
-        let rows = sqlx::query(
-            "SELECT s.id, t.name AS site_name, s.kind, s.rating, s.category, s.stage, s.message, s.email, \
-             s.customer_tier, s.status, s.priority, s.received_at \
-             FROM submissions s JOIN sites t ON t.id = s.site_id \
-             WHERE s.org_id = $1 AND s.seq < $2 ORDER BY s.seq DESC LIMIT $3",
-        )
-        .bind(org_id)
-        .bind(before_seq)
-        .bind(limit + 1)
-        .fetch_all(&self.pool)
-        .await?;
-        let mut items = rows.iter().map(queue_item).collect::<Result<Vec<_>>>()?;
-        let next = if items.len() as i64 > limit {
-            items.truncate(limit as usize);
-            let last = items.last().expect("limit rows were read");
-            let after_id = uuid::Uuid::try_parse(&last.id)
-                .map_err(|e| sqlx::Error::ColumnDecode { index: "id".into(), source: Box::new(e) })?;
-            Some(QueueCursor { after_id })
-        } else {
-            None
-        };
-        Ok((items, next))
-    }
-}
-
-/// What a shopper's tracking link shows: nothing but their own submission's state. A
-/// submission kept as spam reads as `new`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Tracked {
-    pub id: String,
-    pub kind: crate::model::Kind,
-    pub status: crate::model::Status,
-    pub received_at: String,
-    /// The shopper's language when they sent it: the tracking page speaks it.
-    #[serde(skip)]
-    pub locale: Option<String>,
-}
-
-impl Store {
-    pub async fn tracked(&self, track_token: &str) -> Result<Option<Tracked>> {
-        let row = sqlx::query("SELECT id, kind, status, received_at, locale FROM submissions WHERE track_token = $1")
-            .bind(track_token)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(|row| {
-            let received_at: i64 = row.try_get("received_at")?;
-            Ok(Tracked {
-                id: row.try_get("id")?,
-                kind: parse_column(&row, "kind")?,
-                status: match parse_column(&row, "status")? {
-                    // A bot must not learn that it was caught.
-                    Status::Spam => Status::New,
-                    status => status,
-                },
-                received_at: rfc3339_from_millis(received_at),
-                locale: row.try_get("locale")?,
-            })
-        })
-        .transpose()
-    }
 }

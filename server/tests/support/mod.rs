@@ -166,6 +166,34 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// Sends `body` (JSON, when given) to `uri` with `token` as the bearer.
+    pub async fn call(&self, method: &str, uri: &str, token: &str, body: Option<Value>) -> TestResponse {
+        let request = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, "application/json");
+        self.send(request.body(body.map_or_else(Body::empty, |b| Body::from(b.to_string()))).unwrap()).await
+    }
+
+    /// A staff member of `org` with `role` and their API token.
+    pub async fn staff(&self, org: &Org, email: &str, role: Role) -> (StaffRecord, String) {
+        let staff = self.store.add_user(org, email, "a long enough password", role).await.unwrap();
+        let token = self.store.create_api_token(&staff).await.unwrap();
+        (staff, token)
+    }
+
+    /// Submits `body` and returns the new submission's id and tracking token.
+    pub async fn submitted(&self, body: &Value) -> (String, String) {
+        let answer = self.submit(body).await;
+        assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.text);
+        let receipt = answer.json();
+        let token = receipt["track_url"].as_str().unwrap().rsplit('/').next().unwrap().to_owned();
+        (receipt["id"].as_str().unwrap().to_owned(), token)
+    }
+}
+
 pub struct TestResponse {
     pub status: StatusCode,
     pub headers: axum::http::HeaderMap,
@@ -194,6 +222,11 @@ impl TestResponse {
 
 pub fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()
+}
+
+/// A complaint body with a fresh id.
+pub fn complaint(message: &str) -> Value {
+    serde_json::json!({ "id": new_id(), "kind": "complaint", "message": message, "email": "shopper@example.com" })
 }
 
 /// A valid rating body with a fresh id.

@@ -1,0 +1,1082 @@
+//! Triage: the filtered queue, one submission with its timeline, and every change staff
+//! and shoppers make to it. Each change is one transaction that writes the new state and
+//! the timeline events saying who did what, so the two never disagree.
+
+use super::{json_column, now_millis, parse_column, Backend, Store};
+use crate::error::{Error, Result};
+use crate::model::{
+    rfc3339_from_millis, EventKind, Kind, Person, Priority, QueueItem, Role, Stage, Status, SubmissionDetail,
+    TimelineEvent,
+};
+use crate::store::StaffRecord;
+use crate::triage::Promises;
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
+
+/// Which of the organisation's submissions the queue shows. Every field narrows it;
+/// without `statuses`, spam is left out (it has a folder of its own).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct QueueFilter {
+    pub statuses: Vec<Status>,
+    pub kinds: Vec<Kind>,
+    pub site_id: Option<String>,
+    pub category: Option<String>,
+    pub stage: Option<Stage>,
+    pub priorities: Vec<Priority>,
+    pub assignee: Option<AssigneeFilter>,
+    pub rating_max: Option<i64>,
+    /// Full text, split into terms by [`crate::search::query_terms`].
+    pub q: Option<String>,
+    /// Received at or after, milliseconds.
+    pub from: Option<i64>,
+    /// Received before, milliseconds.
+    pub to: Option<i64>,
+    pub due: Option<DueFilter>,
+    pub sort: Sort,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum AssigneeFilter {
+    Nobody,
+    Person(String),
+}
+
+/// Submissions whose next promise is already broken, or falls due within
+/// [`DUE_SOON_MILLIS`] (overdue included).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DueFilter {
+    Overdue,
+    Soon,
+}
+
+/// "Due soon": within two hours.
+pub const DUE_SOON_MILLIS: i64 = 2 * 60 * 60 * 1000;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Sort {
+    /// Newest first.
+    #[default]
+    Newest,
+    /// The submissions with a promise still open, soonest due first (overdue on top).
+    Due,
+}
+
+/// Where the next page starts: after the caller's own submission with this id (and, in
+/// due order, its due time when the page was read). Derived from the caller's rows only,
+/// so it says nothing of other organisations'.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QueueCursor {
+    after_id: uuid::Uuid,
+    due_at: Option<i64>,
+}
+
+impl QueueCursor {
+    pub fn encode(&self) -> String {
+        match self.due_at {
+            None => self.after_id.simple().to_string(),
+            Some(due) => format!("{due}.{}", self.after_id.simple()),
+        }
+    }
+
+    pub fn decode(text: &str) -> Option<Self> {
+        let (due_at, id) = match text.split_once('.') {
+            Some((due, id)) => (Some(due.parse().ok()?), id),
+            None => (None, text),
+        };
+        Some(QueueCursor { after_id: uuid::Uuid::try_parse(id).ok()?, due_at })
+    }
+}
+
+/// How many of the filtered submissions are in each status.
+pub type StatusCounts = Vec<(Status, i64)>;
+
+/// A change staff make to one submission (or many): each field given is set.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Change {
+    pub status: Option<Status>,
+    pub priority: Option<Priority>,
+    /// `Some(None)` unassigns.
+    pub assignee: Option<Option<String>>,
+    pub tags: Option<Vec<String>>,
+}
+
+/// An email to send once the transaction that wrote it commits.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Mail {
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+}
+
+/// What a reply's email is made from.
+pub struct ReplyContext<'a> {
+    pub email: &'a str,
+    pub locale: Option<&'a str>,
+    pub track_token: &'a str,
+    pub site_name: &'a str,
+    pub body: &'a str,
+}
+
+/// Builds a reply's email, or none when no mail is sent (no SMTP configured).
+pub type Composer<'a> = &'a (dyn Fn(&ReplyContext<'_>) -> Option<Mail> + Sync);
+
+/// A shopper's tracking link: their submission's state and the conversation, nothing else.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Tracked {
+    #[serde(skip)]
+    pub id: String,
+    pub kind: Kind,
+    /// A submission kept as spam reads as `new`: a bot must not learn that it was caught.
+    pub status: Status,
+    pub received_at: String,
+    /// The shopper's language when they sent it: the tracking page speaks it.
+    pub locale: Option<String>,
+    /// The shopper's own message, shown back to them.
+    #[serde(skip)]
+    pub message: Option<String>,
+    #[serde(skip)]
+    pub site_name: String,
+    pub messages: Vec<TrackedMessage>,
+    pub recovery: Recovery,
+}
+
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TrackedMessage {
+    /// `shop` or `shopper`.
+    pub from: &'static str,
+    pub body: String,
+    pub at: String,
+}
+
+/// "Are you satisfied with how this was handled?": asked once a submission is resolved.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Recovery {
+    pub asked: bool,
+    pub rating: Option<i64>,
+}
+
+/// How a recovery rating went: stored, or the same answer again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rated {
+    Stored,
+    Again,
+}
+
+/// A reply staff reuse.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SavedReply {
+    pub id: String,
+    pub title: String,
+    pub body: String,
+}
+
+/// The longest note, reply or follow-up.
+pub const MAX_BODY_CHARS: usize = 5_000;
+const MAX_TAGS: usize = 20;
+const MAX_TAG_CHARS: usize = 40;
+
+/// A bind value of a query built at run time.
+#[derive(Clone, Debug)]
+enum Arg {
+    Text(String),
+    Int(i64),
+}
+
+/// SQL with its numbered arguments.
+#[derive(Default)]
+struct Sql {
+    text: String,
+    args: Vec<Arg>,
+}
+
+impl Sql {
+    /// Adds `arg` and returns its placeholder.
+    fn arg(&mut self, arg: Arg) -> String {
+        self.args.push(arg);
+        format!("${}", self.args.len())
+    }
+
+    fn push(&mut self, text: &str) {
+        self.text.push_str(text);
+    }
+
+    fn query(&self) -> sqlx::query::Query<'_, Any, sqlx::any::AnyArguments<'_>> {
+        let mut query = sqlx::query(&self.text);
+        for arg in &self.args {
+            query = match arg {
+                Arg::Text(text) => query.bind(text.as_str()),
+                Arg::Int(n) => query.bind(*n),
+            };
+        }
+        query
+    }
+}
+
+const ITEM_COLUMNS: &str = "s.id, s.site_id, t.name AS site_name, s.kind, s.rating, s.category, s.stage, \
+                            s.message, s.email, s.name, s.order_ref, s.customer_tier, s.status, s.priority, \
+                            s.assignee_id, u.email AS assignee_email, s.tags, s.received_at, s.first_response_due, \
+                            s.resolution_due, s.first_response_at, s.resolved_at, s.due_at, s.seq";
+const ITEM_FROM: &str = "FROM submissions s JOIN sites t ON t.id = s.site_id LEFT JOIN users u ON u.id = s.assignee_id";
+
+fn time_column(row: &AnyRow, column: &str) -> Result<Option<String>> {
+    let millis: Option<i64> = row.try_get(column)?;
+    Ok(millis.map(rfc3339_from_millis))
+}
+
+fn queue_item(row: &AnyRow) -> Result<QueueItem> {
+    let stage: Option<String> = row.try_get("stage")?;
+    let assignee_id: Option<String> = row.try_get("assignee_id")?;
+    let assignee_email: Option<String> = row.try_get("assignee_email")?;
+    Ok(QueueItem {
+        id: row.try_get("id")?,
+        site_id: row.try_get("site_id")?,
+        site_name: row.try_get("site_name")?,
+        kind: parse_column(row, "kind")?,
+        rating: row.try_get("rating")?,
+        category: row.try_get("category")?,
+        stage: stage.and_then(|s| s.parse().ok()),
+        message: row.try_get("message")?,
+        email: row.try_get("email")?,
+        name: row.try_get("name")?,
+        order_ref: row.try_get("order_ref")?,
+        customer_tier: row.try_get("customer_tier")?,
+        status: parse_column(row, "status")?,
+        priority: parse_column(row, "priority")?,
+        assignee: assignee_id.zip(assignee_email).map(|(id, email)| Person { id, email }),
+        tags: json_column(row, "tags")?,
+        received_at: rfc3339_from_millis(row.try_get("received_at")?),
+        first_response_due: time_column(row, "first_response_due")?,
+        resolution_due: time_column(row, "resolution_due")?,
+        first_response_at: time_column(row, "first_response_at")?,
+        resolved_at: time_column(row, "resolved_at")?,
+        due_at: time_column(row, "due_at")?,
+    })
+}
+
+fn list<T: std::fmt::Display>(values: &[T]) -> String {
+    values.iter().map(|v| format!("'{v}'")).collect::<Vec<_>>().join(", ")
+}
+
+impl Store {
+    /// The `WHERE` of a filtered queue (without its cursor), or `None` when the filter
+    /// can match nothing (a search without a single term).
+    fn filter_sql(&self, sql: &mut Sql, org_id: &str, filter: &QueueFilter, now: i64) -> Option<()> {
+        let org = sql.arg(Arg::Text(org_id.to_owned()));
+        sql.push(&format!(" WHERE s.org_id = {org}"));
+        // The closed sets' values are the enums' own words: safe to write inline.
+        if filter.statuses.is_empty() {
+            sql.push(" AND s.status <> 'spam'");
+        } else {
+            sql.push(&format!(" AND s.status IN ({})", list(&filter.statuses)));
+        }
+        if !filter.kinds.is_empty() {
+            sql.push(&format!(" AND s.kind IN ({})", list(&filter.kinds)));
+        }
+        if !filter.priorities.is_empty() {
+            sql.push(&format!(" AND s.priority IN ({})", list(&filter.priorities)));
+        }
+        if let Some(stage) = filter.stage {
+            sql.push(&format!(" AND s.stage = '{stage}'"));
+        }
+        if let Some(site) = &filter.site_id {
+            let p = sql.arg(Arg::Text(site.clone()));
+            sql.push(&format!(" AND s.site_id = {p}"));
+        }
+        if let Some(category) = &filter.category {
+            let p = sql.arg(Arg::Text(category.clone()));
+            sql.push(&format!(" AND s.category = {p}"));
+        }
+        match &filter.assignee {
+            None => {}
+            Some(AssigneeFilter::Nobody) => sql.push(" AND s.assignee_id IS NULL"),
+            Some(AssigneeFilter::Person(id)) => {
+                let p = sql.arg(Arg::Text(id.clone()));
+                sql.push(&format!(" AND s.assignee_id = {p}"));
+            }
+        }
+        if let Some(max) = filter.rating_max {
+            let p = sql.arg(Arg::Int(max));
+            sql.push(&format!(" AND s.rating <= {p}"));
+        }
+        if let Some(from) = filter.from {
+            let p = sql.arg(Arg::Int(from));
+            sql.push(&format!(" AND s.received_at >= {p}"));
+        }
+        if let Some(to) = filter.to {
+            let p = sql.arg(Arg::Int(to));
+            sql.push(&format!(" AND s.received_at < {p}"));
+        }
+        match filter.due {
+            None => {}
+            Some(due) => {
+                let by = if due == DueFilter::Soon { now + DUE_SOON_MILLIS } else { now };
+                let p = sql.arg(Arg::Int(by));
+                sql.push(&format!(" AND s.due_at IS NOT NULL AND s.due_at < {p}"));
+            }
+        }
+        if filter.sort == Sort::Due && filter.due.is_none() {
+            sql.push(" AND s.due_at IS NOT NULL");
+        }
+        if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+            let terms = crate::search::query_terms(q);
+            if terms.is_empty() {
+                return None;
+            }
+            match self.backend {
+                Backend::Sqlite => {
+                    // Terms are letters and digits only; quoted, FTS5 reads each as one.
+                    let expr = terms.iter().map(|t| format!("\"{t}\"")).collect::<Vec<_>>().join(" AND ");
+                    let p = sql.arg(Arg::Text(expr));
+                    sql.push(&format!(
+                        " AND s.seq IN (SELECT rowid FROM submission_search WHERE submission_search MATCH {p})"
+                    ));
+                }
+                Backend::Postgres => {
+                    let p = sql.arg(Arg::Text(terms.join(" ")));
+                    sql.push(&format!(
+                        " AND s.seq IN (SELECT seq FROM submission_search WHERE org_id = {org} \
+                         AND terms @> string_to_array({p}, ' '))"
+                    ));
+                }
+            }
+        }
+        Some(())
+    }
+
+    /// A page of the organisation's queue, `limit` at a time, in the filter's order. A
+    /// cursor that names none of the organisation's submissions is `NotFound`.
+    pub async fn queue(
+        &self,
+        org_id: &str,
+        filter: &QueueFilter,
+        limit: i64,
+        after: Option<&QueueCursor>,
+    ) -> Result<(Vec<QueueItem>, Option<QueueCursor>)> {
+        let mut sql = Sql { text: format!("SELECT {ITEM_COLUMNS} {ITEM_FROM}"), args: vec![] };
+        if self.filter_sql(&mut sql, org_id, filter, now_millis()).is_none() {
+            return Ok((vec![], None));
+        }
+        if let Some(cursor) = after {
+            let seq: i64 = sqlx::query("SELECT seq FROM submissions WHERE id = $1 AND org_id = $2")
+                .bind(cursor.after_id.to_string())
+                .bind(org_id)
+                .fetch_optional(&self.pool)
+                .await?
+                .ok_or(Error::NotFound)?
+                .try_get("seq")?;
+            let seq = sql.arg(Arg::Int(seq));
+            match (filter.sort, cursor.due_at) {
+                (Sort::Newest, _) => sql.push(&format!(" AND s.seq < {seq}")),
+                (Sort::Due, Some(due)) => {
+                    let due = sql.arg(Arg::Int(due));
+                    sql.push(&format!(" AND (s.due_at > {due} OR (s.due_at = {due} AND s.seq > {seq}))"));
+                }
+                (Sort::Due, None) => return Err(Error::NotFound),
+            }
+        }
+        sql.push(match filter.sort {
+            Sort::Newest => " ORDER BY s.seq DESC",
+            Sort::Due => " ORDER BY s.due_at, s.seq",
+        });
+        let limit_arg = sql.arg(Arg::Int(limit + 1));
+        sql.push(&format!(" LIMIT {limit_arg}"));
+        let rows = sql.query().fetch_all(&self.pool).await?;
+        let mut items = rows.iter().map(queue_item).collect::<Result<Vec<_>>>()?;
+        let next = if items.len() as i64 > limit {
+            items.truncate(limit as usize);
+            let last_row = &rows[limit as usize - 1];
+            let last = items.last().expect("limit rows were read");
+            let after_id = uuid::Uuid::try_parse(&last.id)
+                .map_err(|e| sqlx::Error::ColumnDecode { index: "id".into(), source: Box::new(e) })?;
+            let due_at = match filter.sort {
+                Sort::Newest => None,
+                Sort::Due => last_row.try_get("due_at")?,
+            };
+            Some(QueueCursor { after_id, due_at })
+        } else {
+            None
+        };
+        Ok((items, next))
+    }
+
+    /// How many submissions of the filter (its statuses aside) are in each status.
+    pub async fn status_counts(&self, org_id: &str, filter: &QueueFilter) -> Result<StatusCounts> {
+        let unfiltered = QueueFilter { statuses: Status::ALL.to_vec(), sort: Sort::Newest, ..filter.clone() };
+        let mut sql = Sql { text: "SELECT s.status, COUNT(*) AS n FROM submissions s".into(), args: vec![] };
+        if self.filter_sql(&mut sql, org_id, &unfiltered, now_millis()).is_none() {
+            return Ok(Status::ALL.iter().map(|s| (*s, 0)).collect());
+        }
+        sql.push(" GROUP BY s.status");
+        let rows = sql.query().fetch_all(&self.pool).await?;
+        let mut counts: StatusCounts = Status::ALL.iter().map(|s| (*s, 0)).collect();
+        for row in rows {
+            let status: Status = parse_column(&row, "status")?;
+            let n: i64 = row.try_get("n")?;
+            if let Some(entry) = counts.iter_mut().find(|(s, _)| *s == status) {
+                entry.1 = n;
+            }
+        }
+        Ok(counts)
+    }
+
+    /// One of the organisation's submissions with its timeline; another organisation's
+    /// is `NotFound`, as a missing one.
+    pub async fn submission(&self, org_id: &str, id: &str) -> Result<SubmissionDetail> {
+        let row = sqlx::query(&format!(
+            "SELECT {ITEM_COLUMNS}, s.dimensions, s.page_url, s.locale, s.customer_id, s.metadata, \
+             s.recovery_rating, s.recovery_comment {ITEM_FROM} WHERE s.id = $1 AND s.org_id = $2"
+        ))
+        .bind(id)
+        .bind(org_id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(Error::NotFound)?;
+        let item = queue_item(&row)?;
+        let dimensions: Option<String> = row.try_get("dimensions")?;
+        let metadata: Option<String> = row.try_get("metadata")?;
+        let events = sqlx::query(
+            "SELECT e.id, e.kind, e.actor_id, u.email AS actor_email, e.body, e.previous, e.at \
+             FROM submission_events e LEFT JOIN users u ON u.id = e.actor_id \
+             WHERE e.submission_id = $1 ORDER BY e.at, e.id",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut timeline = vec![TimelineEvent {
+            id: format!("{id}-received"),
+            kind: EventKind::Received,
+            actor: None,
+            body: None,
+            previous: None,
+            at: item.received_at.clone(),
+        }];
+        for event in &events {
+            let actor_id: Option<String> = event.try_get("actor_id")?;
+            let actor_email: Option<String> = event.try_get("actor_email")?;
+            timeline.push(TimelineEvent {
+                id: event.try_get("id")?,
+                kind: parse_column(event, "kind")?,
+                actor: actor_id.zip(actor_email).map(|(id, email)| Person { id, email }),
+                body: event.try_get("body")?,
+                previous: event.try_get("previous")?,
+                at: rfc3339_from_millis(event.try_get("at")?),
+            });
+        }
+        fn decode<T: serde::de::DeserializeOwned>(text: Option<String>, column: &str) -> Result<Option<T>> {
+            text.map(|t| {
+                serde_json::from_str(&t)
+                    .map_err(|e| sqlx::Error::ColumnDecode { index: column.into(), source: Box::new(e) }.into())
+            })
+            .transpose()
+        }
+        Ok(SubmissionDetail {
+            item,
+            dimensions: decode(dimensions, "dimensions")?,
+            page_url: row.try_get("page_url")?,
+            locale: row.try_get("locale")?,
+            customer_id: row.try_get("customer_id")?,
+            metadata: decode(metadata, "metadata")?,
+            recovery_rating: row.try_get("recovery_rating")?,
+            recovery_comment: row.try_get("recovery_comment")?,
+            timeline,
+        })
+    }
+
+    /// The organisation's staff who can own submissions (owners and agents).
+    pub async fn assignable_people(&self, org_id: &str) -> Result<Vec<Person>> {
+        let rows = sqlx::query("SELECT id, email FROM users WHERE org_id = $1 AND role <> 'viewer' ORDER BY email")
+            .bind(org_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|r| Ok(Person { id: r.try_get("id")?, email: r.try_get("email")? })).collect()
+    }
+
+    /// A transaction that may write: on SQLite it takes the write lock at once (waiting
+    /// for the collector's writer if need be), so it never fails halfway on a snapshot
+    /// that another writer made stale.
+    async fn write_tx(&self) -> Result<Transaction<'static, Any>> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+
+    fn lock_clause(&self) -> &'static str {
+        match self.backend {
+            Backend::Sqlite => "",
+            Backend::Postgres => " FOR UPDATE",
+        }
+    }
+
+    /// Applies `change` to one submission as `actor`; `NotFound` for another
+    /// organisation's. Returns whether anything changed.
+    pub async fn change(&self, actor: &StaffRecord, id: &str, change: &Change) -> Result<bool> {
+        let change = self.checked_change(actor, change).await?;
+        let mut tx = self.write_tx().await?;
+        let changed = self.change_in(&mut tx, actor, id, &change, now_millis()).await?;
+        tx.commit().await?;
+        Ok(changed)
+    }
+
+    /// Applies `change` to each of `ids` that is the organisation's, in one transaction;
+    /// returns the ids that were not found.
+    pub async fn change_many(&self, actor: &StaffRecord, ids: &[String], change: &Change) -> Result<Vec<String>> {
+        let change = self.checked_change(actor, change).await?;
+        let mut tx = self.write_tx().await?;
+        let now = now_millis();
+        let mut missing = Vec::new();
+        for id in ids {
+            match self.change_in(&mut tx, actor, id, &change, now).await {
+                Ok(_) => {}
+                Err(Error::NotFound) => missing.push(id.clone()),
+                Err(other) => return Err(other),
+            }
+        }
+        tx.commit().await?;
+        Ok(missing)
+    }
+
+    /// `change` with its tags tidied, or why it cannot be made: an assignee must be an
+    /// owner or agent of the actor's organisation.
+    async fn checked_change(&self, actor: &StaffRecord, change: &Change) -> Result<Change> {
+        let mut change = change.clone();
+        if let Some(Some(assignee)) = &change.assignee {
+            let people = self.assignable_people(&actor.org_id).await?;
+            if !people.iter().any(|p| &p.id == assignee) {
+                return Err(Error::field("assignee", "must be an owner or agent of this organisation"));
+            }
+        }
+        if let Some(tags) = &mut change.tags {
+            let mut tidy: Vec<String> = Vec::new();
+            for tag in tags.iter().map(|t| t.trim().to_lowercase()) {
+                if tag.is_empty() || tag.chars().count() > MAX_TAG_CHARS {
+                    return Err(Error::field("tags", format!("each tag must be 1 to {MAX_TAG_CHARS} characters")));
+                }
+                if !tidy.contains(&tag) {
+                    tidy.push(tag);
+                }
+            }
+            if tidy.len() > MAX_TAGS {
+                return Err(Error::field("tags", format!("at most {MAX_TAGS} tags")));
+            }
+            *tags = tidy;
+        }
+        Ok(change)
+    }
+
+    async fn change_in(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        actor: &StaffRecord,
+        id: &str,
+        change: &Change,
+        now: i64,
+    ) -> Result<bool> {
+        let mut current = Current::load(tx, self.lock_clause(), "id", id, Some(&actor.org_id)).await?;
+        let mut next = current.clone();
+        if let Some(status) = change.status {
+            next.set_status(status, now);
+        }
+        if let Some(priority) = change.priority {
+            next.priority = priority;
+        }
+        if let Some(tags) = &change.tags {
+            next.tags = tags.clone();
+        }
+        match &change.assignee {
+            Some(assignee) => next.assignee_id = assignee.clone(),
+            // Marking spam is not taking the shopper on.
+            None if change.status != Some(Status::Spam) && next != current => next.take_first_contact(actor),
+            None => {}
+        }
+        let changed = next != current;
+        if changed {
+            next.write(tx, Some(&actor.user_id), &mut current, now).await?;
+        }
+        Ok(changed)
+    }
+
+    /// An internal note, seen by staff only.
+    pub async fn add_note(&self, actor: &StaffRecord, id: &str, body: &str) -> Result<()> {
+        let body = checked_body(body)?;
+        let mut tx = self.write_tx().await?;
+        let current = Current::load(&mut tx, self.lock_clause(), "id", id, Some(&actor.org_id)).await?;
+        insert_event(&mut tx, &current, Some(&actor.user_id), EventKind::Note, Some(body), None, now_millis()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A public reply: shown on the shopper's tracking page, and emailed when `compose`
+    /// makes a mail (the outbox row commits with the reply). The first reply keeps the
+    /// first-response promise; a `new` submission becomes `open`, or takes `status`.
+    pub async fn reply(
+        &self,
+        actor: &StaffRecord,
+        id: &str,
+        body: &str,
+        status: Option<Status>,
+        compose: Composer<'_>,
+    ) -> Result<bool> {
+        let body = checked_body(body)?;
+        let now = now_millis();
+        let mut tx = self.write_tx().await?;
+        let mut current = Current::load(&mut tx, self.lock_clause(), "id", id, Some(&actor.org_id)).await?;
+        let event_id =
+            insert_event(&mut tx, &current, Some(&actor.user_id), EventKind::Reply, Some(body), None, now).await?;
+        let mut next = current.clone();
+        next.first_response_at.get_or_insert(now);
+        match status {
+            Some(status) => next.set_status(status, now),
+            None if next.status == Status::New => next.set_status(Status::Open, now),
+            None => {}
+        }
+        next.take_first_contact(actor);
+        next.write(&mut tx, Some(&actor.user_id), &mut current, now).await?;
+        let mut mailed = false;
+        if let Some(email) = current.email.as_deref() {
+            let context = ReplyContext {
+                email,
+                locale: current.locale.as_deref(),
+                track_token: &current.track_token,
+                site_name: &current.site_name,
+                body,
+            };
+            if let Some(mail) = compose(&context) {
+                sqlx::query(
+                    "INSERT INTO outbox (id, event_id, org_id, recipient, subject, body, next_attempt_at, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(super::new_id())
+                .bind(&event_id)
+                .bind(&current.org_id)
+                .bind(&mail.recipient)
+                .bind(&mail.subject)
+                .bind(&mail.body)
+                .bind(now)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                mailed = true;
+            }
+        }
+        tx.commit().await?;
+        Ok(mailed)
+    }
+
+    /// The shopper's tracking link: their submission and the conversation, or `None`.
+    pub async fn tracked(&self, track_token: &str) -> Result<Option<Tracked>> {
+        let row = sqlx::query(
+            "SELECT s.id, s.kind, s.status, s.received_at, s.locale, s.message, s.recovery_rating, t.name AS site_name \
+             FROM submissions s JOIN sites t ON t.id = s.site_id WHERE s.track_token = $1",
+        )
+        .bind(track_token)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let id: String = row.try_get("id")?;
+        let events = sqlx::query(
+            "SELECT kind, body, at FROM submission_events WHERE submission_id = $1 AND kind IN ('reply', 'follow_up') \
+             ORDER BY at, id",
+        )
+        .bind(&id)
+        .fetch_all(&self.pool)
+        .await?;
+        let messages = events
+            .iter()
+            .map(|e| {
+                let kind: EventKind = parse_column(e, "kind")?;
+                Ok(TrackedMessage {
+                    from: if kind == EventKind::Reply { "shop" } else { "shopper" },
+                    body: e.try_get::<Option<String>, _>("body")?.unwrap_or_default(),
+                    at: rfc3339_from_millis(e.try_get("at")?),
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let status = match parse_column(&row, "status")? {
+            Status::Spam => Status::New,
+            status => status,
+        };
+        let rating: Option<i64> = row.try_get("recovery_rating")?;
+        Ok(Some(Tracked {
+            id,
+            kind: parse_column(&row, "kind")?,
+            status,
+            received_at: rfc3339_from_millis(row.try_get("received_at")?),
+            locale: row.try_get("locale")?,
+            message: row.try_get("message")?,
+            site_name: row.try_get("site_name")?,
+            messages,
+            recovery: Recovery { asked: status == Status::Resolved || rating.is_some(), rating },
+        }))
+    }
+
+    /// The shopper answers back: a pending or resolved complaint opens again.
+    pub async fn follow_up(&self, track_token: &str, body: &str) -> Result<()> {
+        let body = checked_body(body)?;
+        let now = now_millis();
+        let mut tx = self.write_tx().await?;
+        let mut current = Current::load(&mut tx, self.lock_clause(), "track_token", track_token, None).await?;
+        insert_event(&mut tx, &current, None, EventKind::FollowUp, Some(body), None, now).await?;
+        if current.kind == Kind::Complaint && matches!(current.status, Status::Pending | Status::Resolved) {
+            let mut next = current.clone();
+            next.set_status(Status::Open, now);
+            next.write(&mut tx, None, &mut current, now).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// "Are you satisfied with how this was handled?" Taken once the submission is
+    /// resolved; a second, different answer is a conflict.
+    pub async fn rate_recovery(&self, track_token: &str, rating: i64, comment: Option<&str>) -> Result<Rated> {
+        if !(1..=5).contains(&rating) {
+            return Err(Error::field("rating", "must be between 1 and 5"));
+        }
+        let comment = comment.map(str::trim).filter(|c| !c.is_empty());
+        if comment.is_some_and(|c| c.chars().count() > MAX_BODY_CHARS) {
+            return Err(Error::field("comment", format!("must be at most {MAX_BODY_CHARS} characters")));
+        }
+        let mut tx = self.write_tx().await?;
+        let current = Current::load(&mut tx, self.lock_clause(), "track_token", track_token, None).await?;
+        let stored: Option<i64> = sqlx::query("SELECT recovery_rating FROM submissions WHERE id = $1")
+            .bind(&current.id)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("recovery_rating")?;
+        match stored {
+            Some(same) if same == rating => return Ok(Rated::Again),
+            Some(_) => return Err(Error::Conflict("this was already rated with another answer".into())),
+            None if current.status != Status::Resolved => {
+                return Err(Error::Conflict("it can be rated once it is resolved".into()))
+            }
+            None => {}
+        }
+        sqlx::query("UPDATE submissions SET recovery_rating = $1, recovery_comment = $2 WHERE id = $3")
+            .bind(rating)
+            .bind(comment)
+            .bind(&current.id)
+            .execute(&mut *tx)
+            .await?;
+        let text = match comment {
+            Some(comment) => format!("{rating}: {comment}"),
+            None => rating.to_string(),
+        };
+        insert_event(&mut tx, &current, None, EventKind::Recovery, Some(&text), None, now_millis()).await?;
+        tx.commit().await?;
+        Ok(Rated::Stored)
+    }
+
+    pub async fn saved_replies(&self, org_id: &str) -> Result<Vec<SavedReply>> {
+        let rows = sqlx::query("SELECT id, title, body FROM saved_replies WHERE org_id = $1 ORDER BY title, id")
+            .bind(org_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| Ok(SavedReply { id: r.try_get("id")?, title: r.try_get("title")?, body: r.try_get("body")? }))
+            .collect()
+    }
+
+    /// Creates a saved reply (`id` none) or replaces one of the organisation's.
+    pub async fn save_reply(&self, org_id: &str, id: Option<&str>, title: &str, body: &str) -> Result<SavedReply> {
+        let title = title.trim();
+        if title.is_empty() || title.chars().count() > 100 {
+            return Err(Error::field("title", "must be 1 to 100 characters"));
+        }
+        let body = checked_body(body)?;
+        let now = now_millis();
+        let id = match id {
+            Some(id) => {
+                let updated = sqlx::query(
+                    "UPDATE saved_replies SET title = $1, body = $2, updated_at = $3 WHERE id = $4 AND org_id = $5",
+                )
+                .bind(title)
+                .bind(body)
+                .bind(now)
+                .bind(id)
+                .bind(org_id)
+                .execute(&self.pool)
+                .await?;
+                if updated.rows_affected() == 0 {
+                    return Err(Error::NotFound);
+                }
+                id.to_owned()
+            }
+            None => {
+                let id = super::new_id();
+                sqlx::query(
+                    "INSERT INTO saved_replies (id, org_id, title, body, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(&id)
+                .bind(org_id)
+                .bind(title)
+                .bind(body)
+                .bind(now)
+                .bind(now)
+                .execute(&self.pool)
+                .await?;
+                id
+            }
+        };
+        Ok(SavedReply { id, title: title.to_owned(), body: body.to_owned() })
+    }
+
+    pub async fn delete_saved_reply(&self, org_id: &str, id: &str) -> Result<()> {
+        let deleted = sqlx::query("DELETE FROM saved_replies WHERE id = $1 AND org_id = $2")
+            .bind(id)
+            .bind(org_id)
+            .execute(&self.pool)
+            .await?;
+        if deleted.rows_affected() == 0 {
+            return Err(Error::NotFound);
+        }
+        Ok(())
+    }
+}
+
+/// Whether `staff` may change things: owners and agents; viewers read.
+pub fn may_write(staff: &StaffRecord) -> bool {
+    staff.member.role != Role::Viewer
+}
+
+fn checked_body(body: &str) -> Result<&str> {
+    let body = body.trim();
+    if body.is_empty() {
+        return Err(Error::field("body", "must not be empty"));
+    }
+    if body.chars().count() > MAX_BODY_CHARS {
+        return Err(Error::field("body", format!("must be at most {MAX_BODY_CHARS} characters")));
+    }
+    Ok(body)
+}
+
+/// A submission's triage state inside a write transaction.
+#[derive(Clone, Debug, PartialEq)]
+struct Current {
+    id: String,
+    org_id: String,
+    kind: Kind,
+    status: Status,
+    priority: Priority,
+    assignee_id: Option<String>,
+    tags: Vec<String>,
+    first_response_due: Option<i64>,
+    resolution_due: Option<i64>,
+    first_response_at: Option<i64>,
+    resolved_at: Option<i64>,
+    email: Option<String>,
+    locale: Option<String>,
+    track_token: String,
+    site_name: String,
+}
+
+impl Current {
+    /// The submission whose `column` (`id` or `track_token`) is `value`, in `org_id`
+    /// when given; locked for the transaction on PostgreSQL.
+    async fn load(
+        tx: &mut Transaction<'static, Any>,
+        lock: &str,
+        column: &str,
+        value: &str,
+        org_id: Option<&str>,
+    ) -> Result<Self> {
+        let org = if org_id.is_some() { " AND s.org_id = $2" } else { "" };
+        let sql = format!(
+            "SELECT s.id, s.org_id, s.kind, s.status, s.priority, s.assignee_id, s.tags, s.first_response_due, \
+             s.resolution_due, s.first_response_at, s.resolved_at, s.email, s.locale, s.track_token, \
+             (SELECT name FROM sites t WHERE t.id = s.site_id) AS site_name \
+             FROM submissions s WHERE s.{column} = $1{org}{lock}"
+        );
+        let mut query = sqlx::query(&sql).bind(value);
+        if let Some(org_id) = org_id {
+            query = query.bind(org_id);
+        }
+        let row = query.fetch_optional(&mut **tx).await?.ok_or(Error::NotFound)?;
+        Ok(Current {
+            id: row.try_get("id")?,
+            org_id: row.try_get("org_id")?,
+            kind: parse_column(&row, "kind")?,
+            status: parse_column(&row, "status")?,
+            priority: parse_column(&row, "priority")?,
+            assignee_id: row.try_get("assignee_id")?,
+            tags: json_column(&row, "tags")?,
+            first_response_due: row.try_get("first_response_due")?,
+            resolution_due: row.try_get("resolution_due")?,
+            first_response_at: row.try_get("first_response_at")?,
+            resolved_at: row.try_get("resolved_at")?,
+            email: row.try_get("email")?,
+            locale: row.try_get("locale")?,
+            track_token: row.try_get("track_token")?,
+            site_name: row.try_get("site_name")?,
+        })
+    }
+
+    fn set_status(&mut self, status: Status, now: i64) {
+        if status == Status::Resolved {
+            self.resolved_at.get_or_insert(now);
+        } else {
+            self.resolved_at = None;
+        }
+        self.status = status;
+    }
+
+    /// First contact owns it: whoever first acts on an unassigned complaint.
+    fn take_first_contact(&mut self, actor: &StaffRecord) {
+        if self.kind == Kind::Complaint && self.assignee_id.is_none() && may_write(actor) {
+            self.assignee_id = Some(actor.user_id.clone());
+        }
+    }
+
+    fn due_at(&self) -> Option<i64> {
+        Promises {
+            status: self.status,
+            first_response_due: self.first_response_due,
+            resolution_due: self.resolution_due,
+            first_response_at: self.first_response_at,
+        }
+        .next_due()
+    }
+
+    /// Stores this state over `before`, with an event for each field that differs.
+    async fn write(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        actor: Option<&str>,
+        before: &mut Current,
+        now: i64,
+    ) -> Result<()> {
+        sqlx::query(
+            "UPDATE submissions SET status = $1, priority = $2, assignee_id = $3, tags = $4, first_response_at = $5, \
+             resolved_at = $6, due_at = $7 WHERE id = $8",
+        )
+        .bind(self.status.as_str())
+        .bind(self.priority.as_str())
+        .bind(self.assignee_id.as_deref())
+        .bind(serde_json::to_string(&self.tags).expect("strings serialize"))
+        .bind(self.first_response_at)
+        .bind(self.resolved_at)
+        .bind(self.due_at())
+        .bind(&self.id)
+        .execute(&mut **tx)
+        .await?;
+        let tags = |t: &[String]| t.join(", ");
+        let changes = [
+            (EventKind::Status, before.status.as_str().to_owned(), self.status.as_str().to_owned()),
+            (EventKind::Priority, before.priority.as_str().to_owned(), self.priority.as_str().to_owned()),
+            (
+                EventKind::Assignee,
+                before.assignee_id.clone().unwrap_or_default(),
+                self.assignee_id.clone().unwrap_or_default(),
+            ),
+            (EventKind::Tags, tags(&before.tags), tags(&self.tags)),
+        ];
+        for (kind, old, new) in changes {
+            if old != new {
+                let (new, old) = (Some(new).filter(|v| !v.is_empty()), Some(old).filter(|v| !v.is_empty()));
+                insert_event(tx, self, actor, kind, new.as_deref(), old.as_deref(), now).await?;
+            }
+        }
+        *before = self.clone();
+        Ok(())
+    }
+}
+
+async fn insert_event(
+    tx: &mut Transaction<'static, Any>,
+    on: &Current,
+    actor: Option<&str>,
+    kind: EventKind,
+    body: Option<&str>,
+    previous: Option<&str>,
+    at: i64,
+) -> Result<String> {
+    // Time-ordered ids: events of the same millisecond keep their order.
+    let id = uuid::Uuid::now_v7().to_string();
+    sqlx::query(
+        "INSERT INTO submission_events (id, submission_id, org_id, actor_id, kind, body, previous, at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(&id)
+    .bind(&on.id)
+    .bind(&on.org_id)
+    .bind(actor)
+    .bind(kind.as_str())
+    .bind(body)
+    .bind(previous)
+    .bind(at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(id)
+}
+
+/// The search indexer: submissions' searchable text becomes terms just after they are
+/// committed, off the collector's path.
+impl Store {
+    /// Indexes up to `batch` submissions not yet in the search index; returns how many.
+    pub async fn index_for_search(&self, batch: i64) -> Result<usize> {
+        const MARK: &str = "search_indexed_seq";
+        let mark: i64 = self.setting(MARK).await?.and_then(|v| v.parse().ok()).unwrap_or(0);
+        // PostgreSQL instances' batches may commit out of their sequence order: look back
+        // past the mark for any that committed late.
+        let (since, unindexed) = match self.backend {
+            Backend::Sqlite => (mark, ""),
+            Backend::Postgres => (
+                (mark - 8 * super::MAX_BATCH as i64).max(0),
+                " AND NOT EXISTS (SELECT 1 FROM submission_search x WHERE x.seq = s.seq)",
+            ),
+        };
+        let rows = sqlx::query(&format!(
+            "SELECT s.seq, s.org_id, s.message, s.email, s.order_ref, s.name FROM submissions s \
+             WHERE s.seq > $1{unindexed} ORDER BY s.seq LIMIT $2"
+        ))
+        .bind(since)
+        .bind(batch)
+        .fetch_all(&self.pool)
+        .await?;
+        if rows.is_empty() {
+            return Ok(0);
+        }
+        let mut tx = self.write_tx().await?;
+        let mut last = mark;
+        for row in &rows {
+            let seq: i64 = row.try_get("seq")?;
+            let fields: [Option<String>; 4] =
+                [row.try_get("message")?, row.try_get("email")?, row.try_get("order_ref")?, row.try_get("name")?];
+            let terms = crate::search::document(&fields.iter().map(Option::as_deref).collect::<Vec<_>>()).join(" ");
+            match self.backend {
+                Backend::Sqlite => {
+                    sqlx::query("INSERT INTO submission_search (rowid, terms) VALUES ($1, $2)")
+                        .bind(seq)
+                        .bind(terms)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                Backend::Postgres => {
+                    sqlx::query(
+                        "INSERT INTO submission_search (seq, org_id, terms) VALUES ($1, $2, string_to_array($3, ' ')) \
+                         ON CONFLICT (seq) DO NOTHING",
+                    )
+                    .bind(seq)
+                    .bind(row.try_get::<String, _>("org_id")?)
+                    .bind(terms)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            }
+            last = last.max(seq);
+        }
+        sqlx::query(
+            "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(MARK)
+        .bind(last.to_string())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(rows.len())
+    }
+}
