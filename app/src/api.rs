@@ -1,15 +1,59 @@
 //! Server functions: the admin UI's calls to the server. Their bodies run only there.
 
-use hark_core::model::{QueueItem, StaffMember};
+use hark_core::model::{Person, QueueItem, QueueParams, StaffMember, Status, SubmissionDetail};
+use hark_core::store::SavedReply;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-/// The first page of the queue and who is looking at it.
+/// A page of the queue, who is looking at it, and what the page needs to show it: every
+/// time already written in the organisation's time zone, in the person's language.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct QueueView {
     pub staff: StaffMember,
+    /// The admin's language for this person: their choice, else their browser's.
+    pub lang: String,
+    pub params: QueueParams,
     pub items: Vec<QueueItem>,
     pub next_cursor: Option<String>,
+    pub counts: Vec<(Status, i64)>,
+    pub people: Vec<Person>,
+    pub clock: Clock,
+    /// A refused filter's message; the page shows it instead of rows.
+    pub problem: Option<String>,
+}
+
+/// Times as the organisation reads them, by their RFC 3339 text, and the moment the page
+/// was made (for "overdue").
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Clock {
+    pub zone: String,
+    pub now: String,
+    pub labels: std::collections::BTreeMap<String, String>,
+}
+
+impl Clock {
+    pub fn label(&self, rfc3339: &str) -> String {
+        self.labels.get(rfc3339).cloned().unwrap_or_else(|| rfc3339.to_owned())
+    }
+
+    /// Whether `due` (RFC 3339, UTC) has passed; both sides are UTC texts of one shape.
+    pub fn is_past(&self, due: &str) -> bool {
+        due < self.now.as_str()
+    }
+}
+
+/// One submission, who is looking at it, and what its page offers them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DetailView {
+    pub staff: StaffMember,
+    pub lang: String,
+    pub detail: SubmissionDetail,
+    pub people: Vec<Person>,
+    pub saved_replies: Vec<SavedReply>,
+    pub can_write: bool,
+    /// Whether replies go out by email (SMTP configured).
+    pub mail: bool,
+    pub clock: Clock,
 }
 
 pub const NOT_SIGNED_IN: &str = "Your session has ended. Sign in again.";
@@ -92,14 +136,128 @@ pub async fn logout() -> Result<(), ServerFnError> {
 }
 
 #[server(prefix = "/admin/fn", endpoint = "queue")]
-pub async fn load_queue() -> Result<QueueView, ServerFnError> {
-    use crate::ssr::{current_staff, internal, refuse, AdminContext};
+pub async fn load_queue(params: QueueParams) -> Result<QueueView, ServerFnError> {
+    use crate::ssr::{clock, internal, lang_of, signed_in, AdminContext};
     let context = expect_context::<AdminContext>();
-    let Some(staff) = current_staff().await? else {
-        return Err(refuse(axum::http::StatusCode::UNAUTHORIZED, NOT_SIGNED_IN));
+    let staff = signed_in().await?;
+    let (items, next, problem) = match context.store.queue_page(&staff, &params).await {
+        Ok((items, next)) => (items, next, None),
+        Err(hark_core::Error::Validation(fields)) => {
+            let text = fields.iter().map(|(f, m)| format!("{f}: {}", m.join(", "))).collect::<Vec<_>>().join("; ");
+            (vec![], None, Some(text))
+        }
+        Err(hark_core::Error::NotFound) => (vec![], None, Some("cursor: not one of this queue's".to_owned())),
+        Err(other) => return Err(internal(other)),
     };
-    let (items, next) = context.store.queue(&staff.org_id, &Default::default(), 50, None).await.map_err(internal)?;
-    Ok(QueueView { staff: staff.member, items, next_cursor: next.map(|c| c.encode()) })
+    let counts = match hark_core::store::QueueFilter::parse(&params, &staff.user_id) {
+        Ok(filter) => context.store.status_counts(&staff.org_id, &filter).await.map_err(internal)?,
+        Err(_) => vec![],
+    };
+    let people = context.store.assignable_people(&staff.org_id).await.map_err(internal)?;
+    let times = items.iter().flat_map(|i| [Some(&i.received_at), i.due_at.as_ref()]).flatten().cloned();
+    let clock = clock(&staff.member.time_zone, times);
+    Ok(QueueView {
+        lang: lang_of(&staff),
+        staff: staff.member,
+        params,
+        items,
+        next_cursor: next.map(|c| c.encode()),
+        counts,
+        people,
+        clock,
+        problem,
+    })
+}
+
+#[server(prefix = "/admin/fn", endpoint = "submission")]
+pub async fn load_submission(id: String) -> Result<DetailView, ServerFnError> {
+    use crate::ssr::{clock, internal, lang_of, refuse, signed_in, AdminContext};
+    let context = expect_context::<AdminContext>();
+    let staff = signed_in().await?;
+    let detail = match context.store.submission(&staff.org_id, &id).await {
+        Ok(detail) => detail,
+        Err(hark_core::Error::NotFound) => {
+            let words = crate::i18n::words(&lang_of(&staff));
+            return Err(refuse(axum::http::StatusCode::NOT_FOUND, words.not_found));
+        }
+        Err(other) => return Err(internal(other)),
+    };
+    let people = context.store.assignable_people(&staff.org_id).await.map_err(internal)?;
+    let saved_replies = context.store.saved_replies(&staff.org_id).await.map_err(internal)?;
+    let item = &detail.item;
+    let times = [
+        Some(&item.received_at),
+        item.first_response_due.as_ref(),
+        item.resolution_due.as_ref(),
+        item.first_response_at.as_ref(),
+        item.resolved_at.as_ref(),
+        item.due_at.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
+    .chain(detail.timeline.iter().map(|e| &e.at))
+    .cloned()
+    .collect::<Vec<_>>();
+    Ok(DetailView {
+        lang: lang_of(&staff),
+        can_write: hark_core::store::may_write(&staff),
+        mail: context.mail,
+        clock: clock(&staff.member.time_zone, times),
+        staff: staff.member,
+        detail,
+        people,
+        saved_replies,
+    })
+}
+
+/// Sets what the triage form holds: `assignee` a person's id or empty for nobody, `tags`
+/// comma-separated.
+#[server(prefix = "/admin/fn", endpoint = "change")]
+pub async fn change_submission(
+    id: String,
+    status: String,
+    priority: String,
+    assignee: String,
+    tags: String,
+) -> Result<(), ServerFnError> {
+    use crate::ssr::{back_to, store_error, writer, AdminContext};
+    let context = expect_context::<AdminContext>();
+    let staff = writer().await?;
+    let change = hark_core::store::Change {
+        status: Some(status.parse().map_err(|e: String| ServerFnError::new(e))?),
+        priority: Some(priority.parse().map_err(|e: String| ServerFnError::new(e))?),
+        assignee: Some(Some(assignee).filter(|a| !a.is_empty())),
+        tags: Some(tags.split(',').map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned).collect()),
+    };
+    context.store.change(&staff, &id, &change).await.map_err(store_error)?;
+    back_to(&id);
+    Ok(())
+}
+
+#[server(prefix = "/admin/fn", endpoint = "note")]
+pub async fn add_note(id: String, body: String) -> Result<(), ServerFnError> {
+    use crate::ssr::{back_to, store_error, writer, AdminContext};
+    let context = expect_context::<AdminContext>();
+    let staff = writer().await?;
+    context.store.add_note(&staff, &id, &body).await.map_err(store_error)?;
+    back_to(&id);
+    Ok(())
+}
+
+/// A public reply; `status` empty keeps the status (a new submission becomes open).
+#[server(prefix = "/admin/fn", endpoint = "reply")]
+pub async fn send_reply(id: String, body: String, status: String) -> Result<(), ServerFnError> {
+    use crate::ssr::{back_to, store_error, writer, AdminContext};
+    let context = expect_context::<AdminContext>();
+    let staff = writer().await?;
+    let status = match status.as_str() {
+        "" => None,
+        text => Some(text.parse().map_err(|e: String| ServerFnError::new(e))?),
+    };
+    let compose = context.composer.clone();
+    context.store.reply(&staff, &id, &body, status, &*compose).await.map_err(store_error)?;
+    back_to(&id);
+    Ok(())
 }
 
 #[cfg(feature = "ssr")]

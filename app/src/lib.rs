@@ -3,6 +3,8 @@
 #![recursion_limit = "256"]
 
 pub mod api;
+mod detail;
+pub mod i18n;
 mod login;
 mod queue;
 
@@ -23,6 +25,7 @@ pub fn App() -> impl IntoView {
             <Routes fallback=|| view! { <main class="page"><p>"This page does not exist."</p></main> }>
                 <Route path=path!("/admin") view=queue::QueuePage />
                 <Route path=path!("/admin/login") view=login::LoginPage />
+                <Route path=path!("/admin/submissions/:id") view=detail::DetailPage />
             </Routes>
         </Router>
     }

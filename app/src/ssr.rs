@@ -16,6 +16,10 @@ pub struct AdminContext {
     /// The hydrate entry and stylesheet under `/pkg/`; empty when not built.
     pub script: String,
     pub stylesheet: String,
+    /// Whether replies are emailed (SMTP configured), and how their mail is made.
+    pub mail: bool,
+    pub composer:
+        std::sync::Arc<dyn Fn(&hark_core::store::ReplyContext<'_>) -> Option<hark_core::store::Mail> + Send + Sync>,
 }
 
 /// The admin's Content-Security-Policy: its own scripts (the hydrate bundle and its
@@ -117,6 +121,68 @@ pub async fn current_staff() -> Result<Option<StaffRecord>, ServerFnError> {
     };
     let staff = staff_of(&context.store, &parts.headers).await.map_err(internal)?;
     Ok(staff.map(|(staff, _)| staff))
+}
+
+/// The signed-in staff member, or the call is refused (401).
+pub async fn signed_in() -> Result<StaffRecord, ServerFnError> {
+    current_staff().await?.ok_or_else(|| refuse(axum::http::StatusCode::UNAUTHORIZED, crate::api::NOT_SIGNED_IN))
+}
+
+/// The signed-in staff member if they may change things, or the call is refused (403).
+pub async fn writer() -> Result<StaffRecord, ServerFnError> {
+    let staff = signed_in().await?;
+    if !hark_core::store::may_write(&staff) {
+        let words = crate::i18n::words(&lang_of(&staff));
+        return Err(refuse(axum::http::StatusCode::FORBIDDEN, words.viewer_only));
+    }
+    Ok(staff)
+}
+
+/// The admin's language for `staff`: their own choice, else the browser's first.
+pub fn lang_of(staff: &StaffRecord) -> String {
+    if let Some(locale) = &staff.member.locale {
+        return locale.clone();
+    }
+    use_context::<axum::http::request::Parts>()
+        .and_then(|p| p.headers.get(axum::http::header::ACCEPT_LANGUAGE)?.to_str().ok().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+/// `times` as the organisation reads them: in its time zone (UTC when the name is not
+/// one the time zone database knows), to the minute.
+pub fn clock(zone: &str, times: impl IntoIterator<Item = String>) -> crate::api::Clock {
+    let tz = jiff::tz::TimeZone::get(zone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let label = |text: &str| -> Option<String> {
+        let at: jiff::Timestamp = text.parse().ok()?;
+        Some(at.to_zoned(tz.clone()).strftime("%Y-%m-%d %H:%M").to_string())
+    };
+    let labels = times.into_iter().filter_map(|t| label(&t).map(|l| (t, l))).collect();
+    crate::api::Clock {
+        zone: zone.to_owned(),
+        now: hark_core::model::rfc3339_from_millis(hark_core::store::now_millis()),
+        labels,
+    }
+}
+
+/// A store error as the person using the admin reads it: their input refused (422), a
+/// missing submission (404), or our fault (logged, 500).
+pub fn store_error(err: hark_core::Error) -> ServerFnError {
+    use axum::http::StatusCode;
+    match err {
+        hark_core::Error::Validation(fields) => {
+            let text = fields.iter().map(|(f, m)| format!("{f}: {}", m.join(", "))).collect::<Vec<_>>().join("; ");
+            refuse(StatusCode::UNPROCESSABLE_ENTITY, &text)
+        }
+        hark_core::Error::NotFound => refuse(StatusCode::NOT_FOUND, "not found"),
+        other => internal(other),
+    }
+}
+
+/// After a form posted without script, back to the submission's page.
+pub fn back_to(id: &str) {
+    if is_plain_form_post() {
+        leptos_axum::redirect(&format!("/admin/submissions/{id}"));
+    }
 }
 
 /// Checks a sign-in and starts a session: the cookie to set. The one way in, for the

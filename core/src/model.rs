@@ -179,6 +179,59 @@ pub struct SubmissionDetail {
     pub timeline: Vec<TimelineEvent>,
 }
 
+/// The queue's filters as a URL gives them (`/admin?status=new&q=…` and the API's
+/// query): lists are comma-separated. `hark_core::store::QueueFilter` is its parse.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QueueParams {
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+    pub status: Option<String>,
+    pub kind: Option<String>,
+    pub site: Option<String>,
+    pub category: Option<String>,
+    pub stage: Option<String>,
+    pub priority: Option<String>,
+    /// A person's id, `me`, or `none`.
+    pub assignee: Option<String>,
+    pub rating_max: Option<i64>,
+    pub q: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    /// `overdue` or `soon`.
+    pub due: Option<String>,
+    /// `newest` (default) or `due`.
+    pub sort: Option<String>,
+}
+
+impl QueueParams {
+    /// The query string of these filters (cursor and limit left out), for links.
+    pub fn pairs(&self) -> Vec<(&'static str, String)> {
+        let text = [
+            ("status", &self.status),
+            ("kind", &self.kind),
+            ("site", &self.site),
+            ("category", &self.category),
+            ("stage", &self.stage),
+            ("priority", &self.priority),
+            ("assignee", &self.assignee),
+            ("q", &self.q),
+            ("from", &self.from),
+            ("to", &self.to),
+            ("due", &self.due),
+            ("sort", &self.sort),
+        ];
+        let mut pairs: Vec<(&'static str, String)> = text
+            .into_iter()
+            .filter_map(|(k, v)| v.as_ref().filter(|v| !v.is_empty()).map(|v| (k, v.clone())))
+            .collect();
+        if let Some(max) = self.rating_max {
+            pairs.push(("rating_max", max.to_string()));
+        }
+        pairs
+    }
+}
+
 /// The signed-in staff member, as the admin UI shows them.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StaffMember {

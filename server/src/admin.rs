@@ -13,8 +13,8 @@ use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch, post};
 use axum::{Json, Router};
-use hark_core::model::{Kind, Priority, QueueItem, Stage, Status, SubmissionDetail};
-use hark_core::store::{AssigneeFilter, Change, DueFilter, QueueCursor, QueueFilter, SavedReply, Sort, StaffRecord};
+use hark_core::model::{Priority, QueueItem, QueueParams, Status, SubmissionDetail};
+use hark_core::store::{Change, QueueFilter, SavedReply, StaffRecord};
 use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -72,126 +72,6 @@ impl FromRequestParts<AppState> for Writer {
     }
 }
 
-/// The queue's filters as the URL gives them; lists are comma-separated.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ListQuery {
-    limit: Option<i64>,
-    cursor: Option<String>,
-    status: Option<String>,
-    kind: Option<String>,
-    site: Option<String>,
-    category: Option<String>,
-    stage: Option<String>,
-    priority: Option<String>,
-    /// A person's id, `me`, or `none`.
-    assignee: Option<String>,
-    rating_max: Option<i64>,
-    q: Option<String>,
-    from: Option<String>,
-    to: Option<String>,
-    /// `overdue` or `soon`.
-    due: Option<String>,
-    /// `newest` (default) or `due`.
-    sort: Option<String>,
-}
-
-/// Collects every broken rule, so one answer names them all.
-#[derive(Default)]
-struct Problems(hark_core::FieldErrors);
-
-impl Problems {
-    fn add(&mut self, field: &str, message: impl Into<String>) {
-        self.0.entry(field.to_owned()).or_default().push(message.into());
-    }
-
-    fn list<T: std::str::FromStr<Err = String>>(&mut self, field: &str, text: &Option<String>) -> Vec<T> {
-        let Some(text) = text.as_deref().filter(|t| !t.is_empty()) else { return vec![] };
-        text.split(',').filter_map(|part| part.trim().parse().map_err(|e| self.add(field, e)).ok()).collect()
-    }
-
-    fn time(&mut self, field: &str, text: &Option<String>) -> Option<i64> {
-        use time::format_description::well_known::Rfc3339;
-        let text = text.as_deref().filter(|t| !t.is_empty())?;
-        match time::OffsetDateTime::parse(text, &Rfc3339) {
-            Ok(t) => Some((t.unix_timestamp_nanos() / 1_000_000) as i64),
-            Err(_) => {
-                self.add(field, "must be an RFC 3339 time, such as 2026-11-01T00:00:00Z");
-                None
-            }
-        }
-    }
-
-    fn done(self) -> Result<(), ApiError> {
-        if self.0.is_empty() {
-            Ok(())
-        } else {
-            Err(ApiError::validation(self.0))
-        }
-    }
-}
-
-fn nonempty(text: &Option<String>) -> Option<String> {
-    text.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned)
-}
-
-impl ListQuery {
-    /// The store's filter, for `staff` (`assignee=me`).
-    pub fn filter(&self, staff: &StaffRecord) -> Result<QueueFilter, ApiError> {
-        let mut problems = Problems::default();
-        let stage: Vec<Stage> = problems.list("stage", &self.stage);
-        let assignee = match nonempty(&self.assignee).as_deref() {
-            None => None,
-            Some("none") => Some(AssigneeFilter::Nobody),
-            Some("me") => Some(AssigneeFilter::Person(staff.user_id.clone())),
-            Some(id) => Some(AssigneeFilter::Person(id.to_owned())),
-        };
-        if self.rating_max.is_some_and(|r| !(1..=5).contains(&r)) {
-            problems.add("rating_max", "must be between 1 and 5");
-        }
-        let due = match nonempty(&self.due).as_deref() {
-            None => None,
-            Some("overdue") => Some(DueFilter::Overdue),
-            Some("soon") => Some(DueFilter::Soon),
-            Some(_) => {
-                problems.add("due", "must be one of: overdue, soon");
-                None
-            }
-        };
-        let sort = match nonempty(&self.sort).as_deref() {
-            None | Some("newest") => Sort::Newest,
-            Some("due") => Sort::Due,
-            Some(_) => {
-                problems.add("sort", "must be one of: newest, due");
-                Sort::Newest
-            }
-        };
-        if stage.len() > 1 {
-            problems.add("stage", "one stage at a time");
-        }
-        if self.q.as_deref().is_some_and(|q| q.chars().count() > 200) {
-            problems.add("q", "must be at most 200 characters");
-        }
-        let filter = QueueFilter {
-            statuses: problems.list("status", &self.status),
-            kinds: problems.list::<Kind>("kind", &self.kind),
-            site_id: nonempty(&self.site),
-            category: nonempty(&self.category),
-            stage: stage.first().copied(),
-            priorities: problems.list::<Priority>("priority", &self.priority),
-            assignee,
-            rating_max: self.rating_max,
-            q: nonempty(&self.q),
-            from: problems.time("from", &self.from),
-            to: problems.time("to", &self.to),
-            due,
-            sort,
-        };
-        problems.done()?;
-        Ok(filter)
-    }
-}
-
 fn query<T>(query: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
     query.map(|Query(q)| q).map_err(|e| ApiError::bad_json(e.body_text()))
 }
@@ -235,19 +115,10 @@ const BAD_CURSOR: &str = "cursor is not one we issued for this order";
 pub async fn list_submissions(
     State(state): State<AppState>,
     Staff(staff): Staff,
-    list: Result<Query<ListQuery>, QueryRejection>,
+    params: Result<Query<QueueParams>, QueryRejection>,
 ) -> Result<Json<ListPage>, ApiError> {
-    let list = query(list)?;
-    let filter = list.filter(&staff)?;
-    let limit = list.limit.unwrap_or(50);
-    if !(1..=100).contains(&limit) {
-        return Err(hark_core::Error::field("limit", "must be between 1 and 100").into());
-    }
-    let cursor = match list.cursor.as_deref() {
-        None | Some("") => None,
-        Some(text) => Some(QueueCursor::decode(text).ok_or_else(|| ApiError::bad_json(BAD_CURSOR))?),
-    };
-    let (items, next) = match state.store.queue(&staff.org_id, &filter, limit, cursor.as_ref()).await {
+    let params = query(params)?;
+    let (items, next) = match state.store.queue_page(&staff, &params).await {
         Err(hark_core::Error::NotFound) => return Err(ApiError::bad_json(BAD_CURSOR)),
         other => other?,
     };
@@ -267,9 +138,9 @@ pub async fn list_submissions(
 pub async fn count_submissions(
     State(state): State<AppState>,
     Staff(staff): Staff,
-    list: Result<Query<ListQuery>, QueryRejection>,
+    params: Result<Query<QueueParams>, QueryRejection>,
 ) -> Result<Json<BTreeMap<String, i64>>, ApiError> {
-    let filter = query(list)?.filter(&staff)?;
+    let filter = QueueFilter::parse(&query(params)?, &staff.user_id)?;
     let counts = state.store.status_counts(&staff.org_id, &filter).await?;
     Ok(Json(counts.into_iter().map(|(status, n)| (status.to_string(), n)).collect()))
 }
@@ -447,7 +318,7 @@ pub async fn add_reply(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<ReplyBody>,
 ) -> Result<Response, ApiError> {
-    let emailed = state.store.reply(&staff, &id, &body.body, body.status, &|_| None).await?;
+    let emailed = state.store.reply(&staff, &id, &body.body, body.status, &*state.composer).await?;
     let submission = state.store.submission(&staff.org_id, &id).await?;
     let delivery = if emailed { "email" } else { "tracking_page" };
     Ok((StatusCode::CREATED, Json(ReplyAnswer { delivery, submission })).into_response())

@@ -1,28 +1,69 @@
-//! Keeps the search index up with what the collector stores: woken after each commit of
-//! this instance's writer, and once a second for what other instances stored.
+//! Keeps PostgreSQL's search index up with what the collectors store (SQLite's writer
+//! indexes by itself). Indexing is work the collector would otherwise do, so it waits
+//! for a quiet moment: when this instance's writer has committed nothing for a little
+//! while, or when enough has piled up that search must not fall further behind. It also
+//! picks up what other instances stored.
 
+use hark_core::store::Backend;
 use hark_core::Store;
+use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::Notify;
 
 /// Rows one indexing transaction takes.
 const BATCH: i64 = 500;
+/// Quiet means no commit for this long.
+const QUIET_MILLIS: i64 = 200;
+/// Rows this instance may store before it indexes, quiet or not.
+const MAX_BEHIND: usize = 10_000;
 
-pub fn spawn(store: Store) -> Arc<Notify> {
-    let wake = Arc::new(Notify::new());
-    tokio::spawn(run(store, wake.clone()));
-    wake
+/// What the writer tells the indexer.
+#[derive(Default)]
+pub struct Activity {
+    last_commit: AtomicI64,
+    unindexed: AtomicUsize,
 }
 
-async fn run(store: Store, wake: Arc<Notify>) {
+impl Activity {
+    pub fn committed(&self, rows: usize) {
+        self.last_commit.store(hark_core::store::now_millis(), Ordering::Relaxed);
+        self.unindexed.fetch_add(rows, Ordering::Relaxed);
+    }
+
+    fn due(&self) -> bool {
+        let quiet = hark_core::store::now_millis() - self.last_commit.load(Ordering::Relaxed) >= QUIET_MILLIS;
+        quiet || self.unindexed.load(Ordering::Relaxed) >= MAX_BEHIND
+    }
+}
+
+pub fn spawn(store: Store) -> Arc<Activity> {
+    let activity = Arc::new(Activity::default());
+    if store.backend() == Backend::Postgres {
+        tokio::spawn(run(store, activity.clone()));
+    }
+    activity
+}
+
+async fn run(store: Store, activity: Arc<Activity>) {
+    let mut tick = tokio::time::interval(Duration::from_millis(QUIET_MILLIS as u64));
     loop {
-        match store.index_for_search(BATCH).await {
-            // A full batch: more may be waiting.
-            Ok(n) if n as i64 == BATCH => continue,
-            Ok(_) => {}
-            Err(err) => tracing::debug!(error = %err, "search indexing failed; trying again"),
+        tick.tick().await;
+        while activity.due() {
+            match store.index_for_search(BATCH).await {
+                Ok(n) => {
+                    let _ = activity
+                        .unindexed
+                        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |u| Some(u.saturating_sub(n)));
+                    if (n as i64) < BATCH {
+                        activity.unindexed.store(0, Ordering::Relaxed);
+                        break;
+                    }
+                }
+                Err(err) => {
+                    tracing::debug!(error = %err, "search indexing failed; trying again");
+                    break;
+                }
+            }
         }
-        let _ = tokio::time::timeout(Duration::from_secs(1), wake.notified()).await;
     }
 }

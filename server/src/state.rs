@@ -3,7 +3,7 @@ use crate::config::Config;
 use crate::ratelimit::SubmissionLimiter;
 use crate::sites::SiteCache;
 use axum::extract::FromRef;
-use hark_core::store::SubmissionWriter;
+use hark_core::store::{Mail, ReplyContext, SubmissionWriter};
 use hark_core::Store;
 use leptos::config::LeptosOptions;
 use std::sync::Arc;
@@ -22,7 +22,12 @@ pub struct Shared {
     /// Group-commits submissions; see `hark_core::store::SubmissionWriter`.
     pub writer: SubmissionWriter,
     pub sites: SiteCache,
+    /// Makes a reply's email; none while no SMTP server is configured, and the tracking
+    /// page is the channel.
+    pub composer: Composer,
 }
+
+pub type Composer = Arc<dyn Fn(&ReplyContext<'_>) -> Option<Mail> + Send + Sync>;
 
 impl AppState {
     pub fn new(config: Config, store: Store) -> Self {
@@ -37,11 +42,12 @@ impl AppState {
         let indexer = crate::indexer::spawn(store.clone());
         let observe = move |size| {
             crate::telemetry_metrics::batch(size);
-            indexer.notify_one();
+            indexer.committed(size);
         };
         let writer = SubmissionWriter::spawn(store.clone(), Some(Arc::new(observe)));
         let sites = SiteCache::new(store.clone());
-        AppState(Arc::new(Shared { config: Arc::new(config), store, assets, leptos, limiter, writer, sites }))
+        let composer: Composer = Arc::new(|_: &ReplyContext<'_>| None);
+        AppState(Arc::new(Shared { config: Arc::new(config), store, assets, leptos, limiter, writer, sites, composer }))
     }
 }
 

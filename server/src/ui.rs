@@ -22,6 +22,8 @@ pub fn router(state: AppState) -> Router {
         secure_cookies: state.config.secure_cookies(),
         script: state.assets.admin_js.clone(),
         stylesheet: state.assets.admin_css.clone(),
+        mail: false,
+        composer: state.composer.clone(),
     };
     let options = state.leptos.clone();
     Router::new()

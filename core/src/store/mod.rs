@@ -18,7 +18,7 @@ pub use sites::{is_site_key, normalize_origin, NewSite, Site, Sla};
 pub use submissions::{Destination, Insert, Receipt};
 pub use triage::{
     may_write, AssigneeFilter, Change, Composer, DueFilter, Mail, QueueCursor, QueueFilter, Rated, Recovery,
-    ReplyContext, SavedReply, Sort, StatusCounts, Tracked, TrackedMessage, DUE_SOON_MILLIS, MAX_BODY_CHARS,
+    ReplyContext, SavedReply, Sort, StatusCounts, Tracked, TrackedMessage, DUE_SOON_MILLIS, MAX_BODY_CHARS, MAX_PAGE,
 };
 pub use writer::{BatchObserver, SubmissionWriter, MAX_BATCH};
 

@@ -5,8 +5,8 @@
 use super::{json_column, now_millis, parse_column, Backend, Store};
 use crate::error::{Error, Result};
 use crate::model::{
-    rfc3339_from_millis, EventKind, Kind, Person, Priority, QueueItem, Role, Stage, Status, SubmissionDetail,
-    TimelineEvent,
+    rfc3339_from_millis, EventKind, Kind, Person, Priority, QueueItem, QueueParams, Role, Stage, Status,
+    SubmissionDetail, TimelineEvent,
 };
 use crate::store::StaffRecord;
 use crate::triage::Promises;
@@ -84,6 +84,109 @@ impl QueueCursor {
             None => (None, text),
         };
         Some(QueueCursor { after_id: uuid::Uuid::try_parse(id).ok()?, due_at })
+    }
+}
+
+/// Collects every broken rule, so one answer names them all.
+#[derive(Default)]
+struct Problems(crate::FieldErrors);
+
+impl Problems {
+    fn add(&mut self, field: &str, message: impl Into<String>) {
+        self.0.entry(field.to_owned()).or_default().push(message.into());
+    }
+
+    fn list<T: std::str::FromStr<Err = String>>(&mut self, field: &str, text: &Option<String>) -> Vec<T> {
+        let Some(text) = nonempty(text) else { return vec![] };
+        text.split(',').filter_map(|part| part.trim().parse().map_err(|e| self.add(field, e)).ok()).collect()
+    }
+
+    fn time(&mut self, field: &str, text: &Option<String>) -> Option<i64> {
+        use time::format_description::well_known::Rfc3339;
+        let text = nonempty(text)?;
+        match time::OffsetDateTime::parse(&text, &Rfc3339) {
+            Ok(t) => Some((t.unix_timestamp_nanos() / 1_000_000) as i64),
+            Err(_) => {
+                self.add(field, "must be an RFC 3339 time, such as 2026-11-01T00:00:00Z");
+                None
+            }
+        }
+    }
+
+    fn done(self) -> Result<()> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::Validation(self.0))
+        }
+    }
+}
+
+fn nonempty(text: &Option<String>) -> Option<String> {
+    text.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned)
+}
+
+/// The most rows one page of the queue holds.
+pub const MAX_PAGE: i64 = 100;
+
+impl QueueFilter {
+    /// The filter of a URL's parameters, for the staff member `user_id` (`assignee=me`);
+    /// every broken rule is named.
+    pub fn parse(params: &QueueParams, user_id: &str) -> Result<QueueFilter> {
+        let mut problems = Problems::default();
+        let stages: Vec<Stage> = problems.list("stage", &params.stage);
+        if stages.len() > 1 {
+            problems.add("stage", "one stage at a time");
+        }
+        let assignee = match nonempty(&params.assignee).as_deref() {
+            None => None,
+            Some("none") => Some(AssigneeFilter::Nobody),
+            Some("me") => Some(AssigneeFilter::Person(user_id.to_owned())),
+            Some(id) => Some(AssigneeFilter::Person(id.to_owned())),
+        };
+        if params.rating_max.is_some_and(|r| !(1..=5).contains(&r)) {
+            problems.add("rating_max", "must be between 1 and 5");
+        }
+        let due = match nonempty(&params.due).as_deref() {
+            None => None,
+            Some("overdue") => Some(DueFilter::Overdue),
+            Some("soon") => Some(DueFilter::Soon),
+            Some(_) => {
+                problems.add("due", "must be one of: overdue, soon");
+                None
+            }
+        };
+        let sort = match nonempty(&params.sort).as_deref() {
+            None | Some("newest") => Sort::Newest,
+            Some("due") => Sort::Due,
+            Some(_) => {
+                problems.add("sort", "must be one of: newest, due");
+                Sort::Newest
+            }
+        };
+        if params.q.as_deref().is_some_and(|q| q.chars().count() > 200) {
+            problems.add("q", "must be at most 200 characters");
+        }
+        if params.limit.is_some_and(|l| !(1..=MAX_PAGE).contains(&l)) {
+            problems.add("limit", format!("must be between 1 and {MAX_PAGE}"));
+        }
+        let filter = QueueFilter {
+            statuses: problems.list("status", &params.status),
+            kinds: problems.list("kind", &params.kind),
+            site_id: nonempty(&params.site),
+            category: nonempty(&params.category),
+            stage: stages.first().copied(),
+            priorities: problems.list("priority", &params.priority),
+            assignee,
+            rating_max: params.rating_max,
+            q: nonempty(&params.q),
+            from: problems.time("from", &params.from),
+            to: problems.time("to", &params.to),
+            due,
+            sort,
+        };
+        problems.done()?;
+        Ok(filter)
     }
 }
 
@@ -401,6 +504,22 @@ impl Store {
             None
         };
         Ok((items, next))
+    }
+
+    /// The page of the queue a URL's parameters ask `staff` for (50 rows unless `limit`
+    /// says). A cursor that is not one of ours, or names none of the organisation's
+    /// submissions, is `NotFound`.
+    pub async fn queue_page(
+        &self,
+        staff: &StaffRecord,
+        params: &QueueParams,
+    ) -> Result<(Vec<QueueItem>, Option<QueueCursor>)> {
+        let filter = QueueFilter::parse(params, &staff.user_id)?;
+        let cursor = match nonempty(&params.cursor) {
+            None => None,
+            Some(text) => Some(QueueCursor::decode(&text).ok_or(Error::NotFound)?),
+        };
+        self.queue(&staff.org_id, &filter, params.limit.unwrap_or(50), cursor.as_ref()).await
     }
 
     /// How many submissions of the filter (its statuses aside) are in each status.
@@ -1013,26 +1132,65 @@ async fn insert_event(
     Ok(id)
 }
 
-/// The search indexer: submissions' searchable text becomes terms just after they are
-/// committed, off the collector's path.
+/// Where the search index has got to: the highest `seq` indexed.
+const SEARCH_MARK: &str = "search_indexed_seq";
+
+fn search_terms(fields: [Option<&str>; 4]) -> String {
+    crate::search::document(&fields).join(" ")
+}
+
+/// Indexes up to `limit` submissions stored after the mark, in one transaction on the
+/// SQLite writer's connection, which stores them in order; returns how many.
+pub(super) fn index_sqlite(conn: &mut rusqlite::Connection, limit: usize) -> rusqlite::Result<usize> {
+    use rusqlite::OptionalExtension;
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let mark: i64 = tx
+        .query_row("SELECT value FROM settings WHERE key = ?1", [SEARCH_MARK], |r| r.get::<_, String>(0))
+        .optional()?
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    let mut last = mark;
+    let mut count = 0;
+    {
+        let mut select = tx.prepare_cached(
+            "SELECT seq, message, email, order_ref, name FROM submissions WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+        )?;
+        let mut insert = tx.prepare_cached("INSERT INTO submission_search (rowid, terms) VALUES (?1, ?2)")?;
+        let mut rows = select.query(rusqlite::params![mark, limit as i64])?;
+        while let Some(row) = rows.next()? {
+            let seq: i64 = row.get(0)?;
+            let fields: [Option<String>; 4] = [row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?];
+            insert.execute(rusqlite::params![seq, search_terms(fields.each_ref().map(Option::as_deref))])?;
+            last = seq;
+            count += 1;
+        }
+    }
+    if count > 0 {
+        tx.execute(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            rusqlite::params![SEARCH_MARK, last.to_string()],
+        )?;
+    }
+    tx.commit()?;
+    Ok(count)
+}
+
+/// The PostgreSQL search indexer (SQLite's runs in its writer, see `writer`).
 impl Store {
     /// Indexes up to `batch` submissions not yet in the search index; returns how many.
+    /// Instances' batches may commit out of their sequence order, so it looks back past
+    /// the mark for any that committed late. Nothing to do on SQLite.
     pub async fn index_for_search(&self, batch: i64) -> Result<usize> {
-        const MARK: &str = "search_indexed_seq";
-        let mark: i64 = self.setting(MARK).await?.and_then(|v| v.parse().ok()).unwrap_or(0);
-        // PostgreSQL instances' batches may commit out of their sequence order: look back
-        // past the mark for any that committed late.
-        let (since, unindexed) = match self.backend {
-            Backend::Sqlite => (mark, ""),
-            Backend::Postgres => (
-                (mark - 8 * super::MAX_BATCH as i64).max(0),
-                " AND NOT EXISTS (SELECT 1 FROM submission_search x WHERE x.seq = s.seq)",
-            ),
-        };
-        let rows = sqlx::query(&format!(
+        if self.backend != Backend::Postgres {
+            return Ok(0);
+        }
+        let mark: i64 = self.setting(SEARCH_MARK).await?.and_then(|v| v.parse().ok()).unwrap_or(0);
+        let since = (mark - 8 * super::MAX_BATCH as i64).max(0);
+        let rows = sqlx::query(
             "SELECT s.seq, s.org_id, s.message, s.email, s.order_ref, s.name FROM submissions s \
-             WHERE s.seq > $1{unindexed} ORDER BY s.seq LIMIT $2"
-        ))
+             WHERE s.seq > $1 AND NOT EXISTS (SELECT 1 FROM submission_search x WHERE x.seq = s.seq) \
+             ORDER BY s.seq LIMIT $2",
+        )
         .bind(since)
         .bind(batch)
         .fetch_all(&self.pool)
@@ -1040,39 +1198,27 @@ impl Store {
         if rows.is_empty() {
             return Ok(0);
         }
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.pool.begin().await?;
         let mut last = mark;
         for row in &rows {
             let seq: i64 = row.try_get("seq")?;
             let fields: [Option<String>; 4] =
                 [row.try_get("message")?, row.try_get("email")?, row.try_get("order_ref")?, row.try_get("name")?];
-            let terms = crate::search::document(&fields.iter().map(Option::as_deref).collect::<Vec<_>>()).join(" ");
-            match self.backend {
-                Backend::Sqlite => {
-                    sqlx::query("INSERT INTO submission_search (rowid, terms) VALUES ($1, $2)")
-                        .bind(seq)
-                        .bind(terms)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                Backend::Postgres => {
-                    sqlx::query(
-                        "INSERT INTO submission_search (seq, org_id, terms) VALUES ($1, $2, string_to_array($3, ' ')) \
-                         ON CONFLICT (seq) DO NOTHING",
-                    )
-                    .bind(seq)
-                    .bind(row.try_get::<String, _>("org_id")?)
-                    .bind(terms)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-            }
+            sqlx::query(
+                "INSERT INTO submission_search (seq, org_id, terms) VALUES ($1, $2, string_to_array($3, ' ')) \
+                 ON CONFLICT (seq) DO NOTHING",
+            )
+            .bind(seq)
+            .bind(row.try_get::<String, _>("org_id")?)
+            .bind(search_terms(fields.each_ref().map(Option::as_deref)))
+            .execute(&mut *tx)
+            .await?;
             last = last.max(seq);
         }
         sqlx::query(
             "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         )
-        .bind(MARK)
+        .bind(SEARCH_MARK)
         .bind(last.to_string())
         .execute(&mut *tx)
         .await?;

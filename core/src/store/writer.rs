@@ -93,12 +93,29 @@ fn committed(batch: &[Job], started: Instant, observe: &Option<BatchObserver>) {
     }
 }
 
+/// Rows the SQLite writer indexes for search in one transaction.
+const INDEX_CHUNK: usize = 2_000;
+/// Under load the writer indexes when its queue is empty; when it never is, one chunk
+/// every this many stored rows, so search falls behind by at most a few seconds of
+/// traffic while the collector keeps most of its speed.
+const INDEX_EVERY: usize = 10_000;
+
 fn run_sqlite(store: Store, mut queue: mpsc::Receiver<Job>, observe: Option<BatchObserver>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     // Kept for as long as it works: its statement and page caches stay warm.
     let mut conn: Option<rusqlite::Connection> = None;
     let mut since_checkpoint = 0;
-    while queue.blocking_recv_many(&mut batch, MAX_BATCH) > 0 {
+    // Rows may be waiting for the search index: from before a restart, or an upgrade.
+    let mut behind = true;
+    let mut since_index = 0;
+    loop {
+        if behind && queue.is_empty() {
+            behind = index_sqlite(&store, &mut conn) == Some(INDEX_CHUNK);
+            continue;
+        }
+        if queue.blocking_recv_many(&mut batch, MAX_BATCH) == 0 {
+            break;
+        }
         let started = Instant::now();
         let outcome = match &mut conn {
             Some(conn) => Ok(conn),
@@ -109,6 +126,8 @@ fn run_sqlite(store: Store, mut queue: mpsc::Receiver<Job>, observe: Option<Batc
             Ok(outcomes) => {
                 committed(&batch, started, &observe);
                 since_checkpoint += batch.len();
+                since_index += batch.len();
+                behind = true;
                 for (job, outcome) in batch.drain(..).zip(outcomes) {
                     let _ = job.reply.send(outcome);
                 }
@@ -117,6 +136,10 @@ fn run_sqlite(store: Store, mut queue: mpsc::Receiver<Job>, observe: Option<Batc
                     if let Some(conn) = &conn {
                         checkpoint_sqlite(conn);
                     }
+                }
+                if since_index >= INDEX_EVERY {
+                    since_index = 0;
+                    index_sqlite(&store, &mut conn);
                 }
             }
             // Nothing of the batch was committed: every request hears so.
@@ -128,6 +151,23 @@ fn run_sqlite(store: Store, mut queue: mpsc::Receiver<Job>, observe: Option<Batc
                     let _ = job.reply.send(Err(Error::Sqlite(err.clone())));
                 }
             }
+        }
+    }
+}
+
+/// Indexes up to a chunk of stored rows for search on the writer's own connection (on
+/// SQLite another connection would wait for the writer's lock, and make it wait);
+/// how many, or `None` when it failed (it is tried again later).
+fn index_sqlite(store: &Store, conn: &mut Option<rusqlite::Connection>) -> Option<usize> {
+    let conn = match conn {
+        Some(conn) => conn,
+        None => conn.insert(store.open_sqlite_writer().ok()?),
+    };
+    match super::triage::index_sqlite(conn, INDEX_CHUNK) {
+        Ok(n) => Some(n),
+        Err(err) => {
+            tracing::warn!(error = %err, "search indexing failed");
+            None
         }
     }
 }

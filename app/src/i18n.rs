@@ -1,0 +1,476 @@
+//! Every word of the admin, in each language Hark speaks; each person's choice (stored
+//! with them), else their browser's. The domain's enums are named here too, so a page
+//! never shows a raw `pending` or `after_sale`.
+
+use hark_core::model::{EventKind, Kind, Priority, Stage, Status};
+use hark_core::words::Language;
+
+pub struct Words {
+    pub lang: &'static str,
+    /// The shoppers' words: ratings' and categories' names.
+    pub shop_words: &'static hark_core::words::Words,
+    pub queue: &'static str,
+    pub sign_out: &'static str,
+    pub loading: &'static str,
+    pub sign_in_again: &'static str,
+    pub views: &'static str,
+    pub view_all: &'static str,
+    pub view_mine: &'static str,
+    pub view_unassigned: &'static str,
+    pub view_due: &'static str,
+    pub view_low: &'static str,
+    pub view_spam: &'static str,
+    pub filters: &'static str,
+    pub search: &'static str,
+    pub search_hint: &'static str,
+    pub any: &'static str,
+    pub apply: &'static str,
+    pub clear: &'static str,
+    pub status: &'static str,
+    pub kind: &'static str,
+    pub priority: &'static str,
+    pub assignee: &'static str,
+    pub nobody: &'static str,
+    pub me: &'static str,
+    pub rating: &'static str,
+    pub rating_up_to: &'static str,
+    pub sort: &'static str,
+    pub newest: &'static str,
+    pub soonest_due: &'static str,
+    pub received: &'static str,
+    pub message: &'static str,
+    pub site: &'static str,
+    pub due: &'static str,
+    pub overdue: &'static str,
+    pub due_soon: &'static str,
+    pub next_page: &'static str,
+    pub empty: &'static str,
+    pub nothing_matches: &'static str,
+    pub caption: &'static str,
+    pub export: &'static str,
+    // One submission.
+    pub back: &'static str,
+    pub from_shopper: &'static str,
+    pub email: &'static str,
+    pub name: &'static str,
+    pub order: &'static str,
+    pub page: &'static str,
+    pub locale: &'static str,
+    pub category: &'static str,
+    pub stage: &'static str,
+    pub customer: &'static str,
+    pub verified_tier: &'static str,
+    pub dimensions: &'static str,
+    pub dimension_names: [&'static str; 5],
+    pub metadata: &'static str,
+    pub first_response_due: &'static str,
+    pub resolution_due: &'static str,
+    pub first_response_at: &'static str,
+    pub resolved_at: &'static str,
+    pub recovery: &'static str,
+    pub triage: &'static str,
+    pub tags: &'static str,
+    pub tags_hint: &'static str,
+    pub save: &'static str,
+    pub saved: &'static str,
+    pub timeline: &'static str,
+    pub shopper: &'static str,
+    pub reply: &'static str,
+    pub reply_by_email: &'static str,
+    pub reply_on_page: &'static str,
+    pub reply_no_email: &'static str,
+    pub saved_replies: &'static str,
+    pub insert: &'static str,
+    pub send_reply: &'static str,
+    pub send_and: &'static str,
+    pub keep_status: &'static str,
+    pub note: &'static str,
+    pub note_hint: &'static str,
+    pub add_note: &'static str,
+    pub viewer_only: &'static str,
+    pub not_found: &'static str,
+    pub none: &'static str,
+}
+
+impl Words {
+    pub fn status(&self, status: Status) -> &'static str {
+        let en = self.lang == "en";
+        match status {
+            Status::New => {
+                if en {
+                    "New"
+                } else {
+                    "新"
+                }
+            }
+            Status::Open => {
+                if en {
+                    "Open"
+                } else {
+                    "处理中"
+                }
+            }
+            Status::Pending => {
+                if en {
+                    "Pending"
+                } else {
+                    "等待回复"
+                }
+            }
+            Status::Resolved => {
+                if en {
+                    "Resolved"
+                } else {
+                    "已解决"
+                }
+            }
+            Status::Spam => {
+                if en {
+                    "Spam"
+                } else {
+                    "垃圾信息"
+                }
+            }
+        }
+    }
+
+    pub fn kind(&self, kind: Kind) -> &'static str {
+        let en = self.lang == "en";
+        match kind {
+            Kind::Csat => {
+                if en {
+                    "Rating"
+                } else {
+                    "评分"
+                }
+            }
+            Kind::Feedback => {
+                if en {
+                    "Feedback"
+                } else {
+                    "意见"
+                }
+            }
+            Kind::Complaint => {
+                if en {
+                    "Complaint"
+                } else {
+                    "投诉"
+                }
+            }
+        }
+    }
+
+    pub fn priority(&self, priority: Priority) -> &'static str {
+        let en = self.lang == "en";
+        match priority {
+            Priority::Low => {
+                if en {
+                    "Low"
+                } else {
+                    "低"
+                }
+            }
+            Priority::Normal => {
+                if en {
+                    "Normal"
+                } else {
+                    "普通"
+                }
+            }
+            Priority::High => {
+                if en {
+                    "High"
+                } else {
+                    "高"
+                }
+            }
+            Priority::Urgent => {
+                if en {
+                    "Urgent"
+                } else {
+                    "紧急"
+                }
+            }
+        }
+    }
+
+    pub fn stage(&self, stage: Stage) -> &'static str {
+        let en = self.lang == "en";
+        match stage {
+            Stage::PreSale => {
+                if en {
+                    "Before the sale"
+                } else {
+                    "售前"
+                }
+            }
+            Stage::InSale => {
+                if en {
+                    "During the sale"
+                } else {
+                    "售中"
+                }
+            }
+            Stage::AfterSale => {
+                if en {
+                    "After the sale"
+                } else {
+                    "售后"
+                }
+            }
+        }
+    }
+
+    pub fn event(&self, kind: EventKind) -> &'static str {
+        let en = self.lang == "en";
+        match kind {
+            EventKind::Received => {
+                if en {
+                    "Received"
+                } else {
+                    "收到"
+                }
+            }
+            EventKind::Status => {
+                if en {
+                    "Status"
+                } else {
+                    "状态"
+                }
+            }
+            EventKind::Priority => {
+                if en {
+                    "Priority"
+                } else {
+                    "优先级"
+                }
+            }
+            EventKind::Assignee => {
+                if en {
+                    "Assignee"
+                } else {
+                    "负责人"
+                }
+            }
+            EventKind::Tags => {
+                if en {
+                    "Tags"
+                } else {
+                    "标签"
+                }
+            }
+            EventKind::Note => {
+                if en {
+                    "Internal note"
+                } else {
+                    "内部备注"
+                }
+            }
+            EventKind::Reply => {
+                if en {
+                    "Reply to the shopper"
+                } else {
+                    "回复顾客"
+                }
+            }
+            EventKind::FollowUp => {
+                if en {
+                    "The shopper wrote"
+                } else {
+                    "顾客留言"
+                }
+            }
+            EventKind::Recovery => {
+                if en {
+                    "Recovery rating"
+                } else {
+                    "处理满意度"
+                }
+            }
+        }
+    }
+
+    /// The name of a rating, "4 – Satisfied".
+    pub fn rating_name(&self, rating: i64) -> String {
+        let index = (rating.clamp(1, 5) - 1) as usize;
+        format!("{rating} – {}", self.shop_words.ratings[index])
+    }
+}
+
+pub const EN: Words = Words {
+    lang: "en",
+    shop_words: &hark_core::words::EN,
+    queue: "Queue",
+    sign_out: "Sign out",
+    loading: "Loading…",
+    sign_in_again: "Sign in",
+    views: "Views",
+    view_all: "Everything",
+    view_mine: "Mine",
+    view_unassigned: "Unassigned complaints",
+    view_due: "Due soon / overdue",
+    view_low: "Low ratings (1–2)",
+    view_spam: "Spam",
+    filters: "Filters",
+    search: "Search",
+    search_hint: "Message, email, order or name",
+    any: "Any",
+    apply: "Apply",
+    clear: "Clear",
+    status: "Status",
+    kind: "Kind",
+    priority: "Priority",
+    assignee: "Assignee",
+    nobody: "Nobody",
+    me: "Me",
+    rating: "Rating",
+    rating_up_to: "Rating up to",
+    sort: "Order",
+    newest: "Newest first",
+    soonest_due: "Soonest due first",
+    received: "Received",
+    message: "Message",
+    site: "Site",
+    due: "Due",
+    overdue: "Overdue",
+    due_soon: "Due soon",
+    next_page: "Next page",
+    empty: "Nothing yet. Submissions from your sites appear here, newest first.",
+    nothing_matches: "Nothing matches these filters.",
+    caption: "Submissions",
+    export: "Export CSV",
+    back: "Back to the queue",
+    from_shopper: "What the shopper sent",
+    email: "Email",
+    name: "Name",
+    order: "Order",
+    page: "Page",
+    locale: "Language",
+    category: "Category",
+    stage: "Journey stage",
+    customer: "Customer",
+    verified_tier: "verified, tier",
+    dimensions: "Service quality",
+    dimension_names: ["Tangibles", "Reliability", "Responsiveness", "Assurance", "Empathy"],
+    metadata: "Details from the shop",
+    first_response_due: "First response due",
+    resolution_due: "Resolution due",
+    first_response_at: "First response",
+    resolved_at: "Resolved",
+    recovery: "Shopper's rating of the handling",
+    triage: "Triage",
+    tags: "Tags",
+    tags_hint: "Comma-separated",
+    save: "Save",
+    saved: "Saved.",
+    timeline: "Timeline",
+    shopper: "Shopper",
+    reply: "Reply to the shopper",
+    reply_by_email: "Sent by email and shown on the shopper's tracking page.",
+    reply_on_page: "Email is not set up: the reply is shown on the shopper's tracking page.",
+    reply_no_email: "The shopper left no email: the reply is shown on their tracking page.",
+    saved_replies: "Saved replies",
+    insert: "Use",
+    send_reply: "Send reply",
+    send_and: "Then set status",
+    keep_status: "Keep as it is",
+    note: "Internal note",
+    note_hint: "Only staff see notes.",
+    add_note: "Add note",
+    viewer_only: "You can read but not change anything (viewer).",
+    not_found: "This submission does not exist, or is not your organisation's.",
+    none: "—",
+};
+
+pub const ZH_CN: Words = Words {
+    lang: "zh-CN",
+    shop_words: &hark_core::words::ZH_CN,
+    queue: "待处理",
+    sign_out: "退出登录",
+    loading: "加载中…",
+    sign_in_again: "登录",
+    views: "视图",
+    view_all: "全部",
+    view_mine: "我的",
+    view_unassigned: "未分配的投诉",
+    view_due: "即将到期 / 已超时",
+    view_low: "低分评价（1–2）",
+    view_spam: "垃圾信息",
+    filters: "筛选",
+    search: "搜索",
+    search_hint: "留言、邮箱、订单号或姓名",
+    any: "不限",
+    apply: "应用",
+    clear: "清除",
+    status: "状态",
+    kind: "类型",
+    priority: "优先级",
+    assignee: "负责人",
+    nobody: "无人",
+    me: "我",
+    rating: "评分",
+    rating_up_to: "评分不高于",
+    sort: "排序",
+    newest: "最新优先",
+    soonest_due: "最先到期优先",
+    received: "收到时间",
+    message: "留言",
+    site: "站点",
+    due: "到期",
+    overdue: "已超时",
+    due_soon: "即将到期",
+    next_page: "下一页",
+    empty: "还没有内容。来自您站点的反馈会按时间倒序显示在这里。",
+    nothing_matches: "没有符合这些筛选条件的内容。",
+    caption: "反馈列表",
+    export: "导出 CSV",
+    back: "返回列表",
+    from_shopper: "顾客提交的内容",
+    email: "邮箱",
+    name: "姓名",
+    order: "订单号",
+    page: "页面",
+    locale: "语言",
+    category: "分类",
+    stage: "购物阶段",
+    customer: "客户",
+    verified_tier: "已验证，等级",
+    dimensions: "服务质量",
+    dimension_names: ["有形性", "可靠性", "响应性", "保证性", "移情性"],
+    metadata: "商家附加信息",
+    first_response_due: "首次回复期限",
+    resolution_due: "解决期限",
+    first_response_at: "首次回复",
+    resolved_at: "解决时间",
+    recovery: "顾客对处理的评价",
+    triage: "处理",
+    tags: "标签",
+    tags_hint: "用逗号分隔",
+    save: "保存",
+    saved: "已保存。",
+    timeline: "时间线",
+    shopper: "顾客",
+    reply: "回复顾客",
+    reply_by_email: "通过邮件发送，并显示在顾客的进度页面上。",
+    reply_on_page: "未配置邮件：回复会显示在顾客的进度页面上。",
+    reply_no_email: "顾客没有留下邮箱：回复会显示在其进度页面上。",
+    saved_replies: "常用回复",
+    insert: "使用",
+    send_reply: "发送回复",
+    send_and: "然后设为",
+    keep_status: "保持不变",
+    note: "内部备注",
+    note_hint: "只有员工能看到备注。",
+    add_note: "添加备注",
+    viewer_only: "您只能查看，不能修改（查看者）。",
+    not_found: "此反馈不存在，或不属于您的组织。",
+    none: "—",
+};
+
+pub fn words(lang: &str) -> &'static Words {
+    match Language::from_locale(lang) {
+        Language::En => &EN,
+        Language::ZhCn => &ZH_CN,
+    }
+}

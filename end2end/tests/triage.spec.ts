@@ -1,0 +1,144 @@
+// Triage as staff and shoppers do it: an admin finds a complaint, takes it, answers and
+// resolves it; the shopper reads the answer on their tracking page, answers back and
+// rates how it was handled. And shopper-written markup never runs anywhere.
+import { test, expect, Page, Browser } from "@playwright/test";
+import { startHark, watchErrors, Hark } from "./hark";
+import { join } from "node:path";
+import { randomUUID } from "node:crypto";
+
+let hark: Hark;
+let siteKey: string;
+test.beforeAll(async () => {
+  hark = await startHark();
+  siteKey = hark.addSite("Northwind", "https://northwind.example").key;
+});
+test.afterAll(async () => {
+  await hark?.stop();
+});
+
+const screenshots = join(__dirname, "../../docs/screenshots");
+
+/** Sends a submission as a merchant's server would (no Origin); its tracking path. */
+async function submit(body: Record<string, unknown>): Promise<string> {
+  const response = await fetch(`${hark.url}/api/v1/sites/${siteKey}/submissions`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ id: randomUUID(), ...body }),
+  });
+  expect(response.status).toBe(201);
+  return new URL((await response.json()).track_url).pathname;
+}
+
+async function signIn(browser: Browser, locale = "en-GB"): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale });
+  await page.goto(`${hark.url}/admin/login`);
+  await page.getByLabel("Email").fill(hark.email);
+  await page.getByLabel("Password").fill(hark.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/admin$/);
+  return page;
+}
+
+test("an admin takes a complaint, answers and resolves it; the shopper answers back and rates it", async ({ browser }) => {
+  const track = await submit({ kind: "complaint", message: "My linen throw arrived torn", email: "ana@example.com", order_ref: "NW-2001" });
+  await submit({ kind: "csat", rating: 5, message: "Lovely shop" });
+  await submit({ kind: "complaint", message: "快递太慢了，等了一个星期", locale: "zh-CN", email: "mei@example.cn" });
+
+  const admin = await signIn(browser);
+  const errors = watchErrors(admin);
+  // Filter: complaints only; then search.
+  await admin.getByLabel("Kind").selectOption("complaint");
+  await admin.getByRole("button", { name: "Apply" }).click();
+  await expect(admin).toHaveURL(/kind=complaint/);
+  await expect(admin.locator("table.queue tbody tr")).toHaveCount(2);
+  await expect(admin.locator("table.queue")).not.toContainText("Lovely shop");
+  await admin.getByLabel("Search").fill("快递");
+  await admin.getByRole("button", { name: "Apply" }).click();
+  await expect(admin.locator("table.queue tbody tr")).toHaveCount(1);
+  await expect(admin.locator("table.queue")).toContainText("快递太慢了");
+  await admin.getByLabel("Search").fill("torn");
+  await admin.getByRole("button", { name: "Apply" }).click();
+  await expect(admin.locator("table.queue tbody tr")).toHaveCount(1);
+  await admin.screenshot({ path: join(screenshots, "queue.png") });
+
+  // Open it, take it, answer and resolve it.
+  await admin.getByRole("link", { name: "My linen throw arrived torn" }).click();
+  await expect(admin).toHaveURL(/\/admin\/submissions\//);
+  await expect(admin.getByRole("heading", { level: 1 })).toContainText("Complaint · Northwind");
+  await expect(admin.getByText("NW-2001")).toBeVisible();
+  await admin.getByLabel("Assignee").selectOption({ label: hark.email });
+  await admin.getByRole("button", { name: "Save" }).click();
+  await expect(admin.locator(".timeline")).toContainText("Assignee");
+  await admin.getByLabel("Internal note", { exact: true }).fill("Courier photo shows the tear");
+  await admin.getByRole("button", { name: "Add note" }).click();
+  await expect(admin.locator(".timeline")).toContainText("Courier photo shows the tear");
+  await admin.getByLabel("Reply to the shopper", { exact: true }).fill("Sorry! A new throw ships today.");
+  await admin.getByLabel("Then set status").selectOption("resolved");
+  await admin.getByRole("button", { name: "Send reply" }).click();
+  await expect(admin.locator(".timeline")).toContainText("Sorry! A new throw ships today.");
+  await expect(admin.getByRole("heading", { level: 1 })).toContainText("Resolved");
+  await admin.screenshot({ path: join(screenshots, "submission.png"), fullPage: true });
+  expect(errors).toEqual([]);
+
+  // The shopper, without any script: reads, rates, answers back.
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const shopper = await context.newPage();
+  await shopper.goto(`${hark.url}${track}`);
+  await expect(shopper.locator(".conversation")).toContainText("Sorry! A new throw ships today.");
+  await expect(shopper.locator(".conversation")).not.toContainText("Courier photo");
+  await shopper.getByText("4 · Satisfied").click();
+  await shopper.getByRole("button", { name: "Send rating" }).click();
+  await expect(shopper.getByRole("status")).toContainText("Thank you for rating");
+  await shopper.getByLabel("Not sorted yet?").fill("The new one is torn too");
+  await shopper.getByRole("button", { name: "Send", exact: true }).click();
+  await expect(shopper.getByRole("status")).toContainText("Your message was sent");
+  await expect(shopper.locator(".conversation")).toContainText("The new one is torn too");
+  await expect(shopper.locator(".steps .current")).toHaveText("open");
+  await context.close();
+
+  // Back in the admin: reopened, with the shopper's words and rating on the timeline.
+  await admin.reload();
+  await expect(admin.getByRole("heading", { level: 1 })).toContainText("Open");
+  await expect(admin.locator(".timeline")).toContainText("The new one is torn too");
+  await expect(admin.locator(".timeline")).toContainText("Recovery rating");
+});
+
+test("shopper-written markup is shown as text in the queue, the detail and the tracking page", async ({ browser }) => {
+  const payloads = [`<img src=x onerror="window.__pwned=1">`, `<script>window.__pwned=2</script>`, `javascript:window.__pwned=3`];
+  const track = await submit({
+    kind: "complaint",
+    message: payloads.join(" "),
+    name: payloads[0],
+    order_ref: payloads[1].slice(0, 60),
+    email: "x@example.com",
+    page_url: payloads[2],
+    metadata: { note: payloads[0] },
+  });
+  const admin = await signIn(browser);
+  const errors = watchErrors(admin);
+  await expect(admin.locator("table.queue")).toContainText(payloads[0]);
+  expect(await admin.evaluate(() => (window as any).__pwned)).toBeUndefined();
+  await admin.getByRole("link", { name: payloads[0], exact: false }).first().click();
+  await expect(admin.locator("blockquote.message")).toContainText(payloads[1]);
+  await admin.getByLabel("Reply to the shopper", { exact: true }).fill(payloads.join(" "));
+  await admin.getByRole("button", { name: "Send reply" }).click();
+  await expect(admin.locator(".timeline")).toContainText(payloads[1]);
+  expect(await admin.evaluate(() => (window as any).__pwned)).toBeUndefined();
+  expect(await admin.locator("a[href^='javascript:']").count()).toBe(0);
+  expect(errors).toEqual([]);
+
+  const shopper = await browser.newPage();
+  await shopper.goto(`${hark.url}${track}`);
+  await expect(shopper.locator(".conversation")).toContainText(payloads[0]);
+  expect(await shopper.evaluate(() => (window as any).__pwned)).toBeUndefined();
+  expect(await shopper.locator(".conversation img, .conversation script").count()).toBe(0);
+});
+
+test("the admin speaks Simplified Chinese to a browser that asks for it", async ({ browser }) => {
+  const admin = await signIn(browser, "zh-CN");
+  await expect(admin.getByRole("heading", { level: 1 })).toHaveText("待处理");
+  await expect(admin.getByRole("link", { name: "未分配的投诉" })).toBeVisible();
+  await admin.locator("table.queue tbody tr a").first().click();
+  await expect(admin.getByRole("heading", { name: "时间线" })).toBeVisible();
+  await expect(admin.getByRole("button", { name: "发送回复" })).toBeVisible();
+});
