@@ -44,5 +44,11 @@ if [ ! -x end2end/node_modules/.bin/wasm-opt ] || [ ! -x end2end/node_modules/.b
   (cd end2end && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
+# A real SMTP server for the email test (PyPI).
+if ! python3 -c "import aiosmtpd" 2>/dev/null; then
+  say "installing aiosmtpd (PyPI)"
+  python3 -m pip install --quiet aiosmtpd
+fi
+
 # Debian's Chromium: Playwright drives it instead of a browser build of its own.
 [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || apt_install chromium

@@ -244,6 +244,32 @@ pub async fn add_note(id: String, body: String) -> Result<(), ServerFnError> {
     Ok(())
 }
 
+/// One change to many submissions: `ids` comma-separated, `action` one of `resolve`,
+/// `open`, `spam`, `assign_me`.
+#[server(prefix = "/admin/fn", endpoint = "bulk")]
+pub async fn bulk_change(ids: String, action: String) -> Result<(), ServerFnError> {
+    use crate::ssr::{store_error, writer, AdminContext};
+    use hark_core::store::Change;
+    let context = expect_context::<AdminContext>();
+    let staff = writer().await?;
+    let ids: Vec<String> = ids.split(',').map(str::trim).filter(|i| !i.is_empty()).map(str::to_owned).collect();
+    if ids.is_empty() || ids.len() > 500 {
+        return Err(ServerFnError::new("choose 1 to 500 submissions"));
+    }
+    let change = match action.as_str() {
+        "resolve" => Change { status: Some(Status::Resolved), ..Default::default() },
+        "open" => Change { status: Some(Status::Open), ..Default::default() },
+        "spam" => Change { status: Some(Status::Spam), ..Default::default() },
+        "assign_me" => Change { assignee: Some(Some(staff.user_id.clone())), ..Default::default() },
+        other => return Err(ServerFnError::new(format!("no such action: {other}"))),
+    };
+    context.store.change_many(&staff, &ids, &change).await.map_err(store_error)?;
+    if crate::ssr::is_plain_form_post() {
+        leptos_axum::redirect("/admin");
+    }
+    Ok(())
+}
+
 /// A public reply; `status` empty keeps the status (a new submission becomes open).
 #[server(prefix = "/admin/fn", endpoint = "reply")]
 pub async fn send_reply(id: String, body: String, status: String) -> Result<(), ServerFnError> {

@@ -3,6 +3,7 @@
 //! never shows a raw `pending` or `after_sale`.
 
 use hark_core::model::{EventKind, Kind, Priority, Stage, Status};
+
 use hark_core::words::Language;
 
 pub struct Words {
@@ -90,6 +91,18 @@ pub struct Words {
     pub viewer_only: &'static str,
     pub not_found: &'static str,
     pub none: &'static str,
+    // Keyboard and bulk.
+    pub keys_title: &'static str,
+    /// (key, what it does)
+    pub keys: [(&'static str, &'static str); 8],
+    pub keys_hint: &'static str,
+    pub close: &'static str,
+    pub select: &'static str,
+    pub selected: &'static str,
+    pub bulk_resolve: &'static str,
+    pub bulk_open: &'static str,
+    pub bulk_assign_me: &'static str,
+    pub bulk_spam: &'static str,
 }
 
 impl Words {
@@ -291,6 +304,34 @@ impl Words {
         }
     }
 
+    pub fn role(&self, role: hark_core::model::Role) -> &'static str {
+        use hark_core::model::Role;
+        let en = self.lang == "en";
+        match role {
+            Role::Owner => {
+                if en {
+                    "owner"
+                } else {
+                    "所有者"
+                }
+            }
+            Role::Agent => {
+                if en {
+                    "agent"
+                } else {
+                    "客服"
+                }
+            }
+            Role::Viewer => {
+                if en {
+                    "viewer"
+                } else {
+                    "查看者"
+                }
+            }
+        }
+    }
+
     /// The name of a rating, "4 – Satisfied".
     pub fn rating_name(&self, rating: i64) -> String {
         let index = (rating.clamp(1, 5) - 1) as usize;
@@ -381,6 +422,25 @@ pub const EN: Words = Words {
     viewer_only: "You can read but not change anything (viewer).",
     not_found: "This submission does not exist, or is not your organisation's.",
     none: "—",
+    keys_title: "Keyboard shortcuts",
+    keys: [
+        ("j / k", "Next / previous submission"),
+        ("Enter", "Open it"),
+        ("x", "Select it (for a change to many)"),
+        ("a", "Assign to me"),
+        ("e", "Resolve"),
+        ("/", "Search"),
+        ("?", "Show these keys"),
+        ("Esc", "Close"),
+    ],
+    keys_hint: "Press ? for keyboard shortcuts",
+    close: "Close",
+    select: "Select",
+    selected: "selected",
+    bulk_resolve: "Resolve",
+    bulk_open: "Reopen",
+    bulk_assign_me: "Assign to me",
+    bulk_spam: "Mark as spam",
 };
 
 pub const ZH_CN: Words = Words {
@@ -466,6 +526,25 @@ pub const ZH_CN: Words = Words {
     viewer_only: "您只能查看，不能修改（查看者）。",
     not_found: "此反馈不存在，或不属于您的组织。",
     none: "—",
+    keys_title: "键盘快捷键",
+    keys: [
+        ("j / k", "下一条 / 上一条"),
+        ("Enter", "打开"),
+        ("x", "选中（批量操作）"),
+        ("a", "分配给我"),
+        ("e", "标记为已解决"),
+        ("/", "搜索"),
+        ("?", "显示快捷键"),
+        ("Esc", "关闭"),
+    ],
+    keys_hint: "按 ? 查看键盘快捷键",
+    close: "关闭",
+    select: "选择",
+    selected: "已选",
+    bulk_resolve: "标记为已解决",
+    bulk_open: "重新打开",
+    bulk_assign_me: "分配给我",
+    bulk_spam: "标记为垃圾信息",
 };
 
 pub fn words(lang: &str) -> &'static Words {

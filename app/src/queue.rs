@@ -1,12 +1,13 @@
 //! The triage queue: saved views, filters in the URL (a view can be bookmarked and
 //! shared), counts by status and the rows, each opening its submission.
 
-use crate::api::{load_queue, Logout, QueueView};
+use crate::api::{load_queue, BulkChange, Logout, QueueView};
 use crate::i18n::{words, Words};
 use hark_core::model::{Kind, Person, Priority, QueueItem, QueueParams, Status};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+use std::collections::BTreeSet;
 
 /// The URL's filters, read the same way on the server and in the browser.
 fn params_of(query: &leptos_router::params::ParamsMap) -> QueueParams {
@@ -53,12 +54,14 @@ fn encode(text: &str) -> String {
 #[component]
 pub fn QueuePage() -> impl IntoView {
     let query = use_query_map();
-    let queue = Resource::new(move || params_of(&query.read()), load_queue);
+    let bulk = ServerAction::<BulkChange>::new();
+    let queue =
+        Resource::new(move || (params_of(&query.read()), bulk.version().get()), |(params, _)| load_queue(params));
     view! {
         <Suspense fallback=|| view! { <main class="page"><p>"…"</p></main> }>
             {move || Suspend::new(async move {
                 match queue.await {
-                    Ok(view) => view! { <QueueScreen view /> }.into_any(),
+                    Ok(view) => view! { <QueueScreen view bulk /> }.into_any(),
                     Err(err) => view! { <SignedOut message=err.to_string() /> }.into_any(),
                 }
             })}
@@ -85,7 +88,7 @@ pub fn TopBar(staff: hark_core::model::StaffMember, words: &'static Words) -> im
     view! {
         <header class="topbar">
             <a class="brand" href="/admin">"Hark"</a>
-            <span class="who">{format!("{} · {} · {}", staff.org_name, staff.email, staff.role)}</span>
+            <span class="who">{format!("{} · {} · {}", staff.org_name, staff.email, words.role(staff.role))}</span>
             <ActionForm action=logout>
                 <button type="submit" class="link">{words.sign_out}</button>
             </ActionForm>
@@ -94,8 +97,12 @@ pub fn TopBar(staff: hark_core::model::StaffMember, words: &'static Words) -> im
 }
 
 #[component]
-fn QueueScreen(view: QueueView) -> impl IntoView {
+fn QueueScreen(view: QueueView, bulk: ServerAction<BulkChange>) -> impl IntoView {
     let words = words(&view.lang);
+    let ids: Vec<String> = view.items.iter().map(|i| i.id.clone()).collect();
+    let triage =
+        Triage { cursor: RwSignal::new(0), chosen: RwSignal::new(BTreeSet::new()), help: RwSignal::new(false) };
+    keyboard(triage, ids, bulk);
     let QueueView { staff, params, items, next_cursor, counts, people, clock, problem, .. } = view;
     let next = next_cursor.map(|cursor| {
         let mut next = params.clone();
@@ -106,17 +113,25 @@ fn QueueScreen(view: QueueView) -> impl IntoView {
         href
     });
     let filtered = !params.pairs().is_empty();
+    let export =
+        queue_href(&QueueParams { cursor: None, ..params.clone() }).replacen("/admin", "/api/v1/admin/export.csv", 1);
     view! {
         <Title text=format!("{} — Hark", words.queue) />
         <TopBar staff words />
         <div class="workspace">
             <SavedViews params=params.clone() words />
             <main class="page">
-                <h1>{words.queue}</h1>
+                <div class="title-row">
+                    <h1>{words.queue}</h1>
+                    <a class="button" href=export download="hark-submissions.csv">{words.export}</a>
+                </div>
                 <FilterBar params=params.clone() people words />
                 <StatusTabs params=params.clone() counts words />
                 {problem.map(|p| view! { <p class="error" role="alert">{p}</p> })}
-                <QueueTable items clock words filtered />
+                <BulkBar triage bulk words />
+                <QueueTable items clock words filtered triage />
+                <p class="hint">{words.keys_hint}</p>
+                <KeyHelp triage words />
                 {next.map(|href| view! { <p><a class="button" href=href>{words.next_page}</a></p> })}
             </main>
         </div>
@@ -293,7 +308,13 @@ fn StatusTabs(params: QueueParams, counts: Vec<(Status, i64)>, words: &'static W
 }
 
 #[component]
-fn QueueTable(items: Vec<QueueItem>, clock: crate::api::Clock, words: &'static Words, filtered: bool) -> impl IntoView {
+fn QueueTable(
+    items: Vec<QueueItem>,
+    clock: crate::api::Clock,
+    words: &'static Words,
+    filtered: bool,
+    triage: Triage,
+) -> impl IntoView {
     if items.is_empty() {
         return view! { <p class="empty">{if filtered { words.nothing_matches } else { words.empty }}</p> }.into_any();
     }
@@ -302,6 +323,7 @@ fn QueueTable(items: Vec<QueueItem>, clock: crate::api::Clock, words: &'static W
             <caption class="visually-hidden">{words.caption}</caption>
             <thead>
                 <tr>
+                    <th scope="col"><span class="visually-hidden">{words.select}</span></th>
                     <th scope="col">{words.received}</th>
                     <th scope="col">{words.kind}</th>
                     <th scope="col">{words.rating}</th>
@@ -314,7 +336,11 @@ fn QueueTable(items: Vec<QueueItem>, clock: crate::api::Clock, words: &'static W
                 </tr>
             </thead>
             <tbody>
-                {items.into_iter().map(|item| view! { <QueueRow item clock=clock.clone() words /> }).collect_view()}
+                {items
+                    .into_iter()
+                    .enumerate()
+                    .map(|(index, item)| view! { <QueueRow item index clock=clock.clone() words triage /> })
+                    .collect_view()}
             </tbody>
         </table>
     }
@@ -322,7 +348,13 @@ fn QueueTable(items: Vec<QueueItem>, clock: crate::api::Clock, words: &'static W
 }
 
 #[component]
-fn QueueRow(item: QueueItem, clock: crate::api::Clock, words: &'static Words) -> impl IntoView {
+fn QueueRow(
+    item: QueueItem,
+    index: usize,
+    clock: crate::api::Clock,
+    words: &'static Words,
+    triage: Triage,
+) -> impl IntoView {
     let rating = item.rating.map(|r| format!("{r} / 5")).unwrap_or_else(|| words.none.into());
     let href = format!("/admin/submissions/{}", item.id);
     let summary = item
@@ -339,8 +371,23 @@ fn QueueRow(item: QueueItem, clock: crate::api::Clock, words: &'static Words) ->
             </time>
         }
     });
+    let (id, toggle_id) = (item.id.clone(), item.id.clone());
+    let row_class = format!("kind-{} priority-{}", item.kind, item.priority);
+    let checkbox_label = format!("{} {}", words.select, summary);
     view! {
-        <tr class=format!("kind-{} priority-{}", item.kind, item.priority) data-id=item.id.clone()>
+        <tr
+            class=move || if triage.cursor.get() == index { format!("{row_class} selected") } else { row_class.clone() }
+            data-id=item.id.clone()
+            data-index=index
+        >
+            <td>
+                <input
+                    type="checkbox"
+                    aria-label=checkbox_label
+                    prop:checked=move || triage.chosen.with(|c| c.contains(&id))
+                    on:change=move |_| triage.toggle(&toggle_id)
+                />
+            </td>
             <td><time datetime=item.received_at.clone()>{clock.label(&item.received_at)}</time></td>
             <td>{words.kind(item.kind)}</td>
             <td>{rating}</td>
@@ -351,5 +398,136 @@ fn QueueRow(item: QueueItem, clock: crate::api::Clock, words: &'static Words) ->
             <td>{due}</td>
             <td><span class=format!("pill status-{}", item.status)>{words.status(item.status)}</span></td>
         </tr>
+    }
+}
+
+/// The queue's keyboard and selection state.
+#[derive(Clone, Copy)]
+struct Triage {
+    /// The row j/k move through.
+    cursor: RwSignal<usize>,
+    /// The rows chosen for a change to many.
+    chosen: RwSignal<BTreeSet<String>>,
+    help: RwSignal<bool>,
+}
+
+impl Triage {
+    fn toggle(&self, id: &str) {
+        self.chosen.update(|c| {
+            if !c.remove(id) {
+                c.insert(id.to_owned());
+            }
+        });
+    }
+
+    /// The chosen rows, or the row under the cursor when none are.
+    fn targets(&self, ids: &[String]) -> Vec<String> {
+        let chosen = self.chosen.get_untracked();
+        if chosen.is_empty() {
+            ids.get(self.cursor.get_untracked()).cloned().into_iter().collect()
+        } else {
+            chosen.into_iter().collect()
+        }
+    }
+}
+
+/// j/k move, Enter opens, x selects, a assigns to me, e resolves, / searches, ? lists the
+/// keys, Esc closes the list. Keys typed into a field are the field's.
+fn keyboard(triage: Triage, ids: Vec<String>, bulk: ServerAction<BulkChange>) {
+    use leptos::wasm_bindgen::JsCast;
+    let navigate = leptos_router::hooks::use_navigate();
+    let focus_row = |index: usize| {
+        if let Ok(Some(link)) = document().query_selector(&format!("tr[data-index='{index}'] td.message a")) {
+            if let Ok(link) = link.dyn_into::<leptos::web_sys::HtmlElement>() {
+                let _ = link.focus();
+            }
+        }
+    };
+    let handle = window_event_listener(leptos::ev::keydown, move |ev| {
+        let typing = ev
+            .target()
+            .and_then(|t| t.dyn_into::<leptos::web_sys::Element>().ok())
+            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
+        if typing || ev.ctrl_key() || ev.meta_key() || ev.alt_key() || ids.is_empty() && ev.key() != "?" {
+            return;
+        }
+        let last = ids.len().saturating_sub(1);
+        let act = |action: &str| {
+            let targets = triage.targets(&ids);
+            if !targets.is_empty() {
+                bulk.dispatch(BulkChange { ids: targets.join(","), action: action.to_owned() });
+                triage.chosen.set(BTreeSet::new());
+            }
+        };
+        match ev.key().as_str() {
+            "j" => {
+                triage.cursor.update(|c| *c = (*c + 1).min(last));
+                focus_row(triage.cursor.get_untracked());
+            }
+            "k" => {
+                triage.cursor.update(|c| *c = c.saturating_sub(1));
+                focus_row(triage.cursor.get_untracked());
+            }
+            "Enter" => {
+                if let Some(id) = ids.get(triage.cursor.get_untracked()) {
+                    ev.prevent_default();
+                    navigate(&format!("/admin/submissions/{id}"), Default::default());
+                }
+            }
+            "x" => {
+                if let Some(id) = ids.get(triage.cursor.get_untracked()) {
+                    triage.toggle(id);
+                }
+            }
+            "a" => act("assign_me"),
+            "e" => act("resolve"),
+            "/" => {
+                ev.prevent_default();
+                if let Some(search) = document().get_element_by_id("q") {
+                    if let Ok(search) = search.dyn_into::<leptos::web_sys::HtmlElement>() {
+                        let _ = search.focus();
+                    }
+                }
+            }
+            "?" => triage.help.update(|h| *h = !*h),
+            "Escape" => triage.help.set(false),
+            _ => {}
+        }
+    });
+    on_cleanup(move || handle.remove());
+}
+
+/// What can be done to the chosen rows at once.
+#[component]
+fn BulkBar(triage: Triage, bulk: ServerAction<BulkChange>, words: &'static Words) -> impl IntoView {
+    let count = move || triage.chosen.with(|c| c.len());
+    let ids = move || triage.chosen.with(|c| c.iter().cloned().collect::<Vec<_>>().join(","));
+    view! {
+        <Show when=move || { count() > 0 }>
+            <ActionForm action=bulk attr:class="bulk" attr:aria-label=words.selected>
+                <span class="count">{move || format!("{} {}", count(), words.selected)}</span>
+                <input type="hidden" name="ids" prop:value=ids />
+                <button type="submit" name="action" value="assign_me">{words.bulk_assign_me}</button>
+                <button type="submit" name="action" value="resolve">{words.bulk_resolve}</button>
+                <button type="submit" name="action" value="open">{words.bulk_open}</button>
+                <button type="submit" name="action" value="spam">{words.bulk_spam}</button>
+            </ActionForm>
+        </Show>
+    }
+}
+
+/// The list of keys, opened with ?.
+#[component]
+fn KeyHelp(triage: Triage, words: &'static Words) -> impl IntoView {
+    view! {
+        <Show when=move || triage.help.get()>
+            <div class="key-help card" role="dialog" aria-modal="false" aria-labelledby="keys-title">
+                <h2 id="keys-title">{words.keys_title}</h2>
+                <dl class="facts">
+                    {words.keys.iter().map(|(key, what)| view! { <dt><kbd>{*key}</kbd></dt><dd>{*what}</dd> }).collect_view()}
+                </dl>
+                <button type="button" on:click=move |_| triage.help.set(false)>{words.close}</button>
+            </div>
+        </Show>
     }
 }

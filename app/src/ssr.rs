@@ -18,8 +18,7 @@ pub struct AdminContext {
     pub stylesheet: String,
     /// Whether replies are emailed (SMTP configured), and how their mail is made.
     pub mail: bool,
-    pub composer:
-        std::sync::Arc<dyn Fn(&hark_core::store::ReplyContext<'_>) -> Option<hark_core::store::Mail> + Send + Sync>,
+    pub composer: hark_core::store::SharedComposer,
 }
 
 /// The admin's Content-Security-Policy: its own scripts (the hydrate bundle and its

@@ -23,6 +23,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/api/v1/admin/submissions", get(list_submissions))
         .route("/api/v1/admin/submissions/counts", get(count_submissions))
+        .route("/api/v1/admin/export.csv", get(crate::export::export_csv))
         .route("/api/v1/admin/submissions/bulk", post(bulk_change))
         .route("/api/v1/admin/submissions/{id}", get(get_submission).patch(patch_submission))
         .route("/api/v1/admin/submissions/{id}/notes", post(add_note))
@@ -193,6 +194,8 @@ impl From<ChangeBody> for Change {
     request_body = ChangeBody,
     description = "First contact owns it: an unassigned complaint changed by an owner or agent becomes theirs, unless the change names an assignee.",
     responses(
+        (status = 415, description = "`unsupported_media_type`: send application/json", body = ErrorBody),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
         (status = 200, description = "The submission as it is now", body = SubmissionDetail),
         (status = 400, description = "`bad_json`", body = ErrorBody),
         (status = 403, description = "`forbidden`: a viewer, or a cross-site request", body = ErrorBody),
@@ -231,6 +234,9 @@ pub struct BulkAnswer {
     request_body = BulkBody,
     description = "One change to many submissions, in one transaction.",
     responses(
+        (status = 400, description = "`bad_json`: not JSON of this shape", body = ErrorBody),
+        (status = 415, description = "`unsupported_media_type`: send application/json", body = ErrorBody),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
         (status = 200, description = "How many were changed, and which ids were not found", body = BulkAnswer),
         (status = 403, description = "`forbidden`", body = ErrorBody),
         (status = 422, description = "`validation`", body = ErrorBody),
@@ -264,6 +270,9 @@ pub struct NoteBody {
     params(("id" = String, Path)),
     request_body = NoteBody,
     responses(
+        (status = 400, description = "`bad_json`: not JSON of this shape", body = ErrorBody),
+        (status = 415, description = "`unsupported_media_type`: send application/json", body = ErrorBody),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
         (status = 201, description = "The submission with the note on its timeline", body = SubmissionDetail),
         (status = 403, description = "`forbidden`", body = ErrorBody),
         (status = 404, description = "`not_found`", body = ErrorBody),
@@ -305,6 +314,9 @@ pub struct ReplyAnswer {
     params(("id" = String, Path)),
     request_body = ReplyBody,
     responses(
+        (status = 400, description = "`bad_json`: not JSON of this shape", body = ErrorBody),
+        (status = 415, description = "`unsupported_media_type`: send application/json", body = ErrorBody),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
         (status = 201, description = "Stored; shown on the tracking page, and emailed where it can be", body = ReplyAnswer),
         (status = 403, description = "`forbidden`", body = ErrorBody),
         (status = 404, description = "`not_found`", body = ErrorBody),
@@ -347,6 +359,9 @@ pub async fn list_saved_replies(
     post, path = "/api/v1/admin/saved-replies", tag = "admin",
     request_body = SavedReplyBody,
     responses(
+        (status = 400, description = "`bad_json`: not JSON of this shape", body = ErrorBody),
+        (status = 415, description = "`unsupported_media_type`: send application/json", body = ErrorBody),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
         (status = 201, description = "Saved", body = SavedReply),
         (status = 403, description = "`forbidden`", body = ErrorBody),
         (status = 422, description = "`validation`", body = ErrorBody),
@@ -367,6 +382,9 @@ pub async fn create_saved_reply(
     params(("id" = String, Path)),
     request_body = SavedReplyBody,
     responses(
+        (status = 400, description = "`bad_json`: not JSON of this shape", body = ErrorBody),
+        (status = 415, description = "`unsupported_media_type`: send application/json", body = ErrorBody),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
         (status = 200, description = "Saved", body = SavedReply),
         (status = 403, description = "`forbidden`", body = ErrorBody),
         (status = 404, description = "`not_found`", body = ErrorBody),
@@ -387,6 +405,7 @@ pub async fn update_saved_reply(
     delete, path = "/api/v1/admin/saved-replies/{id}", tag = "admin",
     params(("id" = String, Path)),
     responses(
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
         (status = 204, description = "Deleted"),
         (status = 403, description = "`forbidden`", body = ErrorBody),
         (status = 404, description = "`not_found`", body = ErrorBody),
@@ -413,6 +432,8 @@ pub struct LoginBody {
     post, path = "/api/v1/auth/login", tag = "auth",
     request_body = LoginBody,
     responses(
+        (status = 400, description = "`bad_json`: not JSON of this shape", body = ErrorBody),
+        (status = 415, description = "`unsupported_media_type`: send application/json", body = ErrorBody),
         (status = 204, description = "Signed in: the session cookie is set"),
         (status = 401, description = "`unauthorized`: wrong email or password (the same answer for both)", body = ErrorBody),
         (status = 503, description = "`unavailable`: too many sign-ins being checked; `Retry-After`", body = ErrorBody),

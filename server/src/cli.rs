@@ -54,6 +54,27 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Some(Command::Seed { submissions, sites, org, days, database, output }) => {
+            let store = open(&database.database_url).await?;
+            let org = org_named(&store, org.as_deref()).await?;
+            let started = std::time::Instant::now();
+            let seeded = store.seed(&org, submissions, sites, days).await.map_err(explain)?;
+            let sites: Vec<_> = seeded
+                .sites
+                .iter()
+                .map(|s| json!({ "site_id": s.id, "site_key": s.site_key, "name": s.name }))
+                .collect();
+            print(&output, json!({ "org": org.name, "sites": sites, "submissions": seeded.submissions }), || {
+                format!(
+                    "Seeded {} submissions across {} new sites of {} in {:.1} s.",
+                    seeded.submissions,
+                    sites.len(),
+                    org.name,
+                    started.elapsed().as_secs_f64()
+                )
+            });
+            Ok(())
+        }
     }
 }
 
@@ -108,6 +129,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let config = Config::from_args(&args, listener.local_addr()?);
     let first_run = bootstrap::prepare(&store, &config).await?;
     let state = AppState::new(config.clone(), store.clone());
+    crate::mail::spawn_sender(store.clone(), &config.smtp).context("setting up SMTP")?;
     crate::telemetry_metrics::spawn_upkeep();
     let shutdown = shutdown_signal()?;
     if !state.assets.built() {

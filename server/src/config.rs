@@ -40,6 +40,24 @@ pub enum Command {
     /// Manage merchants' sites.
     #[command(subcommand)]
     Site(SiteCommand),
+    /// Fill the database with realistic submissions across new sites, for demos and
+    /// benchmarks.
+    Seed {
+        #[arg(long)]
+        submissions: usize,
+        #[arg(long, default_value_t = 1)]
+        sites: usize,
+        /// Organisation name; created if missing (default: the first one).
+        #[arg(long)]
+        org: Option<String>,
+        /// Spread over this many days before now.
+        #[arg(long, default_value_t = 365)]
+        days: i64,
+        #[command(flatten)]
+        database: DatabaseArgs,
+        #[command(flatten)]
+        output: Output,
+    },
 }
 
 #[derive(Debug, Clone, Args)]
@@ -87,6 +105,50 @@ pub struct ServeArgs {
     /// Connections one client address may hold open at once (trusted proxies exempt).
     #[arg(long, env = "HARK_CONNECTIONS_PER_CLIENT", default_value_t = 256)]
     pub connections_per_client: usize,
+    #[command(flatten)]
+    pub smtp: SmtpArgs,
+}
+
+/// Where replies' emails go. Without a host no email is sent: the shopper reads replies
+/// on their tracking page.
+#[derive(Debug, Clone, Args)]
+pub struct SmtpArgs {
+    /// The SMTP server's host name.
+    #[arg(long = "smtp-host", env = "HARK_SMTP_HOST")]
+    pub host: Option<String>,
+    #[arg(long = "smtp-port", env = "HARK_SMTP_PORT", default_value_t = 587)]
+    pub port: u16,
+    /// `starttls` (port 587), `tls` (port 465) or `none` (a relay on this machine only).
+    #[arg(long = "smtp-tls", env = "HARK_SMTP_TLS", value_enum, default_value = "starttls")]
+    pub tls: SmtpTls,
+    #[arg(long = "smtp-username", env = "HARK_SMTP_USERNAME")]
+    pub username: Option<String>,
+    /// Better given in the environment than on the command line.
+    #[arg(long = "smtp-password", env = "HARK_SMTP_PASSWORD", hide_env_values = true)]
+    pub password: Option<String>,
+    /// The sender, e.g. `Northwind support <support@northwind.example>`.
+    #[arg(long = "mail-from", env = "HARK_MAIL_FROM", default_value = "Hark <hark@localhost>")]
+    pub from: String,
+}
+
+impl Default for SmtpArgs {
+    fn default() -> Self {
+        SmtpArgs {
+            host: None,
+            port: 587,
+            tls: SmtpTls::Starttls,
+            username: None,
+            password: None,
+            from: "Hark <hark@localhost>".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SmtpTls {
+    None,
+    Starttls,
+    Tls,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -165,6 +227,7 @@ pub struct Config {
     pub rate_limit: u32,
     pub trusted_proxies: Vec<ipnet::IpNet>,
     pub request_timeout: std::time::Duration,
+    pub smtp: SmtpArgs,
 }
 
 impl Config {
@@ -176,6 +239,7 @@ impl Config {
             rate_limit: args.rate_limit,
             trusted_proxies: args.trusted_proxies.clone(),
             request_timeout: std::time::Duration::from_secs(args.request_timeout.max(1)),
+            smtp: args.smtp.clone(),
         }
     }
 

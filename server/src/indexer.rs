@@ -1,8 +1,8 @@
 //! Keeps PostgreSQL's search index up with what the collectors store (SQLite's writer
 //! indexes by itself). Indexing is work the collector would otherwise do, so it waits
 //! for a quiet moment: when this instance's writer has committed nothing for a little
-//! while, or when enough has piled up that search must not fall further behind. It also
-//! picks up what other instances stored.
+//! while; under a flood it takes one batch now and then, so search falls behind but not
+//! without bound. It also picks up what other instances stored.
 
 use hark_core::store::Backend;
 use hark_core::Store;
@@ -14,8 +14,10 @@ use std::time::Duration;
 const BATCH: i64 = 500;
 /// Quiet means no commit for this long.
 const QUIET_MILLIS: i64 = 200;
-/// Rows this instance may store before it indexes, quiet or not.
-const MAX_BEHIND: usize = 10_000;
+/// Rows this instance may store before it indexes while busy: then one batch a tick
+/// (at most 2,500 rows a second), so a flood slows the collector little and search
+/// catches up fully once it is quiet.
+const MAX_BEHIND: usize = 50_000;
 
 /// What the writer tells the indexer.
 #[derive(Default)]
@@ -30,9 +32,8 @@ impl Activity {
         self.unindexed.fetch_add(rows, Ordering::Relaxed);
     }
 
-    fn due(&self) -> bool {
-        let quiet = hark_core::store::now_millis() - self.last_commit.load(Ordering::Relaxed) >= QUIET_MILLIS;
-        quiet || self.unindexed.load(Ordering::Relaxed) >= MAX_BEHIND
+    fn quiet(&self) -> bool {
+        hark_core::store::now_millis() - self.last_commit.load(Ordering::Relaxed) >= QUIET_MILLIS
     }
 }
 
@@ -48,7 +49,8 @@ async fn run(store: Store, activity: Arc<Activity>) {
     let mut tick = tokio::time::interval(Duration::from_millis(QUIET_MILLIS as u64));
     loop {
         tick.tick().await;
-        while activity.due() {
+        let mut busy_turn = activity.unindexed.load(Ordering::Relaxed) >= MAX_BEHIND;
+        while activity.quiet() || std::mem::take(&mut busy_turn) {
             match store.index_for_search(BATCH).await {
                 Ok(n) => {
                     let _ = activity

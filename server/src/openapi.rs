@@ -16,6 +16,7 @@ use utoipa::{Modify, OpenApi};
         crate::track::recovery_json,
         crate::admin::list_submissions,
         crate::admin::count_submissions,
+        crate::export::export_csv,
         crate::admin::get_submission,
         crate::admin::patch_submission,
         crate::admin::bulk_change,

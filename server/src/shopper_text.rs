@@ -66,6 +66,9 @@ pub struct Text {
     pub minutes_ago: (&'static str, &'static str),
     pub hours_ago: (&'static str, &'static str),
     pub days_ago: (&'static str, &'static str),
+    /// A reply's email: its subject before the shop's name, and the line before the link.
+    pub mail_subject: &'static str,
+    pub mail_follow: &'static str,
 }
 
 pub const EN: Text = Text {
@@ -115,6 +118,8 @@ pub const EN: Text = Text {
     minutes_ago: ("1 minute ago", "{} minutes ago"),
     hours_ago: ("1 hour ago", "{} hours ago"),
     days_ago: ("1 day ago", "{} days ago"),
+    mail_subject: "An answer to your feedback from ",
+    mail_follow: "Read the whole conversation, answer back or tell us how we did:",
 };
 
 pub const ZH_CN: Text = Text {
@@ -164,6 +169,8 @@ pub const ZH_CN: Text = Text {
     minutes_ago: ("1 分钟前", "{} 分钟前"),
     hours_ago: ("1 小时前", "{} 小时前"),
     days_ago: ("1 天前", "{} 天前"),
+    mail_subject: "您的反馈有了回复：",
+    mail_follow: "查看完整沟通记录、继续留言或评价处理结果：",
 };
 
 impl Text {

@@ -3,7 +3,7 @@ use crate::config::Config;
 use crate::ratelimit::SubmissionLimiter;
 use crate::sites::SiteCache;
 use axum::extract::FromRef;
-use hark_core::store::{Mail, ReplyContext, SubmissionWriter};
+use hark_core::store::{SharedComposer, SubmissionWriter};
 use hark_core::Store;
 use leptos::config::LeptosOptions;
 use std::sync::Arc;
@@ -24,10 +24,8 @@ pub struct Shared {
     pub sites: SiteCache,
     /// Makes a reply's email; none while no SMTP server is configured, and the tracking
     /// page is the channel.
-    pub composer: Composer,
+    pub composer: SharedComposer,
 }
-
-pub type Composer = Arc<dyn Fn(&ReplyContext<'_>) -> Option<Mail> + Send + Sync>;
 
 impl AppState {
     pub fn new(config: Config, store: Store) -> Self {
@@ -46,7 +44,7 @@ impl AppState {
         };
         let writer = SubmissionWriter::spawn(store.clone(), Some(Arc::new(observe)));
         let sites = SiteCache::new(store.clone());
-        let composer: Composer = Arc::new(|_: &ReplyContext<'_>| None);
+        let composer = crate::mail::composer(&config.public_url, &config.smtp);
         AppState(Arc::new(Shared { config: Arc::new(config), store, assets, leptos, limiter, writer, sites, composer }))
     }
 }

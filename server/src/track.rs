@@ -61,6 +61,8 @@ pub struct MessageBody {
     request_body = MessageBody,
     description = "The shopper answers back; a pending or resolved complaint opens again.",
     responses(
+        (status = 400, description = "`bad_json`: not JSON of this shape", body = ErrorBody),
+        (status = 415, description = "`unsupported_media_type`: send application/json", body = ErrorBody),
         (status = 201, description = "Stored; the tracking state as it is now", body = Tracked),
         (status = 404, description = "`not_found`", body = ErrorBody),
         (status = 422, description = "`validation`", body = ErrorBody),
@@ -90,6 +92,8 @@ pub struct RecoveryBody {
     request_body = RecoveryBody,
     description = "\"Are you satisfied with how this was handled?\", once the submission is resolved.",
     responses(
+        (status = 400, description = "`bad_json`: not JSON of this shape", body = ErrorBody),
+        (status = 415, description = "`unsupported_media_type`: send application/json", body = ErrorBody),
         (status = 201, description = "Stored", body = Tracked),
         (status = 200, description = "The same answer again", body = Tracked),
         (status = 404, description = "`not_found`", body = ErrorBody),

@@ -22,7 +22,7 @@ pub fn router(state: AppState) -> Router {
         secure_cookies: state.config.secure_cookies(),
         script: state.assets.admin_js.clone(),
         stylesheet: state.assets.admin_css.clone(),
-        mail: false,
+        mail: state.config.smtp.host.is_some(),
         composer: state.composer.clone(),
     };
     let options = state.leptos.clone();

@@ -615,3 +615,68 @@ async fn saved_replies_are_the_organisations_own_and_editable() {
         assert_eq!(app.call("DELETE", &uri, &app.token, None).await.status, StatusCode::NOT_FOUND);
     }
 }
+
+#[tokio::test]
+async fn the_export_is_the_filtered_queue_as_spreadsheet_safe_csv() {
+    for db in backends().await {
+        let app = TestApp::start(db).await;
+        app.submitted(&complaint("=HYPERLINK(\"http://evil\")")).await;
+        let mut chinese = rating(2, "快递太慢了");
+        chinese["order_ref"] = json!("+44 20");
+        app.submitted(&chinese).await;
+        app.submitted(&rating(5, "-fine")).await;
+        let export = app.call("GET", "/api/v1/admin/export.csv", &app.token, None).await;
+        assert_eq!(export.status, StatusCode::OK, "{}", export.text);
+        assert!(export.headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/csv"));
+        assert!(export.text.starts_with('\u{feff}'), "a byte order mark for Excel");
+        let mut reader = csv::Reader::from_reader(export.text.trim_start_matches('\u{feff}').as_bytes());
+        let headers = reader.headers().unwrap().clone();
+        let message = headers.iter().position(|h| h == "message").unwrap();
+        let order = headers.iter().position(|h| h == "order_ref").unwrap();
+        let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        assert_eq!(rows.len(), 3, "{}", app.db.label);
+        let messages: Vec<&str> = rows.iter().map(|r| &r[message]).collect();
+        assert_eq!(messages, ["'-fine", "快递太慢了", "'=HYPERLINK(\"http://evil\")"]);
+        assert_eq!(&rows[1][order], "'+44 20");
+        let filtered = app.call("GET", "/api/v1/admin/export.csv?kind=complaint", &app.token, None).await;
+        assert_eq!(filtered.text.lines().count(), 2, "header and the one complaint");
+        let bad = app.call("GET", "/api/v1/admin/export.csv?status=lost", &app.token, None).await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let globex = app.store.ensure_org("Globex").await.unwrap();
+        let (_, stranger) = app.staff(&globex, "agent@globex.test", Role::Agent).await;
+        let theirs = app.call("GET", "/api/v1/admin/export.csv", &stranger, None).await;
+        assert_eq!(theirs.text.lines().count(), 1, "another organisation exports only its header");
+        let anonymous = app.send(Request::get("/api/v1/admin/export.csv").body(Body::empty()).unwrap()).await;
+        assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+    }
+}
+
+#[tokio::test]
+async fn seeding_fills_every_kind_status_and_language_and_is_searchable() {
+    for db in backends().await {
+        let app = TestApp::start(db).await;
+        let seeded = app.store.seed(&app.org, 600, 3, 90).await.unwrap();
+        assert_eq!((seeded.submissions, seeded.sites.len()), (600, 3));
+        let counts = app.call("GET", "/api/v1/admin/submissions/counts", &app.token, None).await.json();
+        let total: i64 = counts.as_object().unwrap().values().map(|v| v.as_i64().unwrap()).sum();
+        assert_eq!(total, 600, "{}: {counts}", app.db.label);
+        for status in ["new", "open", "resolved", "spam"] {
+            assert!(counts[status].as_i64().unwrap() > 0, "{}: no {status} in {counts}", app.db.label);
+        }
+        for query in ["kind=complaint", "kind=feedback", "kind=csat", "q=%E5%BF%AB%E9%80%92", "q=delivery", "sort=due"]
+        {
+            let page = app.call("GET", &format!("/api/v1/admin/submissions?{query}"), &app.token, None).await.json();
+            assert!(!page["items"].as_array().unwrap().is_empty(), "{}: nothing for {query}", app.db.label);
+        }
+        let newest = app.call("GET", "/api/v1/admin/submissions?limit=100", &app.token, None).await.json();
+        let times: Vec<&str> =
+            newest["items"].as_array().unwrap().iter().map(|i| i["received_at"].as_str().unwrap()).collect();
+        assert!(times.windows(2).all(|w| w[0] >= w[1]), "the queue's order is the order of arrival");
+        let resolved = app
+            .call("GET", "/api/v1/admin/submissions?status=resolved&kind=complaint&limit=100", &app.token, None)
+            .await
+            .json();
+        let answered = resolved["items"].as_array().unwrap().iter().all(|i| !i["first_response_at"].is_null());
+        assert!(answered, "resolved complaints were answered");
+    }
+}

@@ -7,6 +7,8 @@
 mod orgs;
 mod sessions;
 pub use sessions::SESSION_TTL_MILLIS;
+mod seed;
+pub use seed::Seeded;
 mod settings;
 mod sites;
 mod submissions;
@@ -17,8 +19,9 @@ pub use orgs::{Org, StaffRecord};
 pub use sites::{is_site_key, normalize_origin, NewSite, Site, Sla};
 pub use submissions::{Destination, Insert, Receipt};
 pub use triage::{
-    may_write, AssigneeFilter, Change, Composer, DueFilter, Mail, QueueCursor, QueueFilter, Rated, Recovery,
-    ReplyContext, SavedReply, Sort, StatusCounts, Tracked, TrackedMessage, DUE_SOON_MILLIS, MAX_BODY_CHARS, MAX_PAGE,
+    may_write, AssigneeFilter, Change, Composer, DueFilter, Mail, OutboxMail, QueueCursor, QueueFilter, Rated,
+    Recovery, ReplyContext, SavedReply, SharedComposer, Sort, StatusCounts, Tracked, TrackedMessage, DUE_SOON_MILLIS,
+    MAIL_ATTEMPTS, MAX_BODY_CHARS, MAX_PAGE,
 };
 pub use writer::{BatchObserver, SubmissionWriter, MAX_BATCH};
 

@@ -223,6 +223,9 @@ pub struct ReplyContext<'a> {
 /// Builds a reply's email, or none when no mail is sent (no SMTP configured).
 pub type Composer<'a> = &'a (dyn Fn(&ReplyContext<'_>) -> Option<Mail> + Sync);
 
+/// A composer the server holds and hands to every request.
+pub type SharedComposer = std::sync::Arc<dyn Fn(&ReplyContext<'_>) -> Option<Mail> + Send + Sync>;
+
 /// A shopper's tracking link: their submission's state and the conversation, nothing else.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -1224,5 +1227,82 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(rows.len())
+    }
+}
+
+/// An email in the outbox, taken by one sender for a while.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OutboxMail {
+    pub id: String,
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+    pub attempts: i64,
+}
+
+/// How long a sender holds an email it took before another may try it.
+const MAIL_LEASE_MILLIS: i64 = 5 * 60_000;
+/// After this many failed attempts an email is given up (kept, with its last error).
+pub const MAIL_ATTEMPTS: i64 = 10;
+
+impl Store {
+    /// Takes up to `limit` emails that are due, each for one sender (the first to move
+    /// its next attempt past the lease wins it; other instances skip it).
+    pub async fn take_mail(&self, limit: i64) -> Result<Vec<OutboxMail>> {
+        let now = now_millis();
+        let rows = sqlx::query(
+            "SELECT id, recipient, subject, body, attempts, next_attempt_at FROM outbox \
+             WHERE sent_at IS NULL AND next_attempt_at <= $1 AND attempts < $2 ORDER BY next_attempt_at LIMIT $3",
+        )
+        .bind(now)
+        .bind(MAIL_ATTEMPTS)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut taken = Vec::new();
+        for row in rows {
+            let id: String = row.try_get("id")?;
+            let due: i64 = row.try_get("next_attempt_at")?;
+            let won = sqlx::query("UPDATE outbox SET next_attempt_at = $1 WHERE id = $2 AND next_attempt_at = $3")
+                .bind(now + MAIL_LEASE_MILLIS)
+                .bind(&id)
+                .bind(due)
+                .execute(&self.pool)
+                .await?
+                .rows_affected()
+                == 1;
+            if won {
+                taken.push(OutboxMail {
+                    id,
+                    recipient: row.try_get("recipient")?,
+                    subject: row.try_get("subject")?,
+                    body: row.try_get("body")?,
+                    attempts: row.try_get("attempts")?,
+                });
+            }
+        }
+        Ok(taken)
+    }
+
+    pub async fn mail_sent(&self, id: &str) -> Result<()> {
+        sqlx::query("UPDATE outbox SET sent_at = $1, attempts = attempts + 1, last_error = NULL WHERE id = $2")
+            .bind(now_millis())
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Records a failed attempt; the next waits twice as long as the last (one minute
+    /// first, at most six hours).
+    pub async fn mail_failed(&self, mail: &OutboxMail, error: &str) -> Result<()> {
+        let wait = (60_000i64 << mail.attempts.clamp(0, 20)).min(6 * 60 * 60_000);
+        sqlx::query("UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $1, last_error = $2 WHERE id = $3")
+            .bind(now_millis() + wait)
+            .bind(error.chars().take(500).collect::<String>())
+            .bind(&mail.id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 }

@@ -119,6 +119,7 @@ impl TestApp {
             rate_limit: 60,
             trusted_proxies: vec![],
             request_timeout: REQUEST_TIMEOUT,
+            smtp: Default::default(),
         };
         let org = store.ensure_org("Acme").await.unwrap();
         let owner = store.add_user(&org, "owner@acme.test", "correct horse battery", Role::Owner).await.unwrap();

@@ -1,0 +1,305 @@
+//! `hark seed`: realistic submissions for demos and benchmarks. Every kind, English and
+//! Chinese, ratings leaning the way real shops' do, statuses by age (old complaints are
+//! mostly resolved), replies that kept or missed their promises, and recovery ratings.
+//! Written straight into the tables in batches, oldest first (so the queue's order is the
+//! order of arrival), with the same priority and due-time rules as the collector.
+
+use super::{new_id, now_millis, Org, Site, Store};
+use crate::error::Result;
+use crate::model::{Kind, Priority, Stage, Status};
+use crate::triage;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+const ROWS_PER_INSERT: usize = 500;
+const MINUTE: i64 = 60_000;
+
+const EN: &[(&str, &str)] = &[
+    ("delivery_delay", "The parcel arrived four days late and nobody told me why."),
+    ("delivery_delay", "Delivery was slow, the tracking page did not update for a week."),
+    ("damaged_item", "The box was crushed and the mug inside was broken."),
+    ("damaged_item", "My linen throw arrived torn along one edge."),
+    ("wrong_item", "I ordered the blue one and received a green one."),
+    ("product_quality", "The fabric pilled after the first wash, disappointing quality."),
+    ("product_quality", "Lovely quality, exactly as pictured. Will order again."),
+    ("billing", "I was charged twice for the same order."),
+    ("customer_service", "Support answered quickly and sorted out my refund, thank you."),
+    ("customer_service", "I waited three days for an answer to a simple question."),
+    ("website", "Checkout kept failing on my phone until I switched browsers."),
+    ("other", "Could you offer gift wrapping? It would make a great present."),
+];
+
+const ZH: &[(&str, &str)] = &[
+    ("delivery_delay", "快递太慢了，等了一个星期才到。"),
+    ("delivery_delay", "物流信息一直不更新，不知道包裹到哪里了。"),
+    ("damaged_item", "包装破了，里面的杯子也碎了。"),
+    ("wrong_item", "我买的是蓝色的，收到的却是绿色的。"),
+    ("product_quality", "质量很好，和图片一样，会再来买。"),
+    ("product_quality", "洗了一次就起球了，质量一般。"),
+    ("billing", "同一个订单被扣了两次钱。"),
+    ("customer_service", "客服回复很快，退款也处理好了，谢谢！"),
+    ("customer_service", "等了三天都没人回复我的问题。"),
+    ("website", "手机上付款一直失败，换了浏览器才成功。"),
+];
+
+const REPLIES_EN: &[&str] = &[
+    "We are sorry about this. A replacement ships today.",
+    "Thank you for telling us. We have refunded the difference.",
+    "Sorry for the wait. Your parcel is with the courier and arrives tomorrow.",
+];
+const REPLIES_ZH: &[&str] =
+    &["非常抱歉，我们今天就给您补发。", "感谢反馈，差价已经退回。", "抱歉让您久等，包裹明天送达。"];
+
+/// What was seeded.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Seeded {
+    pub org: Org,
+    pub sites: Vec<Site>,
+    pub submissions: usize,
+}
+
+impl Store {
+    /// Adds `sites` new sites to `org` and `count` submissions across them, spread over
+    /// the last `days` days; the search index is brought up to date before it returns.
+    pub async fn seed(&self, org: &Org, count: usize, sites: usize, days: i64) -> Result<Seeded> {
+        let mut made = Vec::new();
+        let tag = crate::auth::random_hex(2);
+        for n in 0..sites.max(1) {
+            let site = self
+                .add_site(
+                    org,
+                    super::NewSite {
+                        name: format!("Shop {tag}-{}", n + 1),
+                        allowed_origins: vec![format!("https://shop-{tag}-{}.example", n + 1)],
+                        require_email: false,
+                    },
+                )
+                .await?;
+            made.push(site);
+        }
+        let staff = sqlx::query("SELECT id FROM users WHERE org_id = $1 AND role <> 'viewer' ORDER BY created_at")
+            .bind(&org.id)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| sqlx::Row::try_get::<String, _>(r, "id"))
+            .collect::<Result<Vec<_>, _>>()?;
+        let now = now_millis();
+        let span = days.max(1) * 24 * 60 * MINUTE;
+        let mut rng = StdRng::seed_from_u64(count as u64 ^ 0x4841524b);
+        // Oldest first, evenly spread with jitter.
+        let mut written = 0;
+        while written < count {
+            let take = ROWS_PER_INSERT.min(count - written);
+            let rows: Vec<SeedRow> = (written..written + take)
+                .map(|i| {
+                    let at = now - span + (span as f64 * (i as f64 + rng.gen::<f64>()) / count as f64) as i64;
+                    let site = &made[rng.gen_range(0..made.len())];
+                    SeedRow::new(&mut rng, site, &staff, at.min(now), now)
+                })
+                .collect();
+            self.insert_seed(&rows).await?;
+            written += take;
+        }
+        self.index_everything().await?;
+        Ok(Seeded { org: org.clone(), sites: made, submissions: count })
+    }
+
+    async fn insert_seed(&self, rows: &[SeedRow]) -> Result<()> {
+        const COLUMNS: &str = "id, site_id, org_id, kind, rating, category, stage, message, email, name, order_ref, \
+                               locale, customer_id, customer_tier, content_digest, track_token, status, priority, \
+                               received_at, assignee_id, first_response_due, resolution_due, first_response_at, \
+                               resolved_at, due_at, recovery_rating";
+        const PER_ROW: usize = 26;
+        let mut tx = self.pool.begin().await?;
+        let placeholders: Vec<String> = (0..rows.len())
+            .map(|r| {
+                format!("({})", (1..=PER_ROW).map(|c| format!("${}", r * PER_ROW + c)).collect::<Vec<_>>().join(", "))
+            })
+            .collect();
+        let sql = format!("INSERT INTO submissions ({COLUMNS}) VALUES {}", placeholders.join(", "));
+        let mut query = sqlx::query(&sql);
+        for row in rows {
+            query = query
+                .bind(row.id.clone())
+                .bind(row.site_id.clone())
+                .bind(row.org_id.clone())
+                .bind(row.kind.as_str())
+                .bind(row.rating)
+                .bind(row.category.clone())
+                .bind(row.stage.map(|s| s.as_str()))
+                .bind(row.message.clone())
+                .bind(row.email.clone())
+                .bind(row.name.clone())
+                .bind(row.order_ref.clone())
+                .bind(row.locale)
+                .bind(row.customer.clone())
+                .bind(row.customer.as_ref().map(|_| "key"))
+                .bind(crate::auth::random_hex(16))
+                .bind(format!("{:012x}{}", row.received_at, crate::auth::random_hex(16)))
+                .bind(row.status.as_str())
+                .bind(row.priority.as_str())
+                .bind(row.received_at)
+                .bind(row.assignee.clone())
+                .bind(row.due.map(|d| d.0))
+                .bind(row.due.map(|d| d.1))
+                .bind(row.first_response_at)
+                .bind(row.resolved_at)
+                .bind(row.due_at())
+                .bind(row.recovery);
+        }
+        query.execute(&mut *tx).await?;
+        for row in rows {
+            if let (Some(at), Some(reply)) = (row.first_response_at, row.reply) {
+                sqlx::query(
+                    "INSERT INTO submission_events (id, submission_id, org_id, actor_id, kind, body, at) \
+                     VALUES ($1, $2, $3, $4, 'reply', $5, $6)",
+                )
+                .bind(uuid::Uuid::now_v7().to_string())
+                .bind(&row.id)
+                .bind(&row.org_id)
+                .bind(row.assignee.clone())
+                .bind(reply)
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+            }
+            if let Some(rating) = row.recovery {
+                sqlx::query(
+                    "INSERT INTO submission_events (id, submission_id, org_id, kind, body, at) \
+                     VALUES ($1, $2, $3, 'recovery', $4, $5)",
+                )
+                .bind(uuid::Uuid::now_v7().to_string())
+                .bind(&row.id)
+                .bind(&row.org_id)
+                .bind(rating.to_string())
+                .bind(row.resolved_at.unwrap_or(row.received_at) + 60 * MINUTE)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Indexes every submission not yet searchable (what `seed` wrote, or a database
+    /// filled while no server ran).
+    pub async fn index_everything(&self) -> Result<()> {
+        match self.backend {
+            super::Backend::Sqlite => {
+                let mut conn = self.open_sqlite_writer()?;
+                tokio::task::spawn_blocking(move || -> Result<()> {
+                    while super::triage::index_sqlite(&mut conn, 5_000)? > 0 {}
+                    Ok(())
+                })
+                .await
+                .map_err(|e| crate::Error::Database(sqlx::Error::Protocol(e.to_string())))??;
+            }
+            super::Backend::Postgres => while self.index_for_search(5_000).await? > 0 {},
+        }
+        Ok(())
+    }
+}
+
+struct SeedRow {
+    id: String,
+    site_id: String,
+    org_id: String,
+    kind: Kind,
+    rating: Option<i64>,
+    category: Option<String>,
+    stage: Option<Stage>,
+    message: Option<String>,
+    email: Option<String>,
+    name: Option<String>,
+    order_ref: Option<String>,
+    locale: &'static str,
+    customer: Option<String>,
+    status: Status,
+    priority: Priority,
+    received_at: i64,
+    assignee: Option<String>,
+    due: Option<(i64, i64)>,
+    first_response_at: Option<i64>,
+    resolved_at: Option<i64>,
+    recovery: Option<i64>,
+    reply: Option<&'static str>,
+}
+
+impl SeedRow {
+    fn new(rng: &mut StdRng, site: &Site, staff: &[String], at: i64, now: i64) -> SeedRow {
+        let chinese = rng.gen_bool(0.35);
+        let (category, text) = if chinese { ZH[rng.gen_range(0..ZH.len())] } else { EN[rng.gen_range(0..EN.len())] };
+        let kind = match rng.gen_range(0..100) {
+            0..=59 => Kind::Csat,
+            60..=79 => Kind::Feedback,
+            _ => Kind::Complaint,
+        };
+        // Most shoppers are content; a few are not.
+        let rating = match kind {
+            Kind::Complaint => None,
+            _ => Some([5, 5, 5, 4, 4, 4, 3, 2, 1][rng.gen_range(0..9)]),
+        };
+        let key = rng.gen_bool(0.04);
+        let priority = triage::default_priority(kind, rating.map(|r| r as u8), key);
+        let spam = rng.gen_bool(0.01);
+        let due = triage::due_times(priority, spam, key, &site.sla, at);
+        let age = now - at;
+        let needs_answer = due.is_some();
+        // Older ones are further along; answers come sooner or later than promised.
+        let (status, first_response_at, resolved_at) = if spam {
+            (Status::Spam, None, None)
+        } else if !needs_answer {
+            (if age > 7 * 24 * 60 * MINUTE { Status::Resolved } else { Status::New }, None, None)
+        } else {
+            let (first_due, resolution_due) = due.expect("needs an answer");
+            let answered = at + ((first_due - at) as f64 * rng.gen_range(0.2..1.6)) as i64;
+            let resolved = at + ((resolution_due - at) as f64 * rng.gen_range(0.3..1.5)) as i64;
+            match (answered < now, resolved < now && rng.gen_bool(0.9)) {
+                (true, true) => (Status::Resolved, Some(answered), Some(resolved)),
+                (true, false) => (if rng.gen_bool(0.5) { Status::Pending } else { Status::Open }, Some(answered), None),
+                _ => (Status::New, None, None),
+            }
+        };
+        let assignee =
+            (first_response_at.is_some() && !staff.is_empty()).then(|| staff[rng.gen_range(0..staff.len())].clone());
+        let recovery = (status == Status::Resolved && kind == Kind::Complaint && rng.gen_bool(0.6))
+            .then(|| [5, 5, 4, 4, 4, 3, 2, 1][rng.gen_range(0..8)]);
+        let replies = if chinese { REPLIES_ZH } else { REPLIES_EN };
+        SeedRow {
+            id: new_id(),
+            site_id: site.id.clone(),
+            org_id: site.org_id.clone(),
+            kind,
+            rating,
+            category: Some(category.to_owned()),
+            stage: Some(Stage::ALL[rng.gen_range(0..3)]),
+            message: (kind != Kind::Csat || rng.gen_bool(0.5)).then(|| text.to_owned()),
+            email: (kind == Kind::Complaint || rng.gen_bool(0.3))
+                .then(|| format!("shopper{}@example.com", rng.gen_range(1..50_000))),
+            name: rng.gen_bool(0.3).then(|| if chinese { "王芳".to_owned() } else { "Alex Morgan".to_owned() }),
+            order_ref: rng.gen_bool(0.5).then(|| format!("NW-{}", rng.gen_range(1000..99_999))),
+            locale: if chinese { "zh-CN" } else { "en" },
+            customer: key.then(|| format!("c_{}", rng.gen_range(1..5_000))),
+            status,
+            priority,
+            received_at: at,
+            assignee,
+            due,
+            first_response_at,
+            resolved_at,
+            recovery,
+            reply: first_response_at.map(|_| replies[rng.gen_range(0..replies.len())]),
+        }
+    }
+
+    fn due_at(&self) -> Option<i64> {
+        triage::Promises {
+            status: self.status,
+            first_response_due: self.due.map(|d| d.0),
+            resolution_due: self.due.map(|d| d.1),
+            first_response_at: self.first_response_at,
+        }
+        .next_due()
+    }
+}

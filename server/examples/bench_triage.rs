@@ -1,0 +1,110 @@
+//! The triage benchmark's client (run by `scripts/bench-triage.sh`): asks a running Hark
+//! for every filter and saved view of the queue, searches, single submissions and the
+//! whole export, one request at a time, and prints each one's p50 and p95.
+//!   bench_triage BASE_URL TOKEN [ROUNDS]
+
+use std::time::{Duration, Instant};
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    let index = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1;
+    sorted[index].as_secs_f64() * 1000.0
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut args = std::env::args().skip(1);
+    let base = args.next().ok_or("BASE_URL")?;
+    let token = args.next().ok_or("TOKEN")?;
+    let rounds: usize = args.next().map(|r| r.parse()).transpose()?.unwrap_or(20);
+    let client = reqwest::Client::new();
+    let get = |path: String| {
+        let request = client.get(format!("{base}{path}")).bearer_auth(&token);
+        async move {
+            let started = Instant::now();
+            let response = request.send().await?;
+            let status = response.status();
+            let body = response.bytes().await?;
+            if !status.is_success() {
+                return Err(format!("{status}: {}", String::from_utf8_lossy(&body)).into());
+            }
+            Ok::<_, Box<dyn std::error::Error>>((started.elapsed(), body))
+        }
+    };
+    let first: serde_json::Value = serde_json::from_slice(&get("/api/v1/admin/submissions?limit=100".into()).await?.1)?;
+    let site = first["items"][0]["site_id"].as_str().ok_or("no submissions: seed first")?.to_owned();
+    let ids: Vec<String> =
+        first["items"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap().to_owned()).collect();
+    let me: serde_json::Value = serde_json::from_slice(&get("/api/v1/auth/me".into()).await?.1)?;
+    let user = me["user_id"].as_str().unwrap_or_default().to_owned();
+
+    let queries: Vec<(&str, String)> = vec![
+        ("queue, newest", String::new()),
+        ("status=new", "status=new".into()),
+        ("status=open", "status=open".into()),
+        ("status=pending", "status=pending".into()),
+        ("status=resolved", "status=resolved".into()),
+        ("kind=complaint", "kind=complaint".into()),
+        ("kind=feedback", "kind=feedback".into()),
+        ("site", format!("site={site}")),
+        ("category=billing", "category=billing".into()),
+        ("stage=pre_sale", "stage=pre_sale".into()),
+        ("priority=urgent", "priority=urgent".into()),
+        ("assignee (a person)", format!("assignee={user}")),
+        ("rating_max=2", "rating_max=2".into()),
+        ("from (last 7 days)", format!("from={}", days_ago(7))),
+        ("to (older than 300 days)", format!("to={}", days_ago(300))),
+        ("sort=due", "sort=due".into()),
+        ("view: Mine", "assignee=me".into()),
+        ("view: Unassigned complaints", "kind=complaint&assignee=none&status=new,open,pending".into()),
+        ("view: Due soon / overdue", "due=soon&sort=due".into()),
+        ("view: Low ratings", "rating_max=2".into()),
+        ("view: Spam", "status=spam".into()),
+        ("counts", "COUNTS".into()),
+        ("search: delivery", "q=delivery".into()),
+        ("search: 快递", "q=%E5%BF%AB%E9%80%92".into()),
+        ("search: nw order", "q=refund".into()),
+        ("search: 质量 + kind", "q=%E8%B4%A8%E9%87%8F&kind=csat".into()),
+    ];
+    println!("{:<34} {:>9} {:>9} {:>7}", "request", "p50 ms", "p95 ms", "rows");
+    for (name, query) in &queries {
+        let path = if query == "COUNTS" {
+            "/api/v1/admin/submissions/counts".to_owned()
+        } else {
+            format!("/api/v1/admin/submissions?limit=50&{query}")
+        };
+        let mut times = Vec::with_capacity(rounds);
+        let mut rows = 0;
+        for _ in 0..rounds {
+            let (took, body) = get(path.clone()).await?;
+            times.push(took);
+            let value: serde_json::Value = serde_json::from_slice(&body)?;
+            rows = value["items"].as_array().map_or(0, |a| a.len());
+        }
+        times.sort();
+        println!("{name:<34} {:>9.1} {:>9.1} {rows:>7}", percentile(&times, 0.5), percentile(&times, 0.95));
+    }
+    let mut times = Vec::new();
+    for i in 0..rounds * 5 {
+        times.push(get(format!("/api/v1/admin/submissions/{}", ids[i % ids.len()])).await?.0);
+    }
+    times.sort();
+    println!("{:<34} {:>9.1} {:>9.1} {:>7}", "one submission", percentile(&times, 0.5), percentile(&times, 0.95), 1);
+    let (took, body) = get("/api/v1/admin/export.csv".into()).await?;
+    let lines = body.iter().filter(|b| **b == b'\n').count().saturating_sub(1);
+    println!(
+        "export.csv: {lines} rows, {:.1} MB in {:.2} s = {:.0} rows/s",
+        body.len() as f64 / 1e6,
+        took.as_secs_f64(),
+        lines as f64 / took.as_secs_f64()
+    );
+    Ok(())
+}
+
+fn days_ago(days: i64) -> String {
+    let at = std::time::SystemTime::now() - Duration::from_secs(days as u64 * 86_400);
+    let secs = at.duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    time::OffsetDateTime::from_unix_timestamp(secs)
+        .unwrap()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap()
+}
