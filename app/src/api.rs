@@ -1,7 +1,6 @@
 //! Server functions: the admin UI's calls to the server. Their bodies run only there.
 
-use hark_core::model::{Person, QueueItem, QueueParams, StaffMember, Status, SubmissionDetail};
-use hark_core::store::SavedReply;
+use hark_core::model::{Person, QueueItem, QueueParams, SavedReply, StaffMember, Status, SubmissionDetail};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -136,7 +135,7 @@ pub async fn logout() -> Result<(), ServerFnError> {
 }
 
 #[server(prefix = "/admin/fn", endpoint = "queue")]
-pub async fn load_queue(params: QueueParams) -> Result<QueueView, ServerFnError> {
+pub async fn load_queue(#[server(default)] params: QueueParams) -> Result<QueueView, ServerFnError> {
     use crate::ssr::{clock, internal, lang_of, signed_in, AdminContext};
     let context = expect_context::<AdminContext>();
     let staff = signed_in().await?;

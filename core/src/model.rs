@@ -232,6 +232,15 @@ impl QueueParams {
     }
 }
 
+/// A reply staff reuse.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SavedReply {
+    pub id: String,
+    pub title: String,
+    pub body: String,
+}
+
 /// The signed-in staff member, as the admin UI shows them.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StaffMember {

@@ -11,7 +11,7 @@ export interface Hark {
   password: string;
   /** Adds a site allowing `origin`, as a merchant would with the CLI. */
   addSite(name: string, origin: string, options?: { requireEmail?: boolean }): { key: string; secret: string };
-  /** The admin queue's newest submissions, through the admin API with a CLI token. */
+  /** Every stored submission, newest first, spam included: the admin API with a CLI token. */
   queue(): Promise<any[]>;
   stop(): Promise<void>;
 }
@@ -62,7 +62,7 @@ export async function startHark(): Promise<Hark> {
     },
     queue: async () => {
       token ??= JSON.parse(cli(["token", "create", "--email", field("Login"), "--json"])).token;
-      const response = await fetch(`${admin.replace(/\/admin$/, "")}/api/v1/admin/submissions`, {
+      const response = await fetch(`${admin.replace(/\/admin$/, "")}/api/v1/admin/submissions?status=new,open,pending,resolved,spam`, {
         headers: { Authorization: `Bearer ${token}` },
       });
       return (await response.json()).items;

@@ -69,10 +69,10 @@ test("an admin takes a complaint, answers and resolves it; the shopper answers b
   await admin.getByLabel("Assignee").selectOption({ label: hark.email });
   await admin.getByRole("button", { name: "Save" }).click();
   await expect(admin.locator(".timeline")).toContainText("Assignee");
-  await admin.getByLabel("Internal note", { exact: true }).fill("Courier photo shows the tear");
+  await admin.getByRole("textbox", { name: "Internal note" }).fill("Courier photo shows the tear");
   await admin.getByRole("button", { name: "Add note" }).click();
   await expect(admin.locator(".timeline")).toContainText("Courier photo shows the tear");
-  await admin.getByLabel("Reply to the shopper", { exact: true }).fill("Sorry! A new throw ships today.");
+  await admin.getByRole("textbox", { name: "Reply to the shopper" }).fill("Sorry! A new throw ships today.");
   await admin.getByLabel("Then set status").selectOption("resolved");
   await admin.getByRole("button", { name: "Send reply" }).click();
   await expect(admin.locator(".timeline")).toContainText("Sorry! A new throw ships today.");
@@ -120,7 +120,7 @@ test("shopper-written markup is shown as text in the queue, the detail and the t
   expect(await admin.evaluate(() => (window as any).__pwned)).toBeUndefined();
   await admin.getByRole("link", { name: payloads[0], exact: false }).first().click();
   await expect(admin.locator("blockquote.message")).toContainText(payloads[1]);
-  await admin.getByLabel("Reply to the shopper", { exact: true }).fill(payloads.join(" "));
+  await admin.getByRole("textbox", { name: "Reply to the shopper" }).fill(payloads.join(" "));
   await admin.getByRole("button", { name: "Send reply" }).click();
   await expect(admin.locator(".timeline")).toContainText(payloads[1]);
   expect(await admin.evaluate(() => (window as any).__pwned)).toBeUndefined();
@@ -135,10 +135,45 @@ test("shopper-written markup is shown as text in the queue, the detail and the t
 });
 
 test("the admin speaks Simplified Chinese to a browser that asks for it", async ({ browser }) => {
+  await submit({ kind: "complaint", message: "包装破了", locale: "zh-CN", email: "li@example.cn" });
   const admin = await signIn(browser, "zh-CN");
   await expect(admin.getByRole("heading", { level: 1 })).toHaveText("待处理");
   await expect(admin.getByRole("link", { name: "未分配的投诉" })).toBeVisible();
   await admin.locator("table.queue tbody tr a").first().click();
   await expect(admin.getByRole("heading", { name: "时间线" })).toBeVisible();
   await expect(admin.getByRole("button", { name: "发送回复" })).toBeVisible();
+});
+
+test("keyboard-only triage: move, select, assign to me, resolve, open", async ({ browser }) => {
+  await submit({ kind: "complaint", message: "Keyboard one", email: "k1@example.com" });
+  await submit({ kind: "complaint", message: "Keyboard two", email: "k2@example.com" });
+  const admin = await signIn(browser);
+  const errors = watchErrors(admin);
+  await admin.goto(`${hark.url}/admin?kind=complaint&q=keyboard`);
+  const rows = admin.locator("table.queue tbody tr");
+  await expect(rows).toHaveCount(2);
+  await admin.locator("body").press("?");
+  await expect(admin.getByRole("dialog", { name: "Keyboard shortcuts" })).toBeVisible();
+  await admin.keyboard.press("Escape");
+  await expect(admin.getByRole("dialog")).toBeHidden();
+  // The first row is under the cursor: assign it to me.
+  await admin.keyboard.press("a");
+  await expect(rows.first()).toContainText(hark.email);
+  // Down to the second, select it with x, resolve it with e.
+  await admin.keyboard.press("j");
+  await expect(rows.nth(1)).toHaveClass(/selected/);
+  await admin.keyboard.press("x");
+  await expect(admin.locator(".bulk")).toContainText("1 selected");
+  await admin.keyboard.press("e");
+  await expect(rows.nth(1)).toContainText("Resolved");
+  // / goes to the search box; Enter opens the row under the cursor.
+  await admin.keyboard.press("/");
+  await expect(admin.getByLabel("Search")).toBeFocused();
+  await admin.getByLabel("Search").press("Tab");
+  await admin.locator("body").click({ position: { x: 5, y: 300 } });
+  await admin.keyboard.press("k");
+  await admin.keyboard.press("Enter");
+  await expect(admin).toHaveURL(/\/admin\/submissions\//);
+  await expect(admin.getByRole("heading", { level: 1 })).toContainText("Complaint");
+  expect(errors).toEqual([]);
 });

@@ -202,6 +202,7 @@ fn TrackPage(tracked: Tracked, token: String, text: &'static Text, outcome: Outc
         Some("conflict") => Some(text.track_conflict),
         _ => None,
     };
+    let status_name = text.status.trim_end_matches([':', ' ', '：']);
     let messages_action = format!("/track/{token}/messages");
     let recovery_action = format!("/track/{token}/recovery");
     let reopens = tracked.kind == Kind::Complaint && matches!(tracked.status, Status::Pending | Status::Resolved);
@@ -214,8 +215,8 @@ fn TrackPage(tracked: Tracked, token: String, text: &'static Text, outcome: Outc
         </p>
         {notice.map(|n| view! { <p class="notice" role="status">{n}</p> })}
         {problem.map(|p| view! { <p class="problem" role="alert">{p}</p> })}
-        <h2 class="visually-hidden">{text.status}</h2>
-        <ol class="steps" aria-label=text.status>
+        <h2 class="visually-hidden">{status_name}</h2>
+        <ol class="steps" aria-label=status_name>
             {text
                 .statuses
                 .iter()

@@ -20,7 +20,7 @@ pub use sites::{is_site_key, normalize_origin, NewSite, Site, Sla};
 pub use submissions::{Destination, Insert, Receipt};
 pub use triage::{
     may_write, AssigneeFilter, Change, Composer, DueFilter, Mail, OutboxMail, QueueCursor, QueueFilter, Rated,
-    Recovery, ReplyContext, SavedReply, SharedComposer, Sort, StatusCounts, Tracked, TrackedMessage, DUE_SOON_MILLIS,
+    Recovery, ReplyContext, SharedComposer, Sort, StatusCounts, Tracked, TrackedMessage, DUE_SOON_MILLIS,
     MAIL_ATTEMPTS, MAX_BODY_CHARS, MAX_PAGE,
 };
 pub use writer::{BatchObserver, SubmissionWriter, MAX_BATCH};

@@ -5,7 +5,7 @@
 use super::{json_column, now_millis, parse_column, Backend, Store};
 use crate::error::{Error, Result};
 use crate::model::{
-    rfc3339_from_millis, EventKind, Kind, Person, Priority, QueueItem, QueueParams, Role, Stage, Status,
+    rfc3339_from_millis, EventKind, Kind, Person, Priority, QueueItem, QueueParams, Role, SavedReply, Stage, Status,
     SubmissionDetail, TimelineEvent,
 };
 use crate::store::StaffRecord;
@@ -269,15 +269,6 @@ pub struct Recovery {
 pub enum Rated {
     Stored,
     Again,
-}
-
-/// A reply staff reuse.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct SavedReply {
-    pub id: String,
-    pub title: String,
-    pub body: String,
 }
 
 /// The longest note, reply or follow-up.
