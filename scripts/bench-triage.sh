@@ -4,6 +4,7 @@
 # prints p50/p95 of every filter and saved view, search, counts and one submission, and
 # the export's rows per second; on SQLite, then on PostgreSQL when one answers.
 #   bash scripts/bench-triage.sh [submissions, default 1000000] [rounds, default 20]
+# HARK_BENCH_BACKENDS="sqlite" (or "postgres") runs one of the two.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/target-dir.sh
@@ -41,7 +42,9 @@ run() {
   unset DATABASE_URL
 }
 
-run sqlite "sqlite://$work/bench.db"
+backends="${HARK_BENCH_BACKENDS:-sqlite postgres}"
+[[ " $backends " == *" sqlite "* ]] && run sqlite "sqlite://$work/bench.db"
+[[ " $backends " != *" postgres "* ]] && exit 0
 if psql -q "$pg_admin" -c "CREATE DATABASE $pg_name" >/dev/null 2>&1; then
   run postgres "${pg_admin%/*}/$pg_name"
 else
