@@ -273,7 +273,12 @@ impl SeedRow {
         let replies = if chinese { REPLIES_ZH } else { REPLIES_EN };
         SeedRow {
             // Time-ordered, as the widget's own ids are.
-            id: uuid::Uuid::new_v7(uuid::Timestamp::from_unix(uuid::NoContext, (at / 1000) as u64, ((at % 1000) * 1_000_000) as u32)).to_string(),
+            id: uuid::Uuid::new_v7(uuid::Timestamp::from_unix(
+                uuid::NoContext,
+                (at / 1000) as u64,
+                ((at % 1000) * 1_000_000) as u32,
+            ))
+            .to_string(),
             site_id: site.id.clone(),
             org_id: site.org_id.clone(),
             kind,
