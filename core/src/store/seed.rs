@@ -102,7 +102,7 @@ impl Store {
             written += take;
             // SQLite's WAL is only copied back by checkpoints, which the server's writer
             // runs; here the seed does, or the WAL grows by gigabytes.
-            if (written / ROWS_PER_INSERT) % 20 == 0 {
+            if (written / ROWS_PER_INSERT).is_multiple_of(20) {
                 self.checkpoint().await?;
             }
         }
