@@ -141,10 +141,7 @@ pub async fn load_queue(#[server(default)] params: QueueParams) -> Result<QueueV
     let staff = signed_in().await?;
     let (items, next, problem) = match context.store.queue_page(&staff, &params).await {
         Ok((items, next)) => (items, next, None),
-        Err(hark_core::Error::Validation(fields)) => {
-            let text = fields.iter().map(|(f, m)| format!("{f}: {}", m.join(", "))).collect::<Vec<_>>().join("; ");
-            (vec![], None, Some(text))
-        }
+        Err(hark_core::Error::Validation(fields)) => (vec![], None, Some(crate::ssr::validation_text(&fields))),
         Err(hark_core::Error::NotFound) => (vec![], None, Some("cursor: not one of this queue's".to_owned())),
         Err(other) => return Err(internal(other)),
     };

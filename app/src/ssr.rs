@@ -168,13 +168,15 @@ pub fn clock(zone: &str, times: impl IntoIterator<Item = String>) -> crate::api:
 pub fn store_error(err: hark_core::Error) -> ServerFnError {
     use axum::http::StatusCode;
     match err {
-        hark_core::Error::Validation(fields) => {
-            let text = fields.iter().map(|(f, m)| format!("{f}: {}", m.join(", "))).collect::<Vec<_>>().join("; ");
-            refuse(StatusCode::UNPROCESSABLE_ENTITY, &text)
-        }
+        hark_core::Error::Validation(fields) => refuse(StatusCode::UNPROCESSABLE_ENTITY, &validation_text(&fields)),
         hark_core::Error::NotFound => refuse(StatusCode::NOT_FOUND, "not found"),
         other => internal(other),
     }
+}
+
+/// Broken rules as one line: "rating_max: must be between 1 and 5; due: …".
+pub fn validation_text(fields: &hark_core::FieldErrors) -> String {
+    fields.iter().map(|(f, m)| format!("{f}: {}", m.join(", "))).collect::<Vec<_>>().join("; ")
 }
 
 /// After a form posted without script, back to the submission's page.
