@@ -55,6 +55,12 @@ pub struct DetailView {
     pub clock: Clock,
 }
 
+/// What a failed server function says to the person using the admin, without the
+/// framework's prefix.
+pub fn error_text(err: &ServerFnError) -> String {
+    err.to_string().trim_start_matches("error running server function: ").to_owned()
+}
+
 pub const NOT_SIGNED_IN: &str = "Your session has ended. Sign in again.";
 
 /// Why a sign-in did not go through; `code` travels in the sign-in page's URL when the

@@ -32,7 +32,7 @@ pub fn DetailPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match detail.await {
                     Ok(view) => view! { <DetailScreen view change note reply /> }.into_any(),
-                    Err(err) => view! { <SignedOut message=err.to_string() /> }.into_any(),
+                    Err(err) => view! { <SignedOut message=crate::api::error_text(&err) /> }.into_any(),
                 }
             })}
         </Suspense>
@@ -57,11 +57,8 @@ fn DetailScreen(
     } else {
         words.reply_on_page
     };
-    let error_of = |value: Option<Result<(), ServerFnError>>| {
-        value
-            .and_then(|r| r.err())
-            .map(|e| e.to_string().trim_start_matches("error running server function: ").to_owned())
-    };
+    let error_of =
+        |value: Option<Result<(), ServerFnError>>| value.and_then(|r| r.err()).map(|e| crate::api::error_text(&e));
     let reply_text = RwSignal::new(String::new());
     let (change_id, reply_id, note_id) = (item.id.clone(), item.id.clone(), item.id.clone());
     view! {

@@ -62,7 +62,7 @@ pub fn QueuePage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match queue.await {
                     Ok(view) => view! { <QueueScreen view bulk /> }.into_any(),
-                    Err(err) => view! { <SignedOut message=err.to_string() /> }.into_any(),
+                    Err(err) => view! { <SignedOut message=crate::api::error_text(&err) /> }.into_any(),
                 }
             })}
         </Suspense>
@@ -72,7 +72,6 @@ pub fn QueuePage() -> impl IntoView {
 /// What a page shows when its data could not be loaded (most often: signed out).
 #[component]
 pub fn SignedOut(message: String) -> impl IntoView {
-    let message = message.trim_start_matches("error running server function: ").to_owned();
     view! {
         <main class="page">
             <p role="alert">{message}</p>
@@ -104,13 +103,10 @@ fn QueueScreen(view: QueueView, bulk: ServerAction<BulkChange>) -> impl IntoView
         Triage { cursor: RwSignal::new(0), chosen: RwSignal::new(BTreeSet::new()), help: RwSignal::new(false) };
     keyboard(triage, ids, bulk);
     let QueueView { staff, params, items, next_cursor, counts, people, clock, problem, .. } = view;
+    // `queue_href` leaves the cursor out: the next page's is added here.
     let next = next_cursor.map(|cursor| {
-        let mut next = params.clone();
-        next.cursor = Some(cursor);
-        let mut href = queue_href(&next);
-        let cursor = next.cursor.clone().unwrap_or_default();
-        href.push_str(&format!("{}cursor={}", if href.contains('?') { "&" } else { "?" }, encode(&cursor)));
-        href
+        let href = queue_href(&params);
+        format!("{href}{}cursor={}", if href.contains('?') { "&" } else { "?" }, encode(&cursor))
     });
     let filtered = !params.pairs().is_empty();
     let export =

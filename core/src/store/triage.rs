@@ -689,7 +689,7 @@ impl Store {
         change: &Change,
         now: i64,
     ) -> Result<bool> {
-        let mut current = Current::load(tx, self.lock_clause(), "id", id, Some(&actor.org_id)).await?;
+        let current = Current::load(tx, self.lock_clause(), "id", id, Some(&actor.org_id)).await?;
         let mut next = current.clone();
         if let Some(status) = change.status {
             next.set_status(status, now);
@@ -708,7 +708,7 @@ impl Store {
         }
         let changed = next != current;
         if changed {
-            next.write(tx, Some(&actor.user_id), &mut current, now).await?;
+            next.write(tx, Some(&actor.user_id), &current, now).await?;
         }
         Ok(changed)
     }
@@ -737,7 +737,7 @@ impl Store {
         let body = checked_body(body)?;
         let now = now_millis();
         let mut tx = self.write_tx().await?;
-        let mut current = Current::load(&mut tx, self.lock_clause(), "id", id, Some(&actor.org_id)).await?;
+        let current = Current::load(&mut tx, self.lock_clause(), "id", id, Some(&actor.org_id)).await?;
         let event_id =
             insert_event(&mut tx, &current, Some(&actor.user_id), EventKind::Reply, Some(body), None, now).await?;
         let mut next = current.clone();
@@ -748,7 +748,7 @@ impl Store {
             None => {}
         }
         next.take_first_contact(actor);
-        next.write(&mut tx, Some(&actor.user_id), &mut current, now).await?;
+        next.write(&mut tx, Some(&actor.user_id), &current, now).await?;
         let mut mailed = false;
         if let Some(email) = current.email.as_deref() {
             let context = ReplyContext {
@@ -832,12 +832,12 @@ impl Store {
         let body = checked_body(body)?;
         let now = now_millis();
         let mut tx = self.write_tx().await?;
-        let mut current = Current::load(&mut tx, self.lock_clause(), "track_token", track_token, None).await?;
+        let current = Current::load(&mut tx, self.lock_clause(), "track_token", track_token, None).await?;
         insert_event(&mut tx, &current, None, EventKind::FollowUp, Some(body), None, now).await?;
         if current.kind == Kind::Complaint && matches!(current.status, Status::Pending | Status::Resolved) {
             let mut next = current.clone();
             next.set_status(Status::Open, now);
-            next.write(&mut tx, None, &mut current, now).await?;
+            next.write(&mut tx, None, &current, now).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -1059,7 +1059,7 @@ impl Current {
         &self,
         tx: &mut Transaction<'static, Any>,
         actor: Option<&str>,
-        before: &mut Current,
+        before: &Current,
         now: i64,
     ) -> Result<()> {
         sqlx::query(
@@ -1093,7 +1093,6 @@ impl Current {
                 insert_event(tx, self, actor, kind, new.as_deref(), old.as_deref(), now).await?;
             }
         }
-        *before = self.clone();
         Ok(())
     }
 }
