@@ -5,6 +5,7 @@
 pub mod api;
 mod detail;
 pub mod i18n;
+mod live;
 mod login;
 mod queue;
 

@@ -98,16 +98,42 @@ pub fn TopBar(staff: hark_core::model::StaffMember, words: &'static Words) -> im
 #[component]
 fn QueueScreen(view: QueueView, bulk: ServerAction<BulkChange>) -> impl IntoView {
     let words = words(&view.lang);
-    let ids: Vec<String> = view.items.iter().map(|i| i.id.clone()).collect();
     let triage =
         Triage { cursor: RwSignal::new(0), chosen: RwSignal::new(BTreeSet::new()), help: RwSignal::new(false) };
-    keyboard(triage, ids, bulk);
     let QueueView { staff, params, items, next_cursor, counts, people, clock, problem, .. } = view;
-    // `queue_href` leaves the cursor out: the next page's is added here.
-    let next = next_cursor.map(|cursor| {
-        let href = queue_href(&params);
-        format!("{href}{}cursor={}", if href.contains('?') { "&" } else { "?" }, encode(&cursor))
+    let rows = RwSignal::new(Rows { items, counts, clock, next_cursor, fresh: BTreeSet::new() });
+    keyboard(triage, rows, bulk);
+    let reload = params.clone();
+    let listening = crate::live::on_changes(move || {
+        let params = reload.clone();
+        leptos::task::spawn_local(async move {
+            if let Ok(view) = load_queue(params).await {
+                // The cursor and the focus stay on the row they were on.
+                let at = rows.with_untracked(|r| r.items.get(triage.cursor.get_untracked()).map(|i| i.id.clone()));
+                let focused = focused_row();
+                rows.update(|rows| rows.replace(view));
+                let moved = rows.with_untracked(|r| at.and_then(|at| r.items.iter().position(|i| i.id == at)));
+                if let Some(index) = moved {
+                    triage.cursor.set(index);
+                }
+                if let Some(id) = focused {
+                    request_animation_frame(move || focus_link(&format!("tr[data-id='{id}'] td.message a")));
+                }
+            }
+        });
     });
+    // `queue_href` leaves the cursor out: the next page's is added here.
+    let page = queue_href(&params);
+    let next = move || {
+        rows.with(|r| r.next_cursor.clone()).map(|cursor| {
+            let href = format!("{page}{}cursor={}", if page.contains('?') { "&" } else { "?" }, encode(&cursor));
+            view! { <p><a class="button" href=href>{words.next_page}</a></p> }
+        })
+    };
+    let arrived = move || {
+        let n = rows.with(|r| r.fresh.len());
+        (n > 0).then(|| format!("{n} {}", words.just_arrived))
+    };
     let filtered = !params.pairs().is_empty();
     let export =
         queue_href(&QueueParams { cursor: None, ..params.clone() }).replacen("/admin", "/api/v1/admin/export.csv", 1);
@@ -122,13 +148,14 @@ fn QueueScreen(view: QueueView, bulk: ServerAction<BulkChange>) -> impl IntoView
                     <a class="button" href=export download="hark-submissions.csv">{words.export}</a>
                 </div>
                 <FilterBar params=params.clone() people words />
-                <StatusTabs params=params.clone() counts words />
+                <StatusTabs params=params.clone() rows words />
                 {problem.map(|p| view! { <p class="error" role="alert">{p}</p> })}
                 <BulkBar triage bulk words />
-                <QueueTable items clock words filtered triage />
+                <p class="live-note" role="status" data-live=move || listening.get().then_some("on")>{arrived}</p>
+                <QueueTable rows words filtered triage />
                 <p class="hint">{words.keys_hint}</p>
                 <KeyHelp triage words />
-                {next.map(|href| view! { <p><a class="button" href=href>{words.next_page}</a></p> })}
+                {next}
             </main>
         </div>
     }
@@ -277,41 +304,64 @@ fn FilterBar(params: QueueParams, people: Vec<Person>, words: &'static Words) ->
     .into_any()
 }
 
+/// What live updates replace: the rows, the counts, the moment they were measured at
+/// and the rows that were not there before.
+struct Rows {
+    items: Vec<QueueItem>,
+    counts: Vec<(Status, i64)>,
+    clock: crate::api::Clock,
+    next_cursor: Option<String>,
+    /// Rows that arrived (or came to match the filters) since the page opened.
+    fresh: BTreeSet<String>,
+}
+
+impl Rows {
+    fn replace(&mut self, view: QueueView) {
+        let shown: BTreeSet<&String> = self.items.iter().map(|i| &i.id).collect();
+        let mut fresh: BTreeSet<String> =
+            view.items.iter().filter(|i| !shown.contains(&i.id)).map(|i| i.id.clone()).collect();
+        // Still fresh while still shown.
+        fresh.extend(self.fresh.iter().filter(|id| view.items.iter().any(|i| &i.id == *id)).cloned());
+        *self =
+            Rows { items: view.items, counts: view.counts, clock: view.clock, next_cursor: view.next_cursor, fresh };
+    }
+
+    fn ids(&self) -> Vec<String> {
+        self.items.iter().map(|i| i.id.clone()).collect()
+    }
+}
+
 /// How many of the filtered submissions are in each status; each count filters by it.
 #[component]
-fn StatusTabs(params: QueueParams, counts: Vec<(Status, i64)>, words: &'static Words) -> impl IntoView {
-    view! {
-        <ul class="tabs" aria-label=words.status>
-            {counts
-                .into_iter()
-                .map(|(status, n)| {
-                    let mut p = params.clone();
-                    p.cursor = None;
-                    let here = p.status.as_deref() == Some(status.as_str());
-                    p.status = Some(status.as_str().to_owned());
-                    view! {
-                        <li>
-                            <a href=queue_href(&p) aria-current=here.then_some("page")>
-                                {words.status(status)}" "<span class="count">{n}</span>
-                            </a>
-                        </li>
-                    }
-                })
-                .collect_view()}
-        </ul>
-    }
-    .into_any()
+fn StatusTabs(params: QueueParams, rows: RwSignal<Rows>, words: &'static Words) -> impl IntoView {
+    let tabs = move || {
+        rows.with(|r| r.counts.clone())
+            .into_iter()
+            .map(|(status, n)| {
+                let mut p = params.clone();
+                p.cursor = None;
+                let here = p.status.as_deref() == Some(status.as_str());
+                p.status = Some(status.as_str().to_owned());
+                view! {
+                    <li>
+                        <a href=queue_href(&p) aria-current=here.then_some("page")>
+                            {words.status(status)}" "<span class="count">{n}</span>
+                        </a>
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+    view! { <ul class="tabs" aria-label=words.status>{tabs}</ul> }.into_any()
 }
 
 #[component]
-fn QueueTable(
-    items: Vec<QueueItem>,
-    clock: crate::api::Clock,
-    words: &'static Words,
-    filtered: bool,
-    triage: Triage,
-) -> impl IntoView {
-    if items.is_empty() {
+fn QueueTable(rows: RwSignal<Rows>, words: &'static Words, filtered: bool, triage: Triage) -> impl IntoView {
+    move || rows.with(|rows| table(rows, words, filtered, triage))
+}
+
+fn table(rows: &Rows, words: &'static Words, filtered: bool, triage: Triage) -> AnyView {
+    if rows.items.is_empty() {
         return view! { <p class="empty">{if filtered { words.nothing_matches } else { words.empty }}</p> }.into_any();
     }
     view! {
@@ -332,10 +382,14 @@ fn QueueTable(
                 </tr>
             </thead>
             <tbody>
-                {items
-                    .into_iter()
+                {rows
+                    .items
+                    .iter()
                     .enumerate()
-                    .map(|(index, item)| view! { <QueueRow item index clock=clock.clone() words triage /> })
+                    .map(|(index, item)| {
+                        let fresh = rows.fresh.contains(&item.id);
+                        view! { <QueueRow item=item.clone() index fresh clock=rows.clock.clone() words triage /> }
+                    })
                     .collect_view()}
             </tbody>
         </table>
@@ -347,6 +401,7 @@ fn QueueTable(
 fn QueueRow(
     item: QueueItem,
     index: usize,
+    fresh: bool,
     clock: crate::api::Clock,
     words: &'static Words,
     triage: Triage,
@@ -368,7 +423,7 @@ fn QueueRow(
         }
     });
     let (id, toggle_id) = (item.id.clone(), item.id.clone());
-    let row_class = format!("kind-{} priority-{}", item.kind, item.priority);
+    let row_class = format!("kind-{} priority-{}{}", item.kind, item.priority, if fresh { " fresh" } else { "" });
     let checkbox_label = format!("{} {}", words.select, summary);
     view! {
         <tr
@@ -429,21 +484,16 @@ impl Triage {
 
 /// j/k move, Enter opens, x selects, a assigns to me, e resolves, / searches, ? lists the
 /// keys, Esc closes the list. Keys typed into a field are the field's.
-fn keyboard(triage: Triage, ids: Vec<String>, bulk: ServerAction<BulkChange>) {
+fn keyboard(triage: Triage, rows: RwSignal<Rows>, bulk: ServerAction<BulkChange>) {
     use leptos::wasm_bindgen::JsCast;
     let navigate = leptos_router::hooks::use_navigate();
-    let focus_row = |index: usize| {
-        if let Ok(Some(link)) = document().query_selector(&format!("tr[data-index='{index}'] td.message a")) {
-            if let Ok(link) = link.dyn_into::<leptos::web_sys::HtmlElement>() {
-                let _ = link.focus();
-            }
-        }
-    };
+    let focus_row = |index: usize| focus_link(&format!("tr[data-index='{index}'] td.message a"));
     let handle = window_event_listener(leptos::ev::keydown, move |ev| {
         let typing = ev
             .target()
             .and_then(|t| t.dyn_into::<leptos::web_sys::Element>().ok())
             .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
+        let ids = rows.with_untracked(Rows::ids);
         if typing || ev.ctrl_key() || ev.meta_key() || ev.alt_key() || ids.is_empty() && ev.key() != "?" {
             return;
         }
@@ -491,6 +541,22 @@ fn keyboard(triage: Triage, ids: Vec<String>, bulk: ServerAction<BulkChange>) {
         }
     });
     on_cleanup(move || handle.remove());
+}
+
+/// Focuses the element `selector` finds, if any.
+fn focus_link(selector: &str) {
+    use leptos::wasm_bindgen::JsCast;
+    if let Ok(Some(link)) = document().query_selector(selector) {
+        if let Ok(link) = link.dyn_into::<leptos::web_sys::HtmlElement>() {
+            let _ = link.focus();
+        }
+    }
+}
+
+/// The id of the queue row that holds the focus.
+fn focused_row() -> Option<String> {
+    let row = document().active_element()?.closest("tr[data-id]").ok()??;
+    row.get_attribute("data-id")
 }
 
 /// What can be done to the chosen rows at once.

@@ -177,3 +177,29 @@ test("keyboard-only triage: move, select, assign to me, resolve, open", async ({
   await expect(admin.getByRole("heading", { level: 1 })).toContainText("Complaint");
   expect(errors).toEqual([]);
 });
+
+test("new and changed submissions appear in the open queue without a reload, and what is typed stays", async ({ browser }) => {
+  const admin = await signIn(browser);
+  const errors = watchErrors(admin);
+  await admin.goto(`${hark.url}/admin?kind=complaint`);
+  await expect(admin.getByRole("heading", { level: 1 })).toHaveText("Queue");
+  // Hydrated, and listening.
+  await expect(admin.locator(".live-note")).toHaveAttribute("data-live", "on");
+  const search = admin.getByLabel("Search");
+  await search.fill("half-typed");
+  await submit({ kind: "complaint", message: "Arrived while you watched", email: "live@example.com" });
+  const fresh = admin.locator("table.queue tbody tr.fresh");
+  await expect(fresh).toHaveCount(1);
+  await expect(fresh).toContainText("Arrived while you watched");
+  await expect(admin.locator(".live-note")).toHaveText("1 just arrived");
+  await expect(search).toHaveValue("half-typed");
+  // A change made elsewhere (here: the API) shows too.
+  const id = await fresh.getAttribute("data-id");
+  const changed = await admin.request.patch(`${hark.url}/api/v1/admin/submissions/${id}`, {
+    headers: { "Sec-Fetch-Site": "same-origin" },
+    data: { priority: "urgent" },
+  });
+  expect(changed.status()).toBe(200);
+  await expect(fresh).toContainText("Urgent");
+  expect(errors).toEqual([]);
+});

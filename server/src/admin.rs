@@ -24,6 +24,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/admin/submissions", get(list_submissions))
         .route("/api/v1/admin/submissions/counts", get(count_submissions))
         .route("/api/v1/admin/export.csv", get(crate::export::export_csv))
+        .route("/api/v1/admin/events", get(crate::events::events))
         .route("/api/v1/admin/submissions/bulk", post(bulk_change))
         .route("/api/v1/admin/submissions/{id}", get(get_submission).patch(patch_submission))
         .route("/api/v1/admin/submissions/{id}/notes", post(add_note))

@@ -131,7 +131,13 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let state = AppState::new(config.clone(), store.clone());
     crate::mail::spawn_sender(store.clone(), &config.smtp).context("setting up SMTP")?;
     crate::telemetry_metrics::spawn_upkeep();
-    let shutdown = shutdown_signal()?;
+    let signal = shutdown_signal()?;
+    let changes = store.changes().clone();
+    // Open event streams would hold the graceful shutdown up: they end first.
+    let shutdown = async move {
+        signal.await;
+        changes.close();
+    };
     if !state.assets.built() {
         eprintln!("warning: browser assets are missing in {}: run `cargo xtask build`", config.site_dir.display());
     }

@@ -7,6 +7,7 @@ pub mod bootstrap;
 pub mod cli;
 pub mod config;
 pub mod error;
+pub mod events;
 pub mod export;
 pub mod form;
 pub mod indexer;

@@ -17,6 +17,7 @@ use utoipa::{Modify, OpenApi};
         crate::admin::list_submissions,
         crate::admin::count_submissions,
         crate::export::export_csv,
+        crate::events::events,
         crate::admin::get_submission,
         crate::admin::patch_submission,
         crate::admin::bulk_change,

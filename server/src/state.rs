@@ -38,6 +38,7 @@ impl AppState {
         let limiter = SubmissionLimiter::new(&config);
         crate::telemetry_metrics::handle();
         let indexer = crate::indexer::spawn(store.clone());
+        store.relay_changes();
         let observe = move |size| {
             crate::telemetry_metrics::batch(size);
             indexer.committed(size);

@@ -147,3 +147,34 @@ fn first_run_prints_the_login_serves_and_stops_cleanly_on_sigterm() {
     assert!(!again.contains("Password:"), "{again}");
     assert!(again.contains("Login:      owner@hark.local (password printed at first run)"), "{again}");
 }
+
+#[test]
+fn an_open_event_stream_does_not_hold_up_the_shutdown() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("hark.db");
+    let url = format!("sqlite://{}", database.display());
+    hark_json(
+        &url,
+        &["user", "add", "--email", "agent@example.test", "--role", "agent", "--org", "Acme"],
+        "a long password\n",
+    );
+    let token = hark_json(&url, &["token", "create", "--email", "agent@example.test"], "")["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (mut child, banner) = serve(&database);
+    let addr = banner.split("http://").nth(1).unwrap().split('/').next().unwrap().to_owned();
+    let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+    write!(stream, "GET /api/v1/admin/events HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\n\r\n")
+        .unwrap();
+    let mut reader = BufReader::new(stream);
+    let mut seen = String::new();
+    while !seen.contains("event: ready") {
+        let mut line = String::new();
+        assert!(reader.read_line(&mut line).unwrap() > 0, "the stream ended early: {seen}");
+        seen.push_str(&line);
+    }
+    assert!(seen.starts_with("HTTP/1.1 200"), "{seen}");
+    let status = terminate(&mut child);
+    assert!(status.success(), "clean exit with a stream open, got {status}");
+}

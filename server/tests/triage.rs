@@ -9,7 +9,8 @@ use axum::http::{header, Request, StatusCode};
 use hark_core::model::Role;
 use hark_core::store::NewSite;
 use serde_json::{json, Value};
-use support::{backends, complaint, new_id, rating, TestApp};
+use std::time::Duration;
+use support::{backends, complaint, new_id, rating, EventStream, TestApp};
 
 const MINUTE: i64 = 60_000;
 
@@ -678,5 +679,81 @@ async fn seeding_fills_every_kind_status_and_language_and_is_searchable() {
             .json();
         let answered = resolved["items"].as_array().unwrap().iter().all(|i| !i["first_response_at"].is_null());
         assert!(answered, "resolved complaints were answered");
+    }
+}
+
+/// Waits for `id`'s `change` on `stream`, past other events.
+async fn expect_event(stream: &mut EventStream, change: &str, id: &str, label: &str) {
+    loop {
+        match stream.next(Duration::from_secs(10)).await {
+            Some((name, data)) if name == change && data["id"] == id => return,
+            Some(_) => {}
+            None => panic!("{label}: no `{change}` event for {id}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn events_tell_staff_of_new_and_changed_submissions_from_every_instance() {
+    for db in backends().await {
+        let app = TestApp::start(db).await;
+        let label = app.db.label;
+        let anonymous = app.send(Request::get("/api/v1/admin/events").body(Body::empty()).unwrap()).await;
+        assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED, "{label}");
+        let globex = app.store.ensure_org("Globex").await.unwrap();
+        let (_, stranger) = app.staff(&globex, "agent@globex.test", Role::Agent).await;
+        let (_, viewer) = app.staff(&app.org, "viewer@acme.test", Role::Viewer).await;
+
+        let mut mine = EventStream::open(&app.router, &viewer).await;
+        let mut foreign = EventStream::open(&app.router, &stranger).await;
+        for stream in [&mut mine, &mut foreign] {
+            assert_eq!(stream.next(Duration::from_secs(5)).await.map(|e| e.0).as_deref(), Some("ready"), "{label}");
+        }
+        let (id, track) = app.submitted(&complaint("live, please")).await;
+        expect_event(&mut mine, "created", &id, label).await;
+        let uri = format!("/api/v1/admin/submissions/{id}");
+        let patch = app.call("PATCH", &uri, &app.token, Some(json!({"priority": "low"}))).await;
+        assert_eq!(patch.status, StatusCode::OK, "{label}");
+        expect_event(&mut mine, "updated", &id, label).await;
+        // The shopper's answer on the tracking page is a change too.
+        let follow_up = app.send(
+            Request::post(format!("/api/v1/track/{track}/messages"))
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(json!({"body": "any news?"}).to_string()))
+                .unwrap(),
+        );
+        assert_eq!(follow_up.await.status, StatusCode::CREATED, "{label}");
+        expect_event(&mut mine, "updated", &id, label).await;
+        // Another organisation hears nothing of it.
+        assert_eq!(foreign.next(Duration::from_millis(500)).await, None, "{label}: another organisation's change");
+
+        if label == "postgres" {
+            // A second instance: what either stores or changes reaches the other's staff.
+            let other = app.another_instance().await;
+            let mut there = EventStream::open(&other, &app.token).await;
+            assert_eq!(there.next(Duration::from_secs(5)).await.map(|e| e.0).as_deref(), Some("ready"));
+            // Its LISTEN starts in the background: wait until a first change gets through.
+            let mut heard = false;
+            for _ in 0..20 {
+                let (id, _) = app.submitted(&complaint("are you listening?")).await;
+                if let Some((name, data)) = there.next(Duration::from_millis(500)).await {
+                    heard = name == "created" && data["id"] == id.as_str();
+                    if heard {
+                        break;
+                    }
+                }
+            }
+            assert!(heard, "the other instance never heard of a new submission");
+            let (id, _) = app.submitted(&complaint("across instances")).await;
+            expect_event(&mut there, "created", &id, "postgres, other instance").await;
+            let request = Request::patch(format!("/api/v1/admin/submissions/{id}"))
+                .header(header::AUTHORIZATION, format!("Bearer {}", app.token))
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(json!({"status": "open"}).to_string()))
+                .unwrap();
+            let changed = tower::ServiceExt::oneshot(other.clone(), request).await.unwrap();
+            assert_eq!(changed.status(), StatusCode::OK);
+            expect_event(&mut mine, "updated", &id, "postgres, changed on the other instance").await;
+        }
     }
 }

@@ -4,6 +4,8 @@
 //! exception is the hot path, storing submissions: each backend's writer is built for
 //! how that database commits (see `writer`).
 
+mod changes;
+pub use changes::{Changed, Changes, Watch};
 mod orgs;
 mod sessions;
 pub use sessions::SESSION_TTL_MILLIS;
@@ -48,6 +50,7 @@ pub struct Store {
     /// The SQLite file or the PostgreSQL URL: where the submission writer opens its own
     /// connection.
     location: std::sync::Arc<str>,
+    changes: Changes,
 }
 
 /// Every SQLite connection's settings. WAL lets readers run beside the writer; FULL makes
@@ -92,7 +95,7 @@ impl Store {
                 AnyPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect(url).await?
             }
         };
-        let store = Store { pool, backend, location };
+        let store = Store { pool, backend, location, changes: Changes::default() };
         store.migrate().await?;
         Ok(store)
     }

@@ -632,6 +632,9 @@ impl Store {
         let mut tx = self.write_tx().await?;
         let changed = self.change_in(&mut tx, actor, id, &change, now_millis()).await?;
         tx.commit().await?;
+        if changed {
+            self.changes.updated(&actor.org_id, id);
+        }
         Ok(changed)
     }
 
@@ -641,15 +644,19 @@ impl Store {
         let change = self.checked_change(actor, change).await?;
         let mut tx = self.write_tx().await?;
         let now = now_millis();
-        let mut missing = Vec::new();
+        let (mut missing, mut changed) = (Vec::new(), Vec::new());
         for id in ids {
             match self.change_in(&mut tx, actor, id, &change, now).await {
-                Ok(_) => {}
+                Ok(true) => changed.push(id),
+                Ok(false) => {}
                 Err(Error::NotFound) => missing.push(id.clone()),
                 Err(other) => return Err(other),
             }
         }
         tx.commit().await?;
+        for id in changed {
+            self.changes.updated(&actor.org_id, id);
+        }
         Ok(missing)
     }
 
@@ -720,6 +727,7 @@ impl Store {
         let current = Current::load(&mut tx, self.lock_clause(), "id", id, Some(&actor.org_id)).await?;
         insert_event(&mut tx, &current, Some(&actor.user_id), EventKind::Note, Some(body), None, now_millis()).await?;
         tx.commit().await?;
+        self.changes.updated(&current.org_id, &current.id);
         Ok(())
     }
 
@@ -777,6 +785,7 @@ impl Store {
             }
         }
         tx.commit().await?;
+        self.changes.updated(&current.org_id, &current.id);
         Ok(mailed)
     }
 
@@ -840,6 +849,7 @@ impl Store {
             next.write(&mut tx, None, &current, now).await?;
         }
         tx.commit().await?;
+        self.changes.updated(&current.org_id, &current.id);
         Ok(())
     }
 
@@ -880,6 +890,7 @@ impl Store {
         };
         insert_event(&mut tx, &current, None, EventKind::Recovery, Some(&text), None, now_millis()).await?;
         tx.commit().await?;
+        self.changes.updated(&current.org_id, &current.id);
         Ok(Rated::Stored)
     }
 

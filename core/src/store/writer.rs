@@ -93,6 +93,13 @@ fn committed(batch: &[Job], started: Instant, observe: &Option<BatchObserver>) {
     }
 }
 
+/// Tells whoever watches of a submission that is new (not of a replay).
+fn announce(store: &Store, job: &Job, outcome: &Result<Insert>) {
+    if let Ok(Insert::Created(receipt)) = outcome {
+        store.changes.created(&job.to.org_id, &receipt.id);
+    }
+}
+
 /// Rows the SQLite writer indexes for search in one transaction.
 const INDEX_CHUNK: usize = 2_000;
 /// Under load the writer indexes when its queue is empty; when it never is, one chunk
@@ -129,6 +136,7 @@ fn run_sqlite(store: Store, mut queue: mpsc::Receiver<Job>, observe: Option<Batc
                 since_index += batch.len();
                 behind = true;
                 for (job, outcome) in batch.drain(..).zip(outcomes) {
+                    announce(&store, &job, &outcome);
                     let _ = job.reply.send(outcome);
                 }
                 if since_checkpoint >= CHECKPOINT_ROWS {
@@ -211,7 +219,9 @@ async fn run_postgres(store: Store, mut queue: mpsc::Receiver<Job>, observe: Opt
             Ok(outcomes) => {
                 committed(&batch, started, &observe);
                 for (job, outcome) in batch.drain(..).zip(outcomes) {
-                    let _ = job.reply.send(Ok(outcome));
+                    let outcome = Ok(outcome);
+                    announce(&store, &job, &outcome);
+                    let _ = job.reply.send(outcome);
                 }
             }
             // One bad row must not fail its neighbours: retry each in a commit of its own.
@@ -223,7 +233,9 @@ async fn run_postgres(store: Store, mut queue: mpsc::Receiver<Job>, observe: Opt
                     if outcome.is_err() {
                         conn = None;
                     }
-                    let _ = job.reply.send(outcome.map(|mut answers| answers.pop().expect("one answer per job")));
+                    let outcome = outcome.map(|mut answers| answers.pop().expect("one answer per job"));
+                    announce(&store, &job, &outcome);
+                    let _ = job.reply.send(outcome);
                 }
             }
         }

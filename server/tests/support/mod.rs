@@ -263,3 +263,60 @@ pub async fn start_hark(database_url: &str, env: &[(&str, &str)]) -> (std::proce
     }
     (child, addr)
 }
+
+impl TestApp {
+    /// Another instance of Hark on the same database, as a second server behind a load
+    /// balancer would be.
+    pub async fn another_instance(&self) -> Router {
+        let store = Store::open(&self.db.url).await.unwrap();
+        let config = Config {
+            public_url: PUBLIC_URL.into(),
+            site_dir: std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/site"),
+            rate_limit: 60,
+            trusted_proxies: vec![],
+            request_timeout: REQUEST_TIMEOUT,
+            smtp: Default::default(),
+        };
+        router(AppState::new(config, store))
+    }
+}
+
+/// A server-sent event stream being read.
+pub struct EventStream {
+    body: Body,
+    buffer: String,
+}
+
+impl EventStream {
+    /// Opens `GET /api/v1/admin/events` on `router` as `token`'s holder.
+    pub async fn open(router: &Router, token: &str) -> EventStream {
+        let request = Request::get("/api/v1/admin/events")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(Body::empty())
+            .unwrap();
+        let response = router.clone().oneshot(request).await.expect("the router never fails");
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(response.headers()[header::CONTENT_TYPE], "text/event-stream");
+        EventStream { body: response.into_body(), buffer: String::new() }
+    }
+
+    /// The next event's name and data, or `None` when none comes within `wait`.
+    pub async fn next(&mut self, wait: std::time::Duration) -> Option<(String, Value)> {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            if let Some(end) = self.buffer.find("\n\n") {
+                let block: String = self.buffer.drain(..end + 2).collect();
+                let field =
+                    |name: &str| block.lines().find_map(|l| l.strip_prefix(name).map(|v| v.trim_start().to_owned()));
+                match (field("event:"), field("data:")) {
+                    (Some(name), Some(data)) => return Some((name, serde_json::from_str(&data).unwrap())),
+                    _ => continue, // a keep-alive comment
+                }
+            }
+            let frame = tokio::time::timeout_at(deadline, self.body.frame()).await.ok()??.ok()?;
+            if let Ok(data) = frame.into_data() {
+                self.buffer.push_str(&String::from_utf8_lossy(&data));
+            }
+        }
+    }
+}
