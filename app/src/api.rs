@@ -55,6 +55,11 @@ pub struct DetailView {
     pub clock: Clock,
 }
 
+/// What a form's last answer refused, if it did.
+pub fn refusal(answer: Option<Result<(), ServerFnError>>) -> Option<String> {
+    answer.and_then(|r| r.err()).map(|e| error_text(&e))
+}
+
 /// What a failed server function says to the person using the admin, without the
 /// framework's prefix.
 pub fn error_text(err: &ServerFnError) -> String {
@@ -83,10 +88,10 @@ impl LoginProblem {
         [LoginProblem::Credentials, LoginProblem::Busy].into_iter().find(|p| p.code() == code)
     }
 
-    pub fn message(self) -> &'static str {
+    pub fn message(self, words: &'static crate::i18n::Words) -> &'static str {
         match self {
-            LoginProblem::Credentials => "Wrong email or password.",
-            LoginProblem::Busy => "Hark is busy checking other sign-ins. Try again in a moment.",
+            LoginProblem::Credentials => words.wrong_credentials,
+            LoginProblem::Busy => words.busy,
         }
     }
 
@@ -103,6 +108,7 @@ impl LoginProblem {
 pub async fn login(email: String, password: String) -> Result<(), ServerFnError> {
     use crate::ssr::{internal, refuse, AdminContext};
     let context = expect_context::<AdminContext>();
+    let words = crate::i18n::words(&crate::ssr::browser_lang());
     let problem = match crate::ssr::sign_in(&context.store, &email, &password, context.secure_cookies).await {
         Ok(cookie) => Ok(cookie),
         Err(hark_core::Error::BadCredentials) => Err(LoginProblem::Credentials),
@@ -120,13 +126,19 @@ pub async fn login(email: String, password: String) -> Result<(), ServerFnError>
         // which says what went wrong, instead of a bare error body.
         Err(problem) if crate::ssr::is_plain_form_post() => {
             leptos_axum::redirect(&format!("/admin/login?problem={}", problem.code()));
-            return Err(ServerFnError::new(problem.message()));
+            return Err(ServerFnError::new(problem.message(words)));
         }
-        Err(problem) => return Err(refuse(problem.status(), problem.message())),
+        Err(problem) => return Err(refuse(problem.status(), problem.message(words))),
     };
     set_cookie(&cookie.to_string());
     leptos_axum::redirect("/admin");
     Ok(())
+}
+
+/// The sign-in page's language: the browser's.
+#[server(prefix = "/admin/fn", endpoint = "login-language")]
+pub async fn login_language() -> Result<String, ServerFnError> {
+    Ok(crate::ssr::browser_lang())
 }
 
 #[server(prefix = "/admin/fn", endpoint = "logout")]
@@ -293,5 +305,86 @@ fn set_cookie(value: &str) {
     use axum::http::{header, HeaderValue};
     if let (Some(response), Ok(value)) = (use_context::<leptos_axum::ResponseOptions>(), HeaderValue::from_str(value)) {
         response.append_header(header::SET_COOKIE, value);
+    }
+}
+
+/// The settings page: one's own language, the organisation's time zone and saved
+/// replies.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SettingsView {
+    pub staff: StaffMember,
+    pub lang: String,
+    pub owner: bool,
+    pub can_write: bool,
+    pub saved_replies: Vec<SavedReply>,
+}
+
+#[server(prefix = "/admin/fn", endpoint = "settings")]
+pub async fn load_settings() -> Result<SettingsView, ServerFnError> {
+    use crate::ssr::{internal, lang_of, signed_in, AdminContext};
+    let context = expect_context::<AdminContext>();
+    let staff = signed_in().await?;
+    let saved_replies = context.store.saved_replies(&staff.org_id).await.map_err(internal)?;
+    Ok(SettingsView {
+        lang: lang_of(&staff),
+        owner: staff.member.role == hark_core::model::Role::Owner,
+        can_write: hark_core::store::may_write(&staff),
+        saved_replies,
+        staff: staff.member,
+    })
+}
+
+/// One's own language: `en`, `zh-CN`, or empty for the browser's.
+#[server(prefix = "/admin/fn", endpoint = "language")]
+pub async fn save_language(locale: String) -> Result<(), ServerFnError> {
+    use crate::ssr::{signed_in, store_error, AdminContext};
+    let context = expect_context::<AdminContext>();
+    let staff = signed_in().await?;
+    context.store.set_locale(&staff, Some(&locale)).await.map_err(store_error)?;
+    back_to_settings();
+    Ok(())
+}
+
+#[server(prefix = "/admin/fn", endpoint = "time-zone")]
+pub async fn save_time_zone(time_zone: String) -> Result<(), ServerFnError> {
+    use crate::ssr::{lang_of, refuse, signed_in, store_error, AdminContext};
+    let context = expect_context::<AdminContext>();
+    let staff = signed_in().await?;
+    if staff.member.role != hark_core::model::Role::Owner {
+        let words = crate::i18n::words(&lang_of(&staff));
+        return Err(refuse(axum::http::StatusCode::FORBIDDEN, words.owners_only));
+    }
+    context.store.set_time_zone(&staff.org_id, &time_zone).await.map_err(store_error)?;
+    back_to_settings();
+    Ok(())
+}
+
+/// A saved reply, new when `id` is empty.
+#[server(prefix = "/admin/fn", endpoint = "saved-reply")]
+pub async fn save_saved_reply(id: String, title: String, body: String) -> Result<(), ServerFnError> {
+    use crate::ssr::{store_error, writer, AdminContext};
+    let context = expect_context::<AdminContext>();
+    let staff = writer().await?;
+    let id = Some(id).filter(|i| !i.is_empty());
+    context.store.save_reply(&staff.org_id, id.as_deref(), &title, &body).await.map_err(store_error)?;
+    back_to_settings();
+    Ok(())
+}
+
+#[server(prefix = "/admin/fn", endpoint = "delete-saved-reply")]
+pub async fn delete_saved_reply(id: String) -> Result<(), ServerFnError> {
+    use crate::ssr::{store_error, writer, AdminContext};
+    let context = expect_context::<AdminContext>();
+    let staff = writer().await?;
+    context.store.delete_saved_reply(&staff.org_id, &id).await.map_err(store_error)?;
+    back_to_settings();
+    Ok(())
+}
+
+/// After a settings form posted without script, back to the settings page.
+#[cfg(feature = "ssr")]
+fn back_to_settings() {
+    if crate::ssr::is_plain_form_post() {
+        leptos_axum::redirect("/admin/settings");
     }
 }

@@ -8,6 +8,7 @@ pub mod i18n;
 mod live;
 mod login;
 mod queue;
+mod settings;
 
 #[cfg(feature = "ssr")]
 pub mod ssr;
@@ -27,6 +28,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin") view=queue::QueuePage />
                 <Route path=path!("/admin/login") view=login::LoginPage />
                 <Route path=path!("/admin/submissions/:id") view=detail::DetailPage />
+                <Route path=path!("/admin/settings") view=settings::SettingsPage />
             </Routes>
         </Router>
     }

@@ -86,8 +86,9 @@ pub fn TopBar(staff: hark_core::model::StaffMember, words: &'static Words) -> im
     let logout = ServerAction::<Logout>::new();
     view! {
         <header class="topbar">
-            <a class="brand" href="/admin">"Hark"</a>
-            <span class="who">{format!("{} · {} · {}", staff.org_name, staff.email, words.role(staff.role))}</span>
+            <a class="brand" href="/admin" translate="no">"Hark"</a>
+            <span class="who"><span translate="no">{format!("{} · {}", staff.org_name, staff.email)}</span>" · "{words.role(staff.role)}</span>
+            <a href="/admin/settings">{words.settings}</a>
             <ActionForm action=logout>
                 <button type="submit" class="link">{words.sign_out}</button>
             </ActionForm>
@@ -268,7 +269,7 @@ fn FilterBar(params: QueueParams, people: Vec<Person>, words: &'static Words) ->
                         .into_iter()
                         .map(|p| {
                             let here = selected(&assignee, &p.id);
-                            view! { <option value=p.id selected=here>{p.email}</option> }
+                            view! { <option value=p.id selected=here translate="no">{p.email}</option> }
                         })
                         .collect_view()}
                 </select>
@@ -408,11 +409,10 @@ fn QueueRow(
 ) -> impl IntoView {
     let rating = item.rating.map(|r| format!("{r} / 5")).unwrap_or_else(|| words.none.into());
     let href = format!("/admin/submissions/{}", item.id);
-    let summary = item
-        .message
-        .clone()
-        .filter(|m| !m.trim().is_empty())
-        .unwrap_or_else(|| format!("{} {}", words.kind(item.kind), rating));
+    let message = item.message.clone().filter(|m| !m.trim().is_empty());
+    // The shopper's words are data; the kind and rating are Hark's.
+    let written = message.is_some().then_some("no");
+    let summary = message.unwrap_or_else(|| format!("{} {}", words.kind(item.kind), rating));
     let due = item.due_at.clone().map(|due| {
         let overdue = clock.is_past(&due);
         view! {
@@ -424,7 +424,9 @@ fn QueueRow(
     });
     let (id, toggle_id) = (item.id.clone(), item.id.clone());
     let row_class = format!("kind-{} priority-{}{}", item.kind, item.priority, if fresh { " fresh" } else { "" });
-    let checkbox_label = format!("{} {}", words.select, summary);
+    // "Select" and the row's summary: Hark's word and the shopper's, each marked as such.
+    let (select_id, summary_id) = (format!("select-{}", item.id), format!("summary-{}", item.id));
+    let labelled_by = format!("{select_id} {summary_id}");
     view! {
         <tr
             class=move || if triage.cursor.get() == index { format!("{row_class} selected") } else { row_class.clone() }
@@ -434,18 +436,19 @@ fn QueueRow(
             <td>
                 <input
                     type="checkbox"
-                    aria-label=checkbox_label
+                    aria-labelledby=labelled_by
                     prop:checked=move || triage.chosen.with(|c| c.contains(&id))
                     on:change=move |_| triage.toggle(&toggle_id)
                 />
+                <span class="visually-hidden" id=select_id>{words.select}</span>
             </td>
             <td><time datetime=item.received_at.clone()>{clock.label(&item.received_at)}</time></td>
             <td>{words.kind(item.kind)}</td>
             <td>{rating}</td>
-            <td class="message"><a href=href>{summary}</a></td>
-            <td>{item.site_name}</td>
+            <td class="message" translate=written><a href=href id=summary_id>{summary}</a></td>
+            <td translate="no">{item.site_name}</td>
             <td><span class=format!("pill priority-{}", item.priority)>{words.priority(item.priority)}</span></td>
-            <td>{item.assignee.map(|a| a.email).unwrap_or_else(|| words.none.into())}</td>
+            <td translate="no">{item.assignee.map(|a| a.email).unwrap_or_else(|| words.none.into())}</td>
             <td>{due}</td>
             <td><span class=format!("pill status-{}", item.status)>{words.status(item.status)}</span></td>
         </tr>

@@ -139,9 +139,14 @@ pub async fn writer() -> Result<StaffRecord, ServerFnError> {
 
 /// The admin's language for `staff`: their own choice, else the browser's first.
 pub fn lang_of(staff: &StaffRecord) -> String {
-    if let Some(locale) = &staff.member.locale {
-        return locale.clone();
+    match &staff.member.locale {
+        Some(locale) => locale.clone(),
+        None => browser_lang(),
     }
+}
+
+/// The browser's languages (`Accept-Language`), for a page before anyone signed in.
+pub fn browser_lang() -> String {
     use_context::<axum::http::request::Parts>()
         .and_then(|p| p.headers.get(axum::http::header::ACCEPT_LANGUAGE)?.to_str().ok().map(str::to_owned))
         .unwrap_or_default()

@@ -33,6 +33,9 @@ impl Language {
     }
 }
 
+/// The languages a person can choose for the admin.
+pub const ADMIN_LOCALES: [&str; 2] = ["en", "zh-CN"];
+
 pub struct Words {
     pub lang: &'static str,
     /// The ratings 1 to 5, from "very dissatisfied" to "very satisfied", always shown

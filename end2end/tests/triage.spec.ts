@@ -32,9 +32,10 @@ async function submit(body: Record<string, unknown>): Promise<string> {
 async function signIn(browser: Browser, locale = "en-GB"): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale });
   await page.goto(`${hark.url}/admin/login`);
-  await page.getByLabel("Email").fill(hark.email);
-  await page.getByLabel("Password").fill(hark.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  // The form is in the browser's language.
+  await page.locator("#email").fill(hark.email);
+  await page.locator("#password").fill(hark.password);
+  await page.locator("form button[type=submit]").click();
   await expect(page).toHaveURL(/\/admin$/);
   return page;
 }
@@ -84,6 +85,7 @@ test("an admin takes a complaint, answers and resolves it; the shopper answers b
   const context = await browser.newContext({ javaScriptEnabled: false });
   const shopper = await context.newPage();
   await shopper.goto(`${hark.url}${track}`);
+  await expect(shopper.locator("time .exact").first()).toContainText("UTC");
   await expect(shopper.locator(".conversation")).toContainText("Sorry! A new throw ships today.");
   await expect(shopper.locator(".conversation")).not.toContainText("Courier photo");
   await shopper.getByText("4 · Satisfied").click();
@@ -134,14 +136,104 @@ test("shopper-written markup is shown as text in the queue, the detail and the t
   expect(await shopper.locator(".conversation img, .conversation script").count()).toBe(0);
 });
 
-test("the admin speaks Simplified Chinese to a browser that asks for it", async ({ browser }) => {
-  await submit({ kind: "complaint", message: "包装破了", locale: "zh-CN", email: "li@example.cn" });
+/** Hark's own words on the page that are still in Latin letters: text and the labels
+ * read aloud, outside what is marked as data (`translate="no"`: shoppers' words,
+ * emails, the brand). */
+async function englishLeft(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const latin = /[A-Za-z]{2,}/;
+    const found: string[] = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const parent = node.parentElement!;
+      if (parent.closest("[translate=no], script, style")) continue;
+      if (latin.test(node.textContent!)) found.push(node.textContent!.trim());
+    }
+    for (const el of document.querySelectorAll("[aria-label], [placeholder], [title], input[type=submit]")) {
+      if (el.closest("[translate=no]")) continue;
+      for (const name of ["aria-label", "placeholder", "title", "value"]) {
+        const value = name === "value" ? (el as HTMLInputElement).value : el.getAttribute(name);
+        if (value && latin.test(value) && (name !== "value" || el.matches("input[type=submit]"))) found.push(`${name}=${value}`);
+      }
+    }
+    return found;
+  });
+}
+
+test("the admin speaks Simplified Chinese to a browser that asks for it, with no English left", async ({ browser }) => {
+  const track = await submit({ kind: "complaint", message: "包装破了", locale: "zh-CN", email: "li@example.cn", order_ref: "NW-88" });
+  const login = await browser.newPage({ locale: "zh-CN" });
+  await login.goto(`${hark.url}/admin/login`);
+  await expect(login.getByRole("heading", { level: 1 })).toHaveText("登录 Hark");
+  expect(await englishLeft(login)).toEqual([]);
+  await login.getByLabel("邮箱").fill(hark.email);
+  await login.getByLabel("密码").fill("wrong password");
+  await login.getByRole("button", { name: "登录" }).click();
+  await expect(login.getByRole("alert")).toHaveText("邮箱或密码错误。");
+  await login.close();
+
   const admin = await signIn(browser, "zh-CN");
   await expect(admin.getByRole("heading", { level: 1 })).toHaveText("待处理");
   await expect(admin.getByRole("link", { name: "未分配的投诉" })).toBeVisible();
-  await admin.locator("table.queue tbody tr a").first().click();
+  expect(await englishLeft(admin)).toEqual([]);
+  await admin.getByRole("link", { name: "包装破了" }).click();
   await expect(admin.getByRole("heading", { name: "时间线" })).toBeVisible();
   await expect(admin.getByRole("button", { name: "发送回复" })).toBeVisible();
+  expect(await englishLeft(admin)).toEqual([]);
+  await admin.getByRole("link", { name: "设置" }).click();
+  await expect(admin.getByRole("heading", { level: 1 })).toHaveText("设置");
+  expect(await englishLeft(admin)).toEqual([]);
+
+  // The shopper's page, in their language; with script, times in their own time zone.
+  const shopperContext = await browser.newContext({ locale: "zh-CN", timezoneId: "Asia/Shanghai" });
+  const shopper = await shopperContext.newPage();
+  const shopperErrors = watchErrors(shopper);
+  await shopper.goto(`${hark.url}${track}`);
+  await expect(shopper.locator("h1")).toContainText("投诉");
+  await expect(shopper.locator("time .exact").first()).not.toContainText("UTC");
+  expect(await englishLeft(shopper)).toEqual([]);
+  expect(shopperErrors).toEqual([]);
+  await shopperContext.close();
+});
+
+test("settings: a person's language, the organisation's time zone and saved replies", async ({ browser }) => {
+  await submit({ kind: "complaint", message: "Settings check", email: "s@example.com" });
+  const admin = await signIn(browser);
+  const errors = watchErrors(admin);
+  const received = admin.locator("table.queue tbody tr", { hasText: "Settings check" }).locator("time").first();
+  const utc = await received.getAttribute("datetime");
+  await admin.getByRole("link", { name: "Settings", exact: true }).click();
+  await expect(admin.getByRole("heading", { level: 1 })).toHaveText("Settings");
+  // The organisation's time zone: every date moves with it.
+  await admin.locator("#time_zone").fill("Asia/Shanghai");
+  await admin.getByRole("button", { name: "Save" }).nth(1).click();
+  await expect(admin.locator("#time_zone")).toHaveValue("Asia/Shanghai");
+  await admin.locator("#time_zone").fill("Nowhere/Special");
+  await admin.getByRole("button", { name: "Save" }).nth(1).click();
+  await expect(admin.getByRole("alert").filter({ hasText: "time_zone" })).toBeVisible();
+  // A saved reply, then it is offered in the reply box.
+  await admin.getByLabel("Title").last().fill("Courier delay");
+  await admin.getByLabel("Text").last().fill("Sorry for the wait: the courier is running late this week.");
+  await admin.getByRole("button", { name: "Save" }).last().click();
+  await expect(admin.getByLabel("Title").first()).toHaveValue("Courier delay");
+  await admin.goto(`${hark.url}/admin`);
+  const shanghai = new Date(new Date(utc!).getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace("T", " ");
+  await expect(received).toHaveText(shanghai);
+  await admin.getByRole("link", { name: "Settings check" }).click();
+  await admin.getByLabel("Saved replies").selectOption({ label: "Courier delay" });
+  await expect(admin.getByRole("textbox", { name: "Reply to the shopper" })).toHaveValue(/courier is running late/);
+  // One's own language, whatever the browser says.
+  await admin.getByRole("link", { name: "Settings", exact: true }).click();
+  await admin.locator("#locale").selectOption("zh-CN");
+  await admin.getByRole("button", { name: "Save" }).first().click();
+  await expect(admin.getByRole("heading", { level: 1 })).toHaveText("设置");
+  await admin.locator("#locale").selectOption("");
+  await admin.locator("#time_zone").fill("UTC");
+  await admin.getByRole("button", { name: "保存" }).nth(1).click();
+  await admin.getByRole("button", { name: "保存" }).first().click();
+  await expect(admin.getByRole("heading", { level: 1 })).toHaveText("Settings");
+  await expect(admin.locator("#time_zone")).toHaveValue("UTC");
+  expect(errors.filter((e) => !e.includes("422"))).toEqual([]);
 });
 
 test("keyboard-only triage: move, select, assign to me, resolve, open", async ({ browser }) => {

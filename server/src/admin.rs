@@ -33,7 +33,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/admin/saved-replies/{id}", patch(update_saved_reply).delete(delete_saved_reply))
         .route("/api/v1/auth/login", post(login))
         .route("/api/v1/auth/logout", post(logout))
-        .route("/api/v1/auth/me", get(me))
+        .route("/api/v1/auth/me", get(me).patch(update_me))
+        .route("/api/v1/admin/org", get(get_org).patch(update_org))
         .layer(axum::extract::DefaultBodyLimit::max(crate::json::MAX_BODY))
         // Shoppers' emails and messages: never kept by a cache on the way.
         .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
@@ -484,13 +485,100 @@ pub struct Me {
     security(("bearer" = []), ("session" = []))
 )]
 pub async fn me(Staff(staff): Staff) -> Json<Me> {
+    Json(me_of(staff))
+}
+
+fn me_of(staff: StaffRecord) -> Me {
     let member = staff.member;
-    Json(Me {
+    Me {
         user_id: staff.user_id,
         email: member.email,
         role: member.role,
         org: member.org_name,
         locale: member.locale,
         time_zone: member.time_zone,
-    })
+    }
+}
+
+/// One's own settings. Anyone signed in, viewers too: it is their account, not the
+/// organisation's data.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MeChange {
+    /// `en`, `zh-CN`, or `null` for the browser's language; absent leaves it as it is.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    locale: Option<Option<String>>,
+}
+
+#[utoipa::path(
+    patch, path = "/api/v1/auth/me", tag = "auth",
+    request_body = MeChange,
+    responses(
+        (status = 200, description = "The signed-in staff member, changed", body = Me),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
+        (status = 403, description = "`forbidden`: a cookie-authenticated write from elsewhere", body = ErrorBody),
+        (status = 422, description = "`validation`: a language Hark does not speak", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("session" = []))
+)]
+pub async fn update_me(
+    State(state): State<AppState>,
+    Staff(mut staff): Staff,
+    ApiJson(change): ApiJson<MeChange>,
+) -> Result<Json<Me>, ApiError> {
+    if let Some(locale) = change.locale {
+        staff.member.locale = state.store.set_locale(&staff, locale.as_deref()).await?;
+    }
+    Ok(Json(me_of(staff)))
+}
+
+/// The organisation's settings.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct OrgSettings {
+    id: String,
+    name: String,
+    /// IANA name; every date of the admin and the metrics' days are in it.
+    time_zone: String,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OrgChange {
+    time_zone: String,
+}
+
+#[utoipa::path(
+    get, path = "/api/v1/admin/org", tag = "admin",
+    responses(
+        (status = 200, description = "The organisation's settings", body = OrgSettings),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("session" = []))
+)]
+pub async fn get_org(Staff(staff): Staff) -> Json<OrgSettings> {
+    Json(OrgSettings { id: staff.org_id, name: staff.member.org_name, time_zone: staff.member.time_zone })
+}
+
+#[utoipa::path(
+    patch, path = "/api/v1/admin/org", tag = "admin",
+    request_body = OrgChange,
+    responses(
+        (status = 200, description = "The organisation's settings, changed", body = OrgSettings),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
+        (status = 403, description = "`forbidden`: owners only", body = ErrorBody),
+        (status = 422, description = "`validation`: not a time zone name", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("session" = []))
+)]
+pub async fn update_org(
+    State(state): State<AppState>,
+    Staff(staff): Staff,
+    ApiJson(change): ApiJson<OrgChange>,
+) -> Result<Json<OrgSettings>, ApiError> {
+    if staff.member.role != hark_core::model::Role::Owner {
+        return Err(ApiError::forbidden("only owners change the organisation's settings"));
+    }
+    let time_zone = state.store.set_time_zone(&staff.org_id, &change.time_zone).await?;
+    Ok(Json(OrgSettings { id: staff.org_id, name: staff.member.org_name, time_zone }))
 }

@@ -30,6 +30,9 @@ use utoipa::{Modify, OpenApi};
         crate::admin::login,
         crate::admin::logout,
         crate::admin::me,
+        crate::admin::update_me,
+        crate::admin::get_org,
+        crate::admin::update_org,
     ),
     components(schemas(
         hark_core::submission::SubmissionRequest,

@@ -28,6 +28,7 @@ pub fn router(state: AppState) -> Router {
         .route("/track/{token}/messages", post(message_form))
         .route("/track/{token}/recovery", post(recovery_form))
         .route("/pages.css", get(stylesheet))
+        .route("/local-time.js", get(local_time_script))
         .layer(axum::extract::DefaultBodyLimit::max(crate::json::MAX_BODY))
         .with_state(state)
 }
@@ -119,7 +120,7 @@ const PAGE_HEADERS: [(header::HeaderName, &str); 3] = [
     (header::CACHE_CONTROL, "no-store"),
     (
         header::CONTENT_SECURITY_POLICY,
-        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
     ),
     (header::REFERRER_POLICY, "no-referrer"),
 ];
@@ -165,6 +166,7 @@ fn render<V: IntoView + 'static>(language: Language, title: &str, body: impl FnO
                     <meta name="color-scheme" content="light dark" />
                     <title>{title}</title>
                     <link rel="stylesheet" href="/pages.css" />
+                    <script src="/local-time.js" defer></script>
                 </head>
                 <body>
                     <main class="sheet">{body()}</main>
@@ -207,7 +209,7 @@ fn TrackPage(tracked: Tracked, token: String, text: &'static Text, outcome: Outc
     let recovery_action = format!("/track/{token}/recovery");
     let reopens = tracked.kind == Kind::Complaint && matches!(tracked.status, Status::Pending | Status::Resolved);
     view! {
-        <p class="shop">{tracked.site_name.clone()}</p>
+        <p class="shop" translate="no">{tracked.site_name.clone()}</p>
         <h1>{text.thanks_for[kind_index]}</h1>
         <p class="received">
             {text.received}
@@ -235,7 +237,7 @@ fn TrackPage(tracked: Tracked, token: String, text: &'static Text, outcome: Outc
                 {tracked.message.clone().map(|m| view! {
                     <li class="from-shopper">
                         <p class="who">{text.you}" · "<When at=tracked.received_at.clone() now text /></p>
-                        <p class="body">{m}</p>
+                        <p class="body" translate="no">{m}</p>
                     </li>
                 })}
                 {tracked
@@ -246,11 +248,13 @@ fn TrackPage(tracked: Tracked, token: String, text: &'static Text, outcome: Outc
                         view! {
                             <li class=if shop { "from-shop" } else { "from-shopper" }>
                                 <p class="who">
-                                    {if shop { tracked.site_name.clone() } else { text.you.to_owned() }}
+                                    <span translate=shop.then_some("no")>
+                                        {if shop { tracked.site_name.clone() } else { text.you.to_owned() }}
+                                    </span>
                                     " · "
                                     <When at=m.at.clone() now text />
                                 </p>
-                                <p class="body">{m.body.clone()}</p>
+                                <p class="body" translate="no">{m.body.clone()}</p>
                             </li>
                         }
                     })
@@ -290,7 +294,8 @@ fn TrackPage(tracked: Tracked, token: String, text: &'static Text, outcome: Outc
     }
 }
 
-/// A time in words ("3 hours ago") with the exact UTC time beside it.
+/// A time in words ("3 hours ago") with the exact time beside it: in UTC, and in the
+/// shopper's own time zone once `local-time.js` has run.
 #[component]
 fn When(at: String, now: i64, text: &'static Text) -> impl IntoView {
     use time::format_description::well_known::Rfc3339;
@@ -299,7 +304,7 @@ fn When(at: String, now: i64, text: &'static Text) -> impl IntoView {
     let exact = parsed
         .and_then(|t| t.format(time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC")).ok())
         .unwrap_or_default();
-    view! { <time datetime=at>{words}" ("{exact}")"</time> }
+    view! { <time datetime=at>{words}" ("<span class="exact" translate="no">{exact}</span>")"</time> }
 }
 
 #[derive(Debug, Deserialize)]
@@ -358,6 +363,14 @@ async fn recovery_form(
         Err(hark_core::Error::NotFound) => Err(ApiError::not_found("no such tracking link")),
         Err(err) => Ok(back(&token, &format!("problem={}", problem_of(err)?))),
     }
+}
+
+async fn local_time_script() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=300")],
+        include_str!("local-time.js"),
+    )
+        .into_response()
 }
 
 async fn stylesheet() -> Response {

@@ -77,6 +77,8 @@ async fn every_admin_route_hides_other_organisations_and_refuses_viewers_writes(
             ("GET", "/api/v1/admin/submissions".into(), None, false, false),
             ("GET", "/api/v1/admin/submissions/counts".into(), None, false, false),
             ("GET", "/api/v1/admin/saved-replies".into(), None, false, false),
+            ("PATCH", "/api/v1/admin/org".into(), Some(json!({"time_zone": "Asia/Shanghai"})), true, false),
+            ("GET", "/api/v1/admin/org".into(), None, false, false),
         ];
         for (method, uri, body, write, one_object) in &routes {
             let label = format!("{} {method} {uri}", app.db.label);
@@ -755,5 +757,53 @@ async fn events_tell_staff_of_new_and_changed_submissions_from_every_instance() 
             assert_eq!(changed.status(), StatusCode::OK);
             expect_event(&mut mine, "updated", &id, "postgres, changed on the other instance").await;
         }
+    }
+}
+
+#[tokio::test]
+async fn each_person_chooses_their_language_and_owners_set_the_organisations_time_zone() {
+    for db in backends().await {
+        let app = TestApp::start(db).await;
+        let label = app.db.label;
+        let (_, viewer) = app.staff(&app.org, "viewer@acme.test", Role::Viewer).await;
+        let (_, agent) = app.staff(&app.org, "agent@acme.test", Role::Agent).await;
+        let globex = app.store.ensure_org("Globex").await.unwrap();
+        let (_, globex_owner) = app.staff(&globex, "owner@globex.test", Role::Owner).await;
+
+        // One's own language: viewers too; null is the browser's; nothing else is taken.
+        let me = app.call("PATCH", "/api/v1/auth/me", &viewer, Some(json!({"locale": "zh-CN"}))).await;
+        assert_eq!(me.status, StatusCode::OK, "{label}: {}", me.text);
+        assert_eq!(me.json()["locale"], "zh-CN");
+        assert_eq!(app.call("GET", "/api/v1/auth/me", &viewer, None).await.json()["locale"], "zh-CN");
+        assert_eq!(app.call("GET", "/api/v1/auth/me", &agent, None).await.json()["locale"], Value::Null, "{label}");
+        let untouched = app.call("PATCH", "/api/v1/auth/me", &viewer, Some(json!({}))).await;
+        assert_eq!(untouched.json()["locale"], "zh-CN", "{label}: an absent field changes nothing");
+        let cleared = app.call("PATCH", "/api/v1/auth/me", &viewer, Some(json!({"locale": null}))).await;
+        assert_eq!(cleared.json()["locale"], Value::Null, "{label}");
+        for bad in [json!({"locale": "fr"}), json!({"locale": 7}), json!({"role": "owner"})] {
+            let refused = app.call("PATCH", "/api/v1/auth/me", &viewer, Some(bad.clone())).await;
+            assert!(refused.status.is_client_error(), "{label} {bad}: {}", refused.status);
+        }
+        let refused = app.call("PATCH", "/api/v1/auth/me", &viewer, Some(json!({"locale": "fr"}))).await;
+        assert_eq!((refused.status, refused.error_code().as_str()), (StatusCode::UNPROCESSABLE_ENTITY, "validation"));
+
+        // The organisation's time zone: owners only, a real zone, one organisation's.
+        assert_eq!(app.call("GET", "/api/v1/admin/org", &agent, None).await.json()["time_zone"], "UTC", "{label}");
+        let zone = json!({"time_zone": "asia/shanghai"});
+        let refused = app.call("PATCH", "/api/v1/admin/org", &agent, Some(zone.clone())).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{label}: an agent");
+        let set = app.call("PATCH", "/api/v1/admin/org", &app.token, Some(zone)).await;
+        assert_eq!(set.status, StatusCode::OK, "{label}: {}", set.text);
+        assert_eq!(set.json()["time_zone"], "Asia/Shanghai", "{label}: stored as the zone database spells it");
+        assert_eq!(app.call("GET", "/api/v1/auth/me", &agent, None).await.json()["time_zone"], "Asia/Shanghai");
+        let other = app.call("GET", "/api/v1/admin/org", &globex_owner, None).await.json();
+        assert_eq!(other["time_zone"], "UTC", "{label}: another organisation keeps its own");
+        assert_eq!(other["name"], "Globex");
+        let bad = app.call("PATCH", "/api/v1/admin/org", &app.token, Some(json!({"time_zone": "Mars/Olympus"}))).await;
+        assert_eq!(
+            (bad.status, bad.error_code().as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, "validation"),
+            "{label}"
+        );
     }
 }

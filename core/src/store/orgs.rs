@@ -58,6 +58,37 @@ impl Store {
         row.map(|r| Ok(Org { id: r.try_get("id")?, name: r.try_get("name")? })).transpose()
     }
 
+    /// The admin's language `staff` chose (`en` or `zh-CN`); `None` follows their browser.
+    /// Returns what is stored.
+    pub async fn set_locale(&self, staff: &StaffRecord, locale: Option<&str>) -> Result<Option<String>> {
+        let locale = locale.map(str::trim).filter(|l| !l.is_empty());
+        if locale.is_some_and(|l| !crate::words::ADMIN_LOCALES.contains(&l)) {
+            return Err(Error::field("locale", "must be en, zh-CN or null (the browser's language)"));
+        }
+        sqlx::query("UPDATE users SET locale = $1 WHERE id = $2 AND org_id = $3")
+            .bind(locale)
+            .bind(&staff.user_id)
+            .bind(&staff.org_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(locale.map(str::to_owned))
+    }
+
+    /// The time zone every date of `org_id`'s admin is shown in: an IANA name
+    /// (`Asia/Shanghai`), stored as the zone database spells it. Returns that name.
+    pub async fn set_time_zone(&self, org_id: &str, zone: &str) -> Result<String> {
+        let zone = jiff::tz::TimeZone::get(zone.trim())
+            .ok()
+            .and_then(|tz| tz.iana_name().map(str::to_owned))
+            .ok_or_else(|| Error::field("time_zone", "must be a time zone name such as Asia/Shanghai or UTC"))?;
+        sqlx::query("UPDATE orgs SET time_zone = $1 WHERE id = $2")
+            .bind(&zone)
+            .bind(org_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(zone)
+    }
+
     pub async fn count_users(&self) -> Result<i64> {
         let row = sqlx::query("SELECT COUNT(*) AS n FROM users").fetch_one(&self.pool).await?;
         Ok(row.try_get("n")?)
