@@ -1,7 +1,7 @@
 // Starts a real `hark` on a free port with a fresh SQLite file, as a person would run it.
 import { spawn, execFileSync, ChildProcess } from "node:child_process";
 import type { Page } from "@playwright/test";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -87,4 +87,17 @@ export function watchErrors(page: Page): string[] {
   page.on("pageerror", (error) => errors.push(error.message));
   page.on("response", (response) => response.status() >= 400 && errors.push(`${response.status()} ${response.url()}`));
   return errors;
+}
+
+/** axe-core's violations over what `include` selects on `page` (shadow roots
+ * included); "axe checked nothing" when nothing was there to check. */
+export async function axeViolations(page: Page, include = "body"): Promise<string[]> {
+  if (!(await page.evaluate(() => "axe" in window))) {
+    await page.evaluate(readFileSync(require.resolve("axe-core/axe.min.js"), "utf8"));
+  }
+  return page.evaluate(async (include) => {
+    const result = await (window as any).axe.run({ include: [[include]] });
+    if (result.passes.length === 0) return ["axe checked nothing"];
+    return result.violations.map((v: any) => `${v.id}: ${v.nodes.map((n: any) => n.target.join(" ")).join(", ")}`);
+  }, include);
 }

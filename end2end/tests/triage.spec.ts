@@ -2,7 +2,7 @@
 // resolves it; the shopper reads the answer on their tracking page, answers back and
 // rates how it was handled. And shopper-written markup never runs anywhere.
 import { test, expect, Page, Browser } from "@playwright/test";
-import { startHark, watchErrors, Hark } from "./hark";
+import { startHark, watchErrors, axeViolations, Hark } from "./hark";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 
@@ -295,3 +295,30 @@ test("new and changed submissions appear in the open queue without a reload, and
   await expect(fresh).toContainText("Urgent");
   expect(errors).toEqual([]);
 });
+
+for (const colorScheme of ["light", "dark"] as const) {
+  test(`axe-core finds nothing wrong with the sign-in, queue, detail, settings and tracking page (${colorScheme})`, async ({ browser }) => {
+    const track = await submit({ kind: "complaint", message: `Checked in ${colorScheme}`, email: "a11y@example.com", order_ref: "A-11" });
+    const context = await browser.newContext({ colorScheme, viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    const found: Record<string, string[]> = {};
+    await page.goto(`${hark.url}/admin/login`);
+    found.login = await axeViolations(page);
+    await page.locator("#email").fill(hark.email);
+    await page.locator("#password").fill(hark.password);
+    await page.locator("form button[type=submit]").click();
+    await expect(page).toHaveURL(/\/admin$/);
+    await expect(page.locator(".live-note")).toHaveAttribute("data-live", "on");
+    found.queue = await axeViolations(page);
+    await page.getByRole("link", { name: `Checked in ${colorScheme}` }).click();
+    await expect(page.getByRole("heading", { name: "Timeline" })).toBeVisible();
+    found.detail = await axeViolations(page);
+    await page.getByRole("link", { name: "Settings", exact: true }).click();
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Settings");
+    found.settings = await axeViolations(page);
+    await page.goto(`${hark.url}${track}`);
+    found.tracking = await axeViolations(page);
+    expect(found).toEqual({ login: [], queue: [], detail: [], settings: [], tracking: [] });
+    await context.close();
+  });
+}

@@ -1,11 +1,10 @@
 // The widget on a merchant's page: what the page pays at load, a strict CSP, hostile CSS.
 import { test, expect, Page } from "@playwright/test";
-import { startHark, watchErrors, Hark } from "./hark";
+import { startHark, watchErrors, axeViolations, Hark } from "./hark";
 import { createServer, get as httpGet, Server } from "node:http";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import type { AddressInfo } from "node:net";
 import { createHmac } from "node:crypto";
-import { readFileSync } from "node:fs";
 
 /** What a merchant's server computes: HMAC-SHA256 of `id|tier` with the site's secret. */
 function sign(text: string): string {
@@ -100,15 +99,8 @@ test.afterAll(async () => {
 });
 
 /** axe-core's violations over the widget, its shadow root included. */
-async function accessibilityViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => "axe" in window))) {
-    await page.evaluate(readFileSync(require.resolve("axe-core/axe.min.js"), "utf8"));
-  }
-  return page.evaluate(async () => {
-    const result = await (window as any).axe.run({ include: [["[data-hark]"]] });
-    if (result.passes.length === 0) return ["axe checked nothing"];
-    return result.violations.map((v: any) => `${v.id}: ${v.nodes.map((n: any) => n.target.join(" ")).join(", ")}`);
-  });
+function accessibilityViolations(page: Page): Promise<string[]> {
+  return axeViolations(page, "[data-hark]");
 }
 
 /** The POST of the next submission `page` sends. */
