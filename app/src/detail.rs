@@ -61,6 +61,18 @@ fn DetailScreen(
     };
     let error_of = crate::api::refusal;
     let reply_text = RwSignal::new(String::new());
+    let note_text = RwSignal::new(String::new());
+    // A box empties once what was typed in it has been taken.
+    Effect::new(move || {
+        if reply.value().with(|r| matches!(r, Some(Ok(())))) {
+            reply_text.set(String::new());
+        }
+    });
+    Effect::new(move || {
+        if note.value().with(|r| matches!(r, Some(Ok(())))) {
+            note_text.set(String::new());
+        }
+    });
     let (change_id, reply_id, note_id) = (item.id.clone(), item.id.clone(), item.id.clone());
     view! {
         <Title text=format!("{title} — Hark") />
@@ -151,7 +163,9 @@ fn DetailScreen(
                             <ActionForm action=note attr:class="stack">
                                 <input type="hidden" name="id" value=note_id />
                                 <label for="note-body" class="visually-hidden">{words.note}</label>
-                                <textarea id="note-body" name="body" rows="3" required maxlength="5000"></textarea>
+                                <textarea id="note-body" name="body" rows="3" required maxlength="5000"
+                                    prop:value=move || note_text.get()
+                                    on:input=move |ev| note_text.set(event_target_value(&ev))></textarea>
                                 <button type="submit">{words.add_note}</button>
                                 <p class="error" role="alert">{move || error_of(note.value().get())}</p>
                             </ActionForm>

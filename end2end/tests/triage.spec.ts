@@ -73,10 +73,12 @@ test("an admin takes a complaint, answers and resolves it; the shopper answers b
   await admin.getByRole("textbox", { name: "Internal note" }).fill("Courier photo shows the tear");
   await admin.getByRole("button", { name: "Add note" }).click();
   await expect(admin.locator(".timeline")).toContainText("Courier photo shows the tear");
+  await expect(admin.getByRole("textbox", { name: "Internal note" })).toHaveValue("");
   await admin.getByRole("textbox", { name: "Reply to the shopper" }).fill("Sorry! A new throw ships today.");
   await admin.getByLabel("Then set status").selectOption("resolved");
   await admin.getByRole("button", { name: "Send reply" }).click();
   await expect(admin.locator(".timeline")).toContainText("Sorry! A new throw ships today.");
+  await expect(admin.getByRole("textbox", { name: "Reply to the shopper" })).toHaveValue("");
   await expect(admin.getByRole("heading", { level: 1 })).toContainText("Resolved");
   await admin.screenshot({ path: join(screenshots, "submission.png"), fullPage: true });
   expect(errors).toEqual([]);
