@@ -16,7 +16,7 @@ pub mod ssr;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, SsrMode};
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -25,10 +25,12 @@ pub fn App() -> impl IntoView {
         <Title text="Hark" />
         <Router>
             <Routes fallback=|| view! { <main class="page"><p>"This page does not exist."</p></main> }>
-                <Route path=path!("/admin") view=queue::QueuePage />
-                <Route path=path!("/admin/login") view=login::LoginPage />
-                <Route path=path!("/admin/submissions/:id") view=detail::DetailPage />
-                <Route path=path!("/admin/settings") view=settings::SettingsPage />
+                // Each page is sent whole once its data is loaded (a few milliseconds):
+                // without script, streamed parts would stay hidden.
+                <Route path=path!("/admin") view=queue::QueuePage ssr=SsrMode::Async />
+                <Route path=path!("/admin/login") view=login::LoginPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/submissions/:id") view=detail::DetailPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/settings") view=settings::SettingsPage ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

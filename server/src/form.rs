@@ -3,7 +3,6 @@
 //! with no script at all, posted to Hark's own origin, stored through the same decoder,
 //! rules and writer as the JSON collector.
 
-use crate::assets::{escape, page_in};
 use crate::error::ApiError;
 use crate::ratelimit::PeerAddr;
 use crate::shopper_text::Text;
@@ -278,4 +277,19 @@ async fn send(
             .collect(),
     };
     html(StatusCode::UNPROCESSABLE_ENTITY, text, text.please_check, &render(&site, text, &fields, &problems))
+}
+
+/// Escapes text for HTML.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
+}
+
+/// A plain page in the language `lang` (a BCP 47 tag); `body` is trusted HTML.
+fn page_in(lang: &str, title: &str, body: &str) -> String {
+    format!(
+        "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{title} — Hark</title></head><body><main class=\"plain\">{body}</main></body></html>",
+        title = escape(title)
+    )
 }

@@ -6,16 +6,19 @@ pub mod body;
 pub mod bootstrap;
 pub mod cli;
 pub mod config;
+pub mod demo;
 pub mod error;
 pub mod events;
 pub mod export;
 pub mod form;
+pub mod health;
 pub mod indexer;
 pub mod ingest;
 pub mod json;
 pub mod listen;
 pub mod mail;
 pub mod openapi;
+pub mod page;
 pub mod ratelimit;
 pub mod request_limits;
 pub mod shopper_text;
@@ -43,7 +46,9 @@ pub fn router(state: AppState) -> Router {
     let routes = Router::new()
         .merge(ingest::router(state.clone()))
         .merge(admin::router(state.clone()))
-        .merge(assets::router(state.clone()))
+        .merge(assets::router(&state.assets))
+        .merge(demo::router(state.clone()))
+        .merge(health::router(state.clone()))
         .merge(form::router(state.clone()))
         .merge(track::router(state.clone()))
         .merge(ui::router(state.clone()))

@@ -1,7 +1,8 @@
 //! The shopper's tracking link: their submission's status and the conversation with the
 //! shop, where they can answer back and, once it is resolved, rate how it was handled.
 //! The JSON endpoints for the widget and integrations, and the page: rendered with Leptos
-//! on the server (escaping by construction), plain HTML forms, no script at all.
+//! on the server (escaping by construction), plain HTML forms that need no script; a
+//! small script, where it runs, only shows the times in the shopper's own time zone.
 
 use crate::error::{ApiError, ErrorBody};
 use crate::json::ApiJson;
@@ -152,30 +153,14 @@ async fn page(
     Ok((PAGE_HEADERS, Html(html)).into_response())
 }
 
-/// A whole HTML document in `language` around `body`, with Hark's page style.
+/// A page of Hark's look in `language` around `body`.
 fn render<V: IntoView + 'static>(language: Language, title: &str, body: impl FnOnce() -> V + 'static) -> String {
-    let title = format!("{title} — Hark");
-    let lang = language.tag();
-    let owner = Owner::new();
-    let html = owner.with(move || {
-        view! {
-            <html lang=lang>
-                <head>
-                    <meta charset="utf-8" />
-                    <meta name="viewport" content="width=device-width, initial-scale=1" />
-                    <meta name="color-scheme" content="light dark" />
-                    <title>{title}</title>
-                    <link rel="stylesheet" href="/pages.css" />
-                    <script src="/local-time.js" defer></script>
-                </head>
-                <body>
-                    <main class="sheet">{body()}</main>
-                </body>
-            </html>
-        }
-        .to_html()
-    });
-    format!("<!doctype html>{html}")
+    crate::page::document(
+        language.tag(),
+        format!("{title} — Hark"),
+        || view! { <link rel="stylesheet" href="/pages.css" /><script src="/local-time.js" defer></script> },
+        move || view! { <main class="sheet">{body()}</main> },
+    )
 }
 
 /// Where in the workflow the submission is, as the shopper reads it (spam reads as new).
