@@ -2,8 +2,9 @@
 //! submission publishes here once it has committed: new ones from the submission writer,
 //! changes from triage and from the shopper's tracking page. Publishing is one send on
 //! an in-memory channel, nothing when no one watches, so the collector does not wait for
-//! it. On PostgreSQL a relay (`relay`) carries this instance's changes to the others with
-//! NOTIFY, a batch at a time, and theirs to this one with LISTEN.
+//! it. On PostgreSQL a relay (`Store::relay_changes`) carries this instance's changes to
+//! the others with NOTIFY, at most one notification every 100 ms, and theirs to this one
+//! with LISTEN.
 
 use super::{Backend, Store};
 use serde::{Deserialize, Serialize};
@@ -164,12 +165,10 @@ impl Store {
                     Err(_) => break,
                 }
             }
-            for payload in payloads(&me, std::mem::take(&mut gathered)) {
-                let sent =
-                    sqlx::query("SELECT pg_notify($1, $2)").bind(CHANNEL).bind(payload).execute(&self.pool).await;
-                if let Err(err) = sent {
-                    tracing::warn!(error = %err, "could not tell other instances of changes");
-                }
+            let payload = payload(&me, std::mem::take(&mut gathered));
+            let sent = sqlx::query("SELECT pg_notify($1, $2)").bind(CHANNEL).bind(payload).execute(&self.pool).await;
+            if let Err(err) = sent {
+                tracing::warn!(error = %err, "could not tell other instances of changes");
             }
         }
     }
@@ -213,31 +212,18 @@ async fn listen(location: &str) -> sqlx::Result<sqlx::postgres::PgListener> {
     Ok(listener)
 }
 
-/// `changes` as notification payloads, each within PostgreSQL's limit. A change lost
-/// on the way makes everyone reload, so a batch that would not fit says so instead.
-fn payloads(from: &str, changes: Vec<Changed>) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut batch = Vec::new();
-    let mut size = 0;
-    for change in changes {
-        let len = serde_json::to_string(&change).map_or(0, |c| c.len()) + 1;
-        if size + len > MAX_PAYLOAD && !batch.is_empty() {
-            out.push(notice(from, std::mem::take(&mut batch)));
-            size = 0;
-        }
-        size += len;
-        batch.push(change);
+/// `changes` as one notification payload within PostgreSQL's limit. A flood that would
+/// not fit says `Missed` instead: the others load again what they show, which costs them
+/// less than many notifications would cost the database (each takes a lock at commit),
+/// so an instance sends at most one every `GATHER`.
+fn payload(from: &str, changes: Vec<Changed>) -> String {
+    let text = |changes| serde_json::to_string(&Notice { from: from.to_owned(), changes }).expect("changes serialise");
+    let whole = text(changes);
+    if whole.len() <= MAX_PAYLOAD {
+        whole
+    } else {
+        text(vec![Changed::Missed])
     }
-    if !batch.is_empty() {
-        out.push(notice(from, batch));
-    }
-    out
-}
-
-fn notice(from: &str, changes: Vec<Changed>) -> String {
-    let missed = changes.contains(&Changed::Missed);
-    let notice = Notice { from: from.to_owned(), changes: if missed { vec![Changed::Missed] } else { changes } };
-    serde_json::to_string(&notice).expect("changes serialise")
 }
 
 #[cfg(test)]
@@ -266,17 +252,14 @@ mod tests {
     }
 
     #[test]
-    fn payloads_stay_within_postgres_limit_and_keep_every_change() {
-        let changes: Vec<Changed> =
-            (0..500).map(|n| Changed::Created { org_id: "o".repeat(36), id: format!("{n:036}") }).collect();
-        let out = payloads("me", changes.clone());
-        assert!(out.len() > 1);
-        let mut back = Vec::new();
-        for payload in &out {
-            assert!(payload.len() <= 8_000, "{} bytes", payload.len());
-            back.extend(serde_json::from_str::<Notice>(payload).unwrap().changes);
-        }
-        assert_eq!(back, changes);
+    fn a_notification_carries_every_change_or_says_that_some_were_missed() {
+        let change = |n: usize| Changed::Created { org_id: "o".repeat(36), id: format!("{n:036}") };
+        let few: Vec<Changed> = (0..20).map(change).collect();
+        let notice: Notice = serde_json::from_str(&payload("me", few.clone())).unwrap();
+        assert_eq!((notice.from.as_str(), notice.changes), ("me", few));
+        let flood = payload("me", (0..500).map(change).collect());
+        assert!(flood.len() <= 8_000, "{} bytes", flood.len());
+        assert_eq!(serde_json::from_str::<Notice>(&flood).unwrap().changes, [Changed::Missed]);
     }
 
     #[test]

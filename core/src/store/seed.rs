@@ -2,7 +2,8 @@
 //! Chinese, ratings leaning the way real shops' do, statuses by age (old complaints are
 //! mostly resolved), replies that kept or missed their promises, and recovery ratings.
 //! Written straight into the tables in batches, oldest first (so the queue's order is the
-//! order of arrival), with the same priority and due-time rules as the collector.
+//! order of arrival), with the same priority and due-time rules as the collector, then
+//! indexed for search and analysed for the query planner.
 
 use super::{now_millis, Org, Site, Store};
 use crate::error::Result;
@@ -112,6 +113,13 @@ impl Store {
             }
         }
         self.index_everything().await?;
+        // A table that grew this much at once needs fresh statistics before the planner
+        // can choose well (PostgreSQL's autovacuum may be off, or not have run yet).
+        let analyze = match self.backend {
+            super::Backend::Sqlite => "ANALYZE",
+            super::Backend::Postgres => "ANALYZE submissions, submission_search, submission_events",
+        };
+        sqlx::query(analyze).execute(&self.pool).await?;
         Ok(Seeded { org: org.clone(), sites: made, submissions: count })
     }
 
