@@ -25,8 +25,8 @@ trap cleanup EXIT
 trap 'echo "checkouts: stopped at line $LINENO: $BASH_COMMAND"' ERR
 
 git clone -q . "$work/b"
-sed -i 's/Thank you for your order!/Thank you for your order, from clone B!/' "$work/b/server/src/assets.rs"
-grep -q "from clone B" "$work/b/server/src/assets.rs"
+sed -i 's/Thank you for your order!/Thank you for your order, from clone B!/' "$work/b/server/src/demo.rs"
+grep -q "from clone B" "$work/b/server/src/demo.rs"
 sleep 1
 git clone -q . "$work/a"
 
