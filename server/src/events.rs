@@ -12,7 +12,7 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::Stream;
 use hark_core::store::{Changed, Watch};
 use std::convert::Infallible;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// How often a stream checks that its session or token still holds.
 const RECHECK: Duration = Duration::from_secs(60);
@@ -35,7 +35,8 @@ pub async fn events(
     Staff(staff): Staff,
     headers: HeaderMap,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
-    let watcher = Watcher { watch: state.store.changes().watch(), state, headers, org_id: staff.org_id, first: true };
+    let watch = state.store.changes().watch();
+    let watcher = Watcher { watch, state, headers, org_id: staff.org_id, first: true, checked: Instant::now() };
     let stream = futures_util::stream::unfold(watcher, |mut watcher| async move {
         let event = watcher.next().await?;
         Some((Ok(event), watcher))
@@ -49,6 +50,8 @@ struct Watcher {
     headers: HeaderMap,
     org_id: String,
     first: bool,
+    /// When the credential was last found still good.
+    checked: Instant,
 }
 
 impl Watcher {
@@ -59,16 +62,18 @@ impl Watcher {
             return Some(Event::default().event("ready").data("{}").retry(RETRY));
         }
         loop {
-            match tokio::time::timeout(RECHECK, self.watch.next()).await {
-                Ok(Some(change)) if change.concerns(&self.org_id) => return Some(event_of(&change)),
-                Ok(Some(_)) => {}
-                Ok(None) => return None,
-                Err(_elapsed) => {
-                    let still = app::ssr::staff_of(&self.state.store, &self.headers).await;
-                    if !matches!(still, Ok(Some((ref staff, _))) if staff.org_id == self.org_id) {
-                        return None;
-                    }
+            // Busy or quiet, the credential is checked every `RECHECK`.
+            if self.checked.elapsed() >= RECHECK {
+                let still = app::ssr::staff_of(&self.state.store, &self.headers).await;
+                if !matches!(still, Ok(Some((ref staff, _))) if staff.org_id == self.org_id) {
+                    return None;
                 }
+                self.checked = Instant::now();
+            }
+            match tokio::time::timeout(RECHECK.saturating_sub(self.checked.elapsed()), self.watch.next()).await {
+                Ok(Some(change)) if change.concerns(&self.org_id) => return Some(event_of(&change)),
+                Ok(Some(_)) | Err(_) => {}
+                Ok(None) => return None,
             }
         }
     }
