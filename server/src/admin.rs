@@ -518,6 +518,8 @@ pub struct MeChange {
         (status = 200, description = "The signed-in staff member, changed", body = Me),
         (status = 401, description = "`unauthorized`", body = ErrorBody),
         (status = 403, description = "`forbidden`: a cookie-authenticated write from elsewhere", body = ErrorBody),
+        (status = 400, description = "`bad_json`", body = ErrorBody),
+        (status = 415, description = "`unsupported_media_type`: send application/json", body = ErrorBody),
         (status = 422, description = "`validation`: a language Hark does not speak", body = ErrorBody),
     ),
     security(("bearer" = []), ("session" = []))
@@ -567,6 +569,8 @@ pub async fn get_org(Staff(staff): Staff) -> Json<OrgSettings> {
         (status = 200, description = "The organisation's settings, changed", body = OrgSettings),
         (status = 401, description = "`unauthorized`", body = ErrorBody),
         (status = 403, description = "`forbidden`: owners only", body = ErrorBody),
+        (status = 400, description = "`bad_json`", body = ErrorBody),
+        (status = 415, description = "`unsupported_media_type`: send application/json", body = ErrorBody),
         (status = 422, description = "`validation`: not a time zone name", body = ErrorBody),
     ),
     security(("bearer" = []), ("session" = []))
