@@ -48,7 +48,7 @@ pub fn on_changes(reload: impl Fn() + Send + Sync + 'static) -> ReadSignal<bool>
             move |_| changed()
         });
         let on_ready = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |_| {
-            set_listening.set(true);
+            set_listening.try_set(true);
             if connected_before.swap(true, Ordering::Relaxed) {
                 changed();
             }
@@ -58,7 +58,9 @@ pub fn on_changes(reload: impl Fn() + Send + Sync + 'static) -> ReadSignal<bool>
         }
         let _ = source.add_event_listener_with_callback("ready", on_ready.as_ref().unchecked_ref());
         // The browser connects again by itself; meanwhile the page is not live.
-        let on_error = Closure::<dyn Fn(web_sys::Event)>::new(move |_| set_listening.set(false));
+        let on_error = Closure::<dyn Fn(web_sys::Event)>::new(move |_| {
+            set_listening.try_set(false);
+        });
         source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         // Kept (and the listeners with it) for as long as the page that listens.
         let kept = StoredValue::new_local((source, on_change, on_ready, on_error));

@@ -109,13 +109,18 @@ fn QueueScreen(view: QueueView, bulk: ServerAction<BulkChange>) -> impl IntoView
         let params = reload.clone();
         leptos::task::spawn_local(async move {
             if let Ok(view) = load_queue(params).await {
+                // The page may have been replaced while this loaded (a change of one's own
+                // reloads it whole): then there is nothing left to update.
+                let Some(cursor) = triage.cursor.try_get_untracked() else { return };
                 // The cursor and the focus stay on the row they were on.
-                let at = rows.with_untracked(|r| r.items.get(triage.cursor.get_untracked()).map(|i| i.id.clone()));
+                let at = rows.try_with_untracked(|r| r.items.get(cursor).map(|i| i.id.clone())).flatten();
                 let focused = focused_row();
-                rows.update(|rows| rows.replace(view));
-                let moved = rows.with_untracked(|r| at.and_then(|at| r.items.iter().position(|i| i.id == at)));
-                if let Some(index) = moved {
-                    triage.cursor.set(index);
+                if rows.try_update(|rows| rows.replace(view)).is_none() {
+                    return;
+                }
+                let moved = rows.try_with_untracked(|r| at.and_then(|at| r.items.iter().position(|i| i.id == at)));
+                if let Some(index) = moved.flatten() {
+                    triage.cursor.try_set(index);
                 }
                 if let Some(id) = focused {
                     request_animation_frame(move || focus_link(&format!("tr[data-id='{id}'] td.message a")));
