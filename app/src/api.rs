@@ -327,7 +327,7 @@ pub async fn load_settings() -> Result<SettingsView, ServerFnError> {
     let saved_replies = context.store.saved_replies(&staff.org_id).await.map_err(internal)?;
     Ok(SettingsView {
         lang: lang_of(&staff),
-        owner: staff.member.role == hark_core::model::Role::Owner,
+        owner: hark_core::store::may_configure(&staff),
         can_write: hark_core::store::may_write(&staff),
         saved_replies,
         staff: staff.member,
@@ -350,7 +350,7 @@ pub async fn save_time_zone(time_zone: String) -> Result<(), ServerFnError> {
     use crate::ssr::{lang_of, refuse, signed_in, store_error, AdminContext};
     let context = expect_context::<AdminContext>();
     let staff = signed_in().await?;
-    if staff.member.role != hark_core::model::Role::Owner {
+    if !hark_core::store::may_configure(&staff) {
         let words = crate::i18n::words(&lang_of(&staff));
         return Err(refuse(axum::http::StatusCode::FORBIDDEN, words.owners_only));
     }

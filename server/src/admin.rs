@@ -559,7 +559,11 @@ pub struct OrgChange {
     security(("bearer" = []), ("session" = []))
 )]
 pub async fn get_org(Staff(staff): Staff) -> Json<OrgSettings> {
-    Json(OrgSettings { id: staff.org_id, name: staff.member.org_name, time_zone: staff.member.time_zone })
+    Json(org_of(staff))
+}
+
+fn org_of(staff: StaffRecord) -> OrgSettings {
+    OrgSettings { id: staff.org_id, name: staff.member.org_name, time_zone: staff.member.time_zone }
 }
 
 #[utoipa::path(
@@ -577,12 +581,12 @@ pub async fn get_org(Staff(staff): Staff) -> Json<OrgSettings> {
 )]
 pub async fn update_org(
     State(state): State<AppState>,
-    Staff(staff): Staff,
+    Staff(mut staff): Staff,
     ApiJson(change): ApiJson<OrgChange>,
 ) -> Result<Json<OrgSettings>, ApiError> {
-    if staff.member.role != hark_core::model::Role::Owner {
+    if !hark_core::store::may_configure(&staff) {
         return Err(ApiError::forbidden("only owners change the organisation's settings"));
     }
-    let time_zone = state.store.set_time_zone(&staff.org_id, &change.time_zone).await?;
-    Ok(Json(OrgSettings { id: staff.org_id, name: staff.member.org_name, time_zone }))
+    staff.member.time_zone = state.store.set_time_zone(&staff.org_id, &change.time_zone).await?;
+    Ok(Json(org_of(staff)))
 }

@@ -21,8 +21,8 @@ pub use orgs::{Org, StaffRecord};
 pub use sites::{is_site_key, normalize_origin, NewSite, Site, Sla};
 pub use submissions::{Destination, Insert, Receipt};
 pub use triage::{
-    may_write, AssigneeFilter, Change, Composer, DueFilter, Mail, OutboxMail, QueueCursor, QueueFilter, Rated,
-    Recovery, ReplyContext, SharedComposer, Sort, StatusCounts, Tracked, TrackedMessage, DUE_SOON_MILLIS,
+    may_configure, may_write, AssigneeFilter, Change, Composer, DueFilter, Mail, OutboxMail, QueueCursor, QueueFilter,
+    Rated, Recovery, ReplyContext, SharedComposer, Sort, StatusCounts, Tracked, TrackedMessage, DUE_SOON_MILLIS,
     MAIL_ATTEMPTS, MAX_BODY_CHARS, MAX_PAGE,
 };
 pub use writer::{BatchObserver, SubmissionWriter, MAX_BATCH};

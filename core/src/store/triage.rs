@@ -967,6 +967,11 @@ pub fn may_write(staff: &StaffRecord) -> bool {
     staff.member.role != Role::Viewer
 }
 
+/// Whether `staff` may change the organisation's own settings: owners only.
+pub fn may_configure(staff: &StaffRecord) -> bool {
+    staff.member.role == Role::Owner
+}
+
 fn checked_body(body: &str) -> Result<&str> {
     let body = body.trim();
     if body.is_empty() {
