@@ -1,6 +1,8 @@
 //! Server functions: the admin UI's calls to the server. Their bodies run only there.
 
-use hark_core::model::{Person, QueueItem, QueueParams, SavedReply, StaffMember, Status, SubmissionDetail};
+#[cfg(feature = "ssr")]
+use hark_core::model::Status;
+use hark_core::model::{Person, QueueItem, QueueParams, SavedReply, StaffMember, StatusCount, SubmissionDetail};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -14,7 +16,7 @@ pub struct QueueView {
     pub params: QueueParams,
     pub items: Vec<QueueItem>,
     pub next_cursor: Option<String>,
-    pub counts: Vec<(Status, i64)>,
+    pub counts: Vec<StatusCount>,
     pub people: Vec<Person>,
     pub clock: Clock,
     /// A refused filter's message; the page shows it instead of rows.

@@ -127,6 +127,23 @@ pub struct Words {
 }
 
 impl Words {
+    /// A count as the tabs show it: digits grouped by thousands (both languages write
+    /// 1,000), and "+" when there are more than that.
+    pub fn count(&self, n: i64, more: bool) -> String {
+        let digits = n.to_string();
+        let mut text = String::with_capacity(digits.len() + 4);
+        for (i, digit) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                text.push(',');
+            }
+            text.push(digit);
+        }
+        if more {
+            text.push('+');
+        }
+        text
+    }
+
     pub fn status(&self, status: Status) -> &'static str {
         let en = self.lang == "en";
         match status {

@@ -3,7 +3,7 @@
 
 use crate::api::{load_queue, BulkChange, Logout, QueueView};
 use crate::i18n::{words, Words};
-use hark_core::model::{Kind, Person, Priority, QueueItem, QueueParams, Status};
+use hark_core::model::{Kind, Person, Priority, QueueItem, QueueParams, Status, StatusCount};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -314,7 +314,7 @@ fn FilterBar(params: QueueParams, people: Vec<Person>, words: &'static Words) ->
 /// and the rows that were not there before.
 struct Rows {
     items: Vec<QueueItem>,
-    counts: Vec<(Status, i64)>,
+    counts: Vec<StatusCount>,
     clock: crate::api::Clock,
     next_cursor: Option<String>,
     /// Rows that arrived (or came to match the filters) since the page opened.
@@ -343,7 +343,7 @@ fn StatusTabs(params: QueueParams, rows: RwSignal<Rows>, words: &'static Words) 
     let tabs = move || {
         rows.with(|r| r.counts.clone())
             .into_iter()
-            .map(|(status, n)| {
+            .map(|StatusCount { status, n, more }| {
                 let mut p = params.clone();
                 p.cursor = None;
                 let here = p.status.as_deref() == Some(status.as_str());
@@ -351,7 +351,7 @@ fn StatusTabs(params: QueueParams, rows: RwSignal<Rows>, words: &'static Words) 
                 view! {
                     <li>
                         <a href=queue_href(&p) aria-current=here.then_some("page")>
-                            {words.status(status)}" "<span class="count">{n}</span>
+                            {words.status(status)}" "<span class="count">{words.count(n, more)}</span>
                         </a>
                     </li>
                 }

@@ -106,6 +106,21 @@ pub struct Person {
     pub email: String,
 }
 
+/// How many submissions of a filter are in one status: `n` exactly, or, when `more`, more
+/// than `n` (counts stop at a limit).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusCount {
+    pub status: Status,
+    pub n: i64,
+    pub more: bool,
+}
+
+impl StatusCount {
+    pub fn exactly(status: Status, n: i64) -> Self {
+        StatusCount { status, n, more: false }
+    }
+}
+
 /// One row of the admin queue. Times are RFC 3339, UTC.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -1,6 +1,7 @@
 //! The triage benchmark's client (run by `scripts/bench-triage.sh`): asks a running Hark
-//! for every filter and saved view of the queue, searches, single submissions and the
-//! whole export, one request at a time, and prints each one's p50 and p95.
+//! for every filter and saved view of the queue and their counts by status (the queue
+//! page asks for both), searches, single submissions and the whole export, one request
+//! at a time, and prints each one's p50 and p95.
 //!   bench_triage BASE_URL TOKEN [ROUNDS]
 
 use std::time::{Duration, Instant};
@@ -36,9 +37,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         first["items"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap().to_owned()).collect();
     let me: serde_json::Value = serde_json::from_slice(&get("/api/v1/auth/me".into()).await?.1)?;
     let user = me["user_id"].as_str().unwrap_or_default().to_owned();
+    let page_two = format!("cursor={}", first["next_cursor"].as_str().ok_or("one page only: seed more")?);
 
     let queries: Vec<(&str, String)> = vec![
         ("queue, newest", String::new()),
+        ("queue, second page", page_two),
         ("status=new", "status=new".into()),
         ("status=open", "status=open".into()),
         ("status=pending", "status=pending".into()),
@@ -59,29 +62,36 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         ("view: Due soon / overdue", "due=soon&sort=due".into()),
         ("view: Low ratings", "rating_max=2".into()),
         ("view: Spam", "status=spam".into()),
-        ("counts", "COUNTS".into()),
         ("search: delivery", "q=delivery".into()),
         ("search: 快递", "q=%E5%BF%AB%E9%80%92".into()),
         ("search: nw order", "q=refund".into()),
         ("search: 质量 + kind", "q=%E8%B4%A8%E9%87%8F&kind=csat".into()),
     ];
-    println!("{:<34} {:>9} {:>9} {:>7}", "request", "p50 ms", "p95 ms", "rows");
+    println!(
+        "{:<34} {:>9} {:>9} {:>7} {:>11} {:>11}",
+        "request (list, limit 50; counts)", "p50 ms", "p95 ms", "rows", "counts p50", "counts p95"
+    );
     for (name, query) in &queries {
-        let path = if query == "COUNTS" {
-            "/api/v1/admin/submissions/counts".to_owned()
-        } else {
-            format!("/api/v1/admin/submissions?limit=50&{query}")
-        };
         let mut times = Vec::with_capacity(rounds);
+        let mut count_times = Vec::with_capacity(rounds);
         let mut rows = 0;
         for _ in 0..rounds {
-            let (took, body) = get(path.clone()).await?;
+            let (took, body) = get(format!("/api/v1/admin/submissions?limit=50&{query}")).await?;
             times.push(took);
             let value: serde_json::Value = serde_json::from_slice(&body)?;
             rows = value["items"].as_array().map_or(0, |a| a.len());
+            let counts = query.split('&').filter(|p| !p.starts_with("cursor=")).collect::<Vec<_>>().join("&");
+            count_times.push(get(format!("/api/v1/admin/submissions/counts?{counts}")).await?.0);
         }
         times.sort();
-        println!("{name:<34} {:>9.1} {:>9.1} {rows:>7}", percentile(&times, 0.5), percentile(&times, 0.95));
+        count_times.sort();
+        println!(
+            "{name:<34} {:>9.1} {:>9.1} {rows:>7} {:>11.1} {:>11.1}",
+            percentile(&times, 0.5),
+            percentile(&times, 0.95),
+            percentile(&count_times, 0.5),
+            percentile(&count_times, 0.95)
+        );
     }
     let mut times = Vec::new();
     for i in 0..rounds * 5 {

@@ -128,11 +128,20 @@ pub async fn list_submissions(
     Ok(Json(ListPage { items, next_cursor: next.map(|c| c.encode()) }))
 }
 
+/// How many submissions are in each status; `more` names the statuses that hold more
+/// than their count says (a count stops at `hark_core::store::COUNT_LIMIT`).
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Counts {
+    #[serde(flatten)]
+    pub counts: BTreeMap<String, i64>,
+    pub more: Vec<String>,
+}
+
 #[utoipa::path(
     get, path = "/api/v1/admin/submissions/counts", tag = "admin",
-    description = "How many submissions of the same filters (status aside) are in each status.",
+    description = "How many submissions of the same filters (status aside) are in each status, each counted to 1,000 at most: `{\"new\": 3, \"open\": 1, …, \"resolved\": 1000, \"more\": [\"resolved\"]}`.",
     responses(
-        (status = 200, description = "`{\"new\": 3, \"open\": 1, …}`", body = BTreeMap<String, i64>),
+        (status = 200, description = "A count per status, and the statuses that hold more", body = Counts),
         (status = 401, description = "`unauthorized`", body = ErrorBody),
         (status = 422, description = "`validation`", body = ErrorBody),
     ),
@@ -142,10 +151,13 @@ pub async fn count_submissions(
     State(state): State<AppState>,
     Staff(staff): Staff,
     params: Result<Query<QueueParams>, QueryRejection>,
-) -> Result<Json<BTreeMap<String, i64>>, ApiError> {
+) -> Result<Json<Counts>, ApiError> {
     let filter = QueueFilter::parse(&query(params)?, &staff.user_id)?;
     let counts = state.store.status_counts(&staff.org_id, &filter).await?;
-    Ok(Json(counts.into_iter().map(|(status, n)| (status.to_string(), n)).collect()))
+    Ok(Json(Counts {
+        more: counts.iter().filter(|c| c.more).map(|c| c.status.to_string()).collect(),
+        counts: counts.into_iter().map(|c| (c.status.to_string(), c.n)).collect(),
+    }))
 }
 
 #[utoipa::path(

@@ -114,10 +114,11 @@ impl Store {
         }
         self.index_everything().await?;
         // A table that grew this much at once needs fresh statistics before the planner
-        // can choose well (PostgreSQL's autovacuum may be off, or not have run yet).
+        // can choose well, and on PostgreSQL a visibility map before the queue can be
+        // read from its index alone (autovacuum may be off, or not have run yet).
         let analyze = match self.backend {
             super::Backend::Sqlite => "ANALYZE",
-            super::Backend::Postgres => "ANALYZE submissions, submission_search, submission_events",
+            super::Backend::Postgres => "VACUUM (ANALYZE) submissions, submission_search, submission_events",
         };
         sqlx::query(analyze).execute(&self.pool).await?;
         Ok(Seeded { org: org.clone(), sites: made, submissions: count })

@@ -6,7 +6,7 @@ use super::{json_column, now_millis, parse_column, Backend, Store};
 use crate::error::{Error, Result};
 use crate::model::{
     rfc3339_from_millis, EventKind, Kind, Person, Priority, QueueItem, QueueParams, Role, SavedReply, Stage, Status,
-    SubmissionDetail, TimelineEvent,
+    StatusCount, SubmissionDetail, TimelineEvent,
 };
 use crate::store::StaffRecord;
 use crate::triage::Promises;
@@ -191,7 +191,7 @@ impl QueueFilter {
 }
 
 /// How many of the filtered submissions are in each status.
-pub type StatusCounts = Vec<(Status, i64)>;
+pub type StatusCounts = Vec<StatusCount>;
 
 /// A change staff make to one submission (or many): each field given is set.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -317,7 +317,8 @@ const ITEM_COLUMNS: &str = "s.id, s.site_id, t.name AS site_name, s.kind, s.rati
                             s.message, s.email, s.name, s.order_ref, s.customer_tier, s.status, s.priority, \
                             s.assignee_id, u.email AS assignee_email, s.tags, s.received_at, s.first_response_due, \
                             s.resolution_due, s.first_response_at, s.resolved_at, s.due_at, s.seq";
-const ITEM_FROM: &str = "FROM submissions s JOIN sites t ON t.id = s.site_id LEFT JOIN users u ON u.id = s.assignee_id";
+/// What a queue row joins: its site's name and its assignee's email.
+const ITEM_JOINS: &str = "JOIN sites t ON t.id = s.site_id LEFT JOIN users u ON u.id = s.assignee_id";
 
 fn time_column(row: &AnyRow, column: &str) -> Result<Option<String>> {
     let millis: Option<i64> = row.try_get(column)?;
@@ -354,21 +355,110 @@ fn queue_item(row: &AnyRow) -> Result<QueueItem> {
     })
 }
 
+/// The id a cursor after `item` names.
+fn cursor_id(item: &QueueItem) -> Result<uuid::Uuid> {
+    Ok(uuid::Uuid::try_parse(&item.id)
+        .map_err(|e| sqlx::Error::ColumnDecode { index: "id".into(), source: Box::new(e) })?)
+}
+
 fn list<T: std::fmt::Display>(values: &[T]) -> String {
     values.iter().map(|v| format!("'{v}'")).collect::<Vec<_>>().join(", ")
 }
 
+impl QueueFilter {
+    /// The statuses the filter shows: those it names, or all but spam; the ones being
+    /// worked on first, resolved (where most submissions end up) last.
+    pub fn shown(&self) -> Vec<Status> {
+        let wanted =
+            |s: &&Status| if self.statuses.is_empty() { **s != Status::Spam } else { self.statuses.contains(s) };
+        let mut shown: Vec<Status> = Status::ALL.iter().filter(wanted).copied().collect();
+        shown.sort_by_key(|s| *s == Status::Resolved);
+        shown
+    }
+}
+
+/// The most a status's count counts: beyond it the queue's tabs say "1,000+".
+pub const COUNT_LIMIT: i64 = 1_000;
+/// A status's count looks at its newest 5,000 submissions at most (in the time range
+/// asked for), so that it costs the same whatever the filter and the queue's size;
+/// where the status holds more, the count says "at least" (`more`).
+pub const COUNT_WINDOW: i64 = 5_000;
+
+/// How a query finds what a search matches: the search's terms, and how many match.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Search {
+    Off,
+    /// At most [`FEW_HITS`] submissions match: read those, then put them in order.
+    Few(Vec<String>),
+    /// More: walk the queue in its order and keep the rows that match, which finds a
+    /// page after a few hundred rows where reading every match would take thousands.
+    Many(Vec<String>),
+}
+
+const FEW_HITS: i64 = 2_000;
+
 impl Store {
-    /// The `WHERE` of a filtered queue (without its cursor), or `None` when the filter
-    /// can match nothing (a search without a single term).
-    fn filter_sql(&self, sql: &mut Sql, org_id: &str, filter: &QueueFilter, now: i64) -> Option<()> {
+    /// The query of the submissions (their `seq`) holding every term.
+    fn matching(&self, sql: &mut Sql, org_id: &str, terms: &[String]) -> String {
+        match self.backend {
+            Backend::Sqlite => {
+                // Terms are letters and digits only; quoted, FTS5 reads each as one.
+                let expr = terms.iter().map(|t| format!("\"{t}\"")).collect::<Vec<_>>().join(" AND ");
+                let p = sql.arg(Arg::Text(expr));
+                format!("SELECT rowid AS seq FROM submission_search WHERE submission_search MATCH {p}")
+            }
+            Backend::Postgres => {
+                let org = sql.arg(Arg::Text(org_id.to_owned()));
+                let p = sql.arg(Arg::Text(terms.join(" ")));
+                format!("SELECT seq FROM submission_search WHERE org_id = {org} AND terms @> string_to_array({p}, ' ')")
+            }
+        }
+    }
+
+    /// The filter's search, and how many it matches; `None` when it can match nothing
+    /// (not a single word in it).
+    async fn search(&self, org_id: &str, filter: &QueueFilter) -> Result<Option<Search>> {
+        let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) else {
+            return Ok(Some(Search::Off));
+        };
+        let terms = crate::search::query_terms(q);
+        if terms.is_empty() {
+            return Ok(None);
+        }
+        let mut count = Sql::default();
+        let matching = self.matching(&mut count, org_id, &terms);
+        count.push(&format!("SELECT COUNT(*) AS n FROM ({matching} LIMIT {}) h", FEW_HITS + 1));
+        let n: i64 = count.query().fetch_one(&self.pool).await?.try_get("n")?;
+        Ok(Some(if n > FEW_HITS { Search::Many(terms) } else { Search::Few(terms) }))
+    }
+
+    /// Where a walk of one status's stretch of the queue index reads from: on SQLite the
+    /// index named, or a search of many matches would read them all first.
+    fn walk(&self, search: &Search) -> &'static str {
+        match (self.backend, search) {
+            (Backend::Sqlite, Search::Many(_)) => "FROM submissions s INDEXED BY submissions_queue",
+            _ => "FROM submissions s",
+        }
+    }
+
+    /// The `WHERE` of a filtered queue, without its cursor: in one `status`, or in the
+    /// filter's own statuses; with `search`, only the rows it matches (looked up row by
+    /// row, unless the caller joined the few matches already: [`Search::Off`]).
+    fn filter_sql(
+        &self,
+        sql: &mut Sql,
+        org_id: &str,
+        filter: &QueueFilter,
+        status: Option<Status>,
+        search: &Search,
+        now: i64,
+    ) {
         let org = sql.arg(Arg::Text(org_id.to_owned()));
         sql.push(&format!(" WHERE s.org_id = {org}"));
         // The closed sets' values are the enums' own words: safe to write inline.
-        if filter.statuses.is_empty() {
-            sql.push(" AND s.status <> 'spam'");
-        } else {
-            sql.push(&format!(" AND s.status IN ({})", list(&filter.statuses)));
+        match status {
+            Some(status) => sql.push(&format!(" AND s.status = '{status}'")),
+            None => sql.push(&format!(" AND s.status IN ({})", list(&filter.shown()))),
         }
         if !filter.kinds.is_empty() {
             sql.push(&format!(" AND s.kind IN ({})", list(&filter.kinds)));
@@ -418,34 +508,18 @@ impl Store {
         if filter.sort == Sort::Due && filter.due.is_none() {
             sql.push(" AND s.due_at IS NOT NULL");
         }
-        if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-            let terms = crate::search::query_terms(q);
-            if terms.is_empty() {
-                return None;
-            }
-            match self.backend {
-                Backend::Sqlite => {
-                    // Terms are letters and digits only; quoted, FTS5 reads each as one.
-                    let expr = terms.iter().map(|t| format!("\"{t}\"")).collect::<Vec<_>>().join(" AND ");
-                    let p = sql.arg(Arg::Text(expr));
-                    sql.push(&format!(
-                        " AND s.seq IN (SELECT rowid FROM submission_search WHERE submission_search MATCH {p})"
-                    ));
-                }
-                Backend::Postgres => {
-                    let p = sql.arg(Arg::Text(terms.join(" ")));
-                    sql.push(&format!(
-                        " AND s.seq IN (SELECT seq FROM submission_search WHERE org_id = {org} \
-                         AND terms @> string_to_array({p}, ' '))"
-                    ));
-                }
-            }
+        if let Search::Few(terms) | Search::Many(terms) = search {
+            let matching = self.matching(sql, org_id, terms);
+            sql.push(&format!(" AND s.seq IN ({matching})"));
         }
-        Some(())
     }
 
     /// A page of the organisation's queue, `limit` at a time, in the filter's order. A
     /// cursor that names none of the organisation's submissions is `NotFound`.
+    ///
+    /// Newest first, the page is the newest `limit` of each shown status's newest
+    /// `limit` (each read from its own stretch of the queue index, so a status that
+    /// holds few rows is never looked for among the many of another).
     pub async fn queue(
         &self,
         org_id: &str,
@@ -453,47 +527,108 @@ impl Store {
         limit: i64,
         after: Option<&QueueCursor>,
     ) -> Result<(Vec<QueueItem>, Option<QueueCursor>)> {
-        let mut sql = Sql { text: format!("SELECT {ITEM_COLUMNS} {ITEM_FROM}"), args: vec![] };
-        if self.filter_sql(&mut sql, org_id, filter, now_millis()).is_none() {
-            return Ok((vec![], None));
-        }
-        if let Some(cursor) = after {
-            let seq: i64 = sqlx::query("SELECT seq FROM submissions WHERE id = $1 AND org_id = $2")
-                .bind(cursor.after_id.to_string())
-                .bind(org_id)
-                .fetch_optional(&self.pool)
-                .await?
-                .ok_or(Error::NotFound)?
-                .try_get("seq")?;
-            let seq = sql.arg(Arg::Int(seq));
-            match (filter.sort, cursor.due_at) {
-                (Sort::Newest, _) => sql.push(&format!(" AND s.seq < {seq}")),
-                (Sort::Due, Some(due)) => {
-                    let due = sql.arg(Arg::Int(due));
-                    sql.push(&format!(" AND (s.due_at > {due} OR (s.due_at = {due} AND s.seq > {seq}))"));
-                }
-                (Sort::Due, None) => return Err(Error::NotFound),
+        let after = match after {
+            None => None,
+            Some(cursor) => {
+                let row = sqlx::query("SELECT seq, received_at FROM submissions WHERE id = $1 AND org_id = $2")
+                    .bind(cursor.after_id.to_string())
+                    .bind(org_id)
+                    .fetch_optional(&self.pool)
+                    .await?
+                    .ok_or(Error::NotFound)?;
+                let seq: i64 = row.try_get("seq")?;
+                let key = match (filter.sort, cursor.due_at) {
+                    (Sort::Newest, _) => row.try_get("received_at")?,
+                    (Sort::Due, Some(due)) => due,
+                    (Sort::Due, None) => return Err(Error::NotFound),
+                };
+                Some((key, seq))
             }
+        };
+        let now = now_millis();
+        if filter.sort == Sort::Newest {
+            return self.newest(org_id, filter, limit, after, now).await;
         }
-        sql.push(match filter.sort {
-            Sort::Newest => " ORDER BY s.seq DESC",
-            Sort::Due => " ORDER BY s.due_at, s.seq",
-        });
+        let Some(search) = self.search(org_id, filter).await? else { return Ok((vec![], None)) };
+        let mut sql = Sql::default();
+        sql.push(&format!("SELECT {ITEM_COLUMNS} FROM submissions s {ITEM_JOINS}"));
+        self.filter_sql(&mut sql, org_id, filter, None, &search, now);
+        if let Some((due, seq)) = after {
+            let (due, seq) = (sql.arg(Arg::Int(due)), sql.arg(Arg::Int(seq)));
+            sql.push(&format!(" AND (s.due_at > {due} OR (s.due_at = {due} AND s.seq > {seq}))"));
+        }
         let limit_arg = sql.arg(Arg::Int(limit + 1));
-        sql.push(&format!(" LIMIT {limit_arg}"));
+        sql.push(&format!(" ORDER BY s.due_at, s.seq LIMIT {limit_arg}"));
         let rows = sql.query().fetch_all(&self.pool).await?;
         let mut items = rows.iter().map(queue_item).collect::<Result<Vec<_>>>()?;
         let next = if items.len() as i64 > limit {
             items.truncate(limit as usize);
-            let last_row = &rows[limit as usize - 1];
-            let last = items.last().expect("limit rows were read");
-            let after_id = uuid::Uuid::try_parse(&last.id)
-                .map_err(|e| sqlx::Error::ColumnDecode { index: "id".into(), source: Box::new(e) })?;
-            let due_at = match filter.sort {
-                Sort::Newest => None,
-                Sort::Due => last_row.try_get("due_at")?,
-            };
-            Some(QueueCursor { after_id, due_at })
+            let due_at: Option<i64> = rows[limit as usize - 1].try_get("due_at")?;
+            Some(QueueCursor { after_id: cursor_id(items.last().expect("limit rows were read"))?, due_at })
+        } else {
+            None
+        };
+        Ok((items, next))
+    }
+
+    /// The newest `limit` after `after` (its `(received_at, seq)`). Without a search, or
+    /// with one of many matches, each shown status is read from its own stretch of the
+    /// queue index, newest first, and once a page's worth is found the next status is
+    /// only read down to the oldest of them: a status holding few rows is never looked
+    /// for among the many of another, and the page stays a few hundred rows of reading.
+    async fn newest(
+        &self,
+        org_id: &str,
+        filter: &QueueFilter,
+        limit: i64,
+        after: Option<(i64, i64)>,
+        now: i64,
+    ) -> Result<(Vec<QueueItem>, Option<QueueCursor>)> {
+        // (received_at, seq, item), newest first.
+        let mut page: Vec<(i64, i64, QueueItem)> = Vec::new();
+        let keyed = |row: &AnyRow| -> Result<(i64, i64, QueueItem)> {
+            Ok((row.try_get("received_at")?, row.try_get("seq")?, queue_item(row)?))
+        };
+        let Some(search) = self.search(org_id, filter).await? else { return Ok((vec![], None)) };
+        let statuses = match search {
+            Search::Few(_) => vec![None],
+            _ => filter.shown().into_iter().map(Some).collect(),
+        };
+        for status in statuses {
+            let mut sql = Sql::default();
+            match (status, &search) {
+                (None, Search::Few(terms)) => {
+                    let matching = self.matching(&mut sql, org_id, terms);
+                    sql.push(&format!(
+                        "SELECT {ITEM_COLUMNS} FROM ({matching}) h JOIN submissions s ON s.seq = h.seq {ITEM_JOINS}"
+                    ));
+                    self.filter_sql(&mut sql, org_id, filter, None, &Search::Off, now);
+                }
+                _ => {
+                    sql.push(&format!("SELECT {ITEM_COLUMNS} {} {ITEM_JOINS}", self.walk(&search)));
+                    self.filter_sql(&mut sql, org_id, filter, status, &search, now);
+                }
+            }
+            if let Some((received_at, seq)) = after {
+                let (r, q) = (sql.arg(Arg::Int(received_at)), sql.arg(Arg::Int(seq)));
+                sql.push(&format!(" AND (s.received_at, s.seq) < ({r}, {q})"));
+            }
+            if page.len() as i64 > limit {
+                let (received_at, seq, _) = &page[limit as usize];
+                let (r, q) = (sql.arg(Arg::Int(*received_at)), sql.arg(Arg::Int(*seq)));
+                sql.push(&format!(" AND (s.received_at, s.seq) > ({r}, {q})"));
+            }
+            let limit_arg = sql.arg(Arg::Int(limit + 1));
+            sql.push(&format!(" ORDER BY s.received_at DESC, s.seq DESC LIMIT {limit_arg}"));
+            let rows = sql.query().fetch_all(&self.pool).await?;
+            page.extend(rows.iter().map(keyed).collect::<Result<Vec<_>>>()?);
+            page.sort_by_key(|(received_at, seq, _)| std::cmp::Reverse((*received_at, *seq)));
+            page.truncate(limit as usize + 1);
+        }
+        let mut items: Vec<QueueItem> = page.into_iter().map(|(_, _, item)| item).collect();
+        let next = if items.len() as i64 > limit {
+            items.truncate(limit as usize);
+            Some(QueueCursor { after_id: cursor_id(items.last().expect("limit rows were read"))?, due_at: None })
         } else {
             None
         };
@@ -516,21 +651,57 @@ impl Store {
         self.queue(&staff.org_id, &filter, params.limit.unwrap_or(50), cursor.as_ref()).await
     }
 
-    /// How many submissions of the filter (its statuses aside) are in each status.
+    /// How many submissions of the filter (its statuses aside) are in each status, each
+    /// counted to [`COUNT_LIMIT`] at most.
     pub async fn status_counts(&self, org_id: &str, filter: &QueueFilter) -> Result<StatusCounts> {
         let unfiltered = QueueFilter { statuses: Status::ALL.to_vec(), sort: Sort::Newest, ..filter.clone() };
-        let mut sql = Sql { text: "SELECT s.status, COUNT(*) AS n FROM submissions s".into(), args: vec![] };
-        if self.filter_sql(&mut sql, org_id, &unfiltered, now_millis()).is_none() {
-            return Ok(Status::ALL.iter().map(|s| (*s, 0)).collect());
+        let mut counts: StatusCounts = Status::ALL.iter().map(|s| StatusCount::exactly(*s, 0)).collect();
+        let Some(search) = self.search(org_id, &unfiltered).await? else { return Ok(counts) };
+        let mut sql = Sql::default();
+        let now = now_millis();
+        if let Search::Few(terms) = &search {
+            let matching = self.matching(&mut sql, org_id, terms);
+            sql.push(&format!(
+                "SELECT s.status, COUNT(*) AS n, 0 AS examined FROM ({matching}) h JOIN submissions s ON s.seq = h.seq"
+            ));
+            self.filter_sql(&mut sql, org_id, &unfiltered, None, &Search::Off, now);
+            sql.push(" GROUP BY s.status");
+        } else {
+            let (cap, window) = (sql.arg(Arg::Int(COUNT_LIMIT + 1)), sql.arg(Arg::Int(COUNT_WINDOW)));
+            // Resolved and spam submissions keep no promise: a due filter finds none
+            // there, and looking would walk all of them.
+            let counted = Status::ALL
+                .iter()
+                .filter(|s| unfiltered.due.is_none() || !matches!(s, Status::Resolved | Status::Spam));
+            for (i, status) in counted.enumerate() {
+                if i > 0 {
+                    sql.push(" UNION ALL ");
+                }
+                // The status's newest rows (in the time range asked for): what is counted.
+                let org = sql.arg(Arg::Text(org_id.to_owned()));
+                let mut newest = format!("FROM submissions WHERE org_id = {org} AND status = '{status}'");
+                if let Some(from) = unfiltered.from {
+                    newest.push_str(&format!(" AND received_at >= {}", sql.arg(Arg::Int(from))));
+                }
+                if let Some(to) = unfiltered.to {
+                    newest.push_str(&format!(" AND received_at < {}", sql.arg(Arg::Int(to))));
+                }
+                sql.push(&format!(
+                    "SELECT '{status}' AS status, \
+                     (SELECT COUNT(*) FROM (SELECT seq {newest} LIMIT {window}) e) AS examined, \
+                     (SELECT COUNT(*) FROM (SELECT s.seq FROM \
+                     (SELECT * {newest} ORDER BY received_at DESC, seq DESC LIMIT {window}) s"
+                ));
+                self.filter_sql(&mut sql, org_id, &unfiltered, Some(*status), &search, now);
+                sql.push(&format!(" LIMIT {cap}) m{i}) AS n"));
+            }
         }
-        sql.push(" GROUP BY s.status");
-        let rows = sql.query().fetch_all(&self.pool).await?;
-        let mut counts: StatusCounts = Status::ALL.iter().map(|s| (*s, 0)).collect();
-        for row in rows {
+        for row in sql.query().fetch_all(&self.pool).await? {
             let status: Status = parse_column(&row, "status")?;
-            let n: i64 = row.try_get("n")?;
-            if let Some(entry) = counts.iter_mut().find(|(s, _)| *s == status) {
-                entry.1 = n;
+            let (n, examined): (i64, i64) = (row.try_get("n")?, row.try_get("examined")?);
+            if let Some(entry) = counts.iter_mut().find(|c| c.status == status) {
+                *entry =
+                    StatusCount { status, n: n.min(COUNT_LIMIT), more: n > COUNT_LIMIT || examined >= COUNT_WINDOW };
             }
         }
         Ok(counts)
@@ -541,7 +712,7 @@ impl Store {
     pub async fn submission(&self, org_id: &str, id: &str) -> Result<SubmissionDetail> {
         let row = sqlx::query(&format!(
             "SELECT {ITEM_COLUMNS}, s.dimensions, s.page_url, s.locale, s.customer_id, s.metadata, \
-             s.recovery_rating, s.recovery_comment {ITEM_FROM} WHERE s.id = $1 AND s.org_id = $2"
+             s.recovery_rating, s.recovery_comment FROM submissions s {ITEM_JOINS} WHERE s.id = $1 AND s.org_id = $2"
         ))
         .bind(id)
         .bind(org_id)
@@ -1207,23 +1378,27 @@ impl Store {
         if rows.is_empty() {
             return Ok(0);
         }
-        let mut tx = self.pool.begin().await?;
+        // One statement for the whole batch: a round trip per row cost the database as
+        // much as the collector's own inserts while a flood was being indexed.
+        let mut insert = Sql::default();
+        insert.push("INSERT INTO submission_search (seq, org_id, terms) VALUES ");
         let mut last = mark;
-        for row in &rows {
+        for (i, row) in rows.iter().enumerate() {
             let seq: i64 = row.try_get("seq")?;
             let fields: [Option<String>; 4] =
                 [row.try_get("message")?, row.try_get("email")?, row.try_get("order_ref")?, row.try_get("name")?];
-            sqlx::query(
-                "INSERT INTO submission_search (seq, org_id, terms) VALUES ($1, $2, string_to_array($3, ' ')) \
-                 ON CONFLICT (seq) DO NOTHING",
-            )
-            .bind(seq)
-            .bind(row.try_get::<String, _>("org_id")?)
-            .bind(search_terms(fields.each_ref().map(Option::as_deref)))
-            .execute(&mut *tx)
-            .await?;
+            let (seq_p, org_p, terms_p) = (
+                insert.arg(Arg::Int(seq)),
+                insert.arg(Arg::Text(row.try_get("org_id")?)),
+                insert.arg(Arg::Text(search_terms(fields.each_ref().map(Option::as_deref)))),
+            );
+            let comma = if i > 0 { ", " } else { "" };
+            insert.push(&format!("{comma}({seq_p}, {org_p}, string_to_array({terms_p}, ' '))"));
             last = last.max(seq);
         }
+        insert.push(" ON CONFLICT (seq) DO NOTHING");
+        let mut tx = self.pool.begin().await?;
+        insert.query().execute(&mut *tx).await?;
         sqlx::query(
             "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         )
