@@ -12,10 +12,10 @@ use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use hark_core::model::{QueueItem, QueueParams};
-use hark_core::store::{QueueCursor, QueueFilter, Sort};
+use hark_core::store::QueueFilter;
 
-/// Rows read from the database at a time.
-const PAGE: i64 = 2_000;
+/// Rows encoded at a time.
+const PAGE: usize = 2_000;
 
 const HEADER: [&str; 20] = [
     "id",
@@ -108,57 +108,28 @@ pub async fn export_csv(
     let Query(params) = params.map_err(|e| ApiError::bad_json(e.body_text()))?;
     let params = QueueParams { limit: None, cursor: None, ..params };
     let filter = QueueFilter::parse(&params, &staff.user_id)?;
-    // Newest first, one status after another (each read straight down its stretch of the
-    // queue index); in due order, as the queue.
-    let mut passes: Vec<QueueFilter> = match filter.sort {
-        Sort::Newest => {
-            filter.shown().into_iter().map(|s| QueueFilter { statuses: vec![s], ..filter.clone() }).collect()
-        }
-        Sort::Due => vec![filter.clone()],
-    };
-    passes.reverse();
-    let mut pass = passes.pop().expect("a filter shows a status at least");
+    let (sender, mut pages) = tokio::sync::mpsc::channel(4);
+    let store = state.store.clone();
+    tokio::spawn(async move { store.export(&staff.org_id, &filter, PAGE, sender).await });
     // The first page is read before answering, so a failure is an error status, not a
     // cut-off file.
-    let (first, mut next) = state.store.queue(&staff.org_id, &pass, PAGE, None).await?;
-    let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(4);
-    let head = lines(&first, true);
-    tokio::spawn(async move {
-        if sender.send(Ok(head)).await.is_err() {
-            return;
-        }
-        loop {
-            let cursor = match next.take() {
-                Some(cursor) => Some(cursor),
-                None => match passes.pop() {
-                    Some(following) => {
-                        pass = following;
-                        None
-                    }
-                    None => return,
-                },
-            };
-            let page: Result<(Vec<QueueItem>, Option<QueueCursor>), _> =
-                state.store.queue(&staff.org_id, &pass, PAGE, cursor.as_ref()).await;
-            let chunk = match page {
-                Ok((rows, after)) => {
-                    next = after;
-                    Ok(lines(&rows, false))
-                }
-                Err(err) => {
-                    tracing::warn!(error = %err, "export stopped");
-                    Err(std::io::Error::other("export stopped"))
-                }
-            };
-            let failed = chunk.is_err();
-            if sender.send(chunk).await.is_err() || failed {
-                return;
+    let first = match pages.recv().await {
+        Some(Ok(rows)) => rows,
+        Some(Err(err)) => return Err(err.into()),
+        None => vec![],
+    };
+    let head = futures_util::stream::once(async move { Ok(lines(&first, true)) });
+    let rest = futures_util::stream::unfold(pages, |mut pages| async move {
+        let chunk = match pages.recv().await? {
+            Ok(rows) => Ok(lines(&rows, false)),
+            Err(err) => {
+                tracing::warn!(error = %err, "export stopped");
+                Err(std::io::Error::other("export stopped"))
             }
-        }
+        };
+        Some((chunk, pages))
     });
-    let stream = futures_util::stream::unfold(receiver, |mut receiver| async move {
-        receiver.recv().await.map(|chunk| (chunk, receiver))
-    });
+    let stream = futures_util::StreamExt::chain(head, rest);
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),

@@ -698,6 +698,22 @@ async fn seeding_fills_every_kind_status_and_language_and_is_searchable() {
         let all = every_page(&app, "").await;
         assert_eq!(all.len() as i64, 1_500 - counts["spam"].as_i64().unwrap(), "{}", app.db.label);
         assert!(all.iter().all(|(_, _, status)| status != "spam"));
+        // The export holds the same rows, status by status, newest first within each;
+        // a search's export, the search's rows.
+        let export = app.call("GET", "/api/v1/admin/export.csv", &app.token, None).await;
+        let mut reader = csv::Reader::from_reader(export.text.trim_start_matches('\u{feff}').as_bytes());
+        let exported: Vec<(String, String)> =
+            reader.records().map(Result::unwrap).map(|r| (r[0].to_owned(), r[4].to_owned())).collect();
+        let mut by_status = all.clone();
+        by_status.sort_by_key(|(_, at, status)| {
+            (["new", "open", "pending", "resolved"].iter().position(|s| s == status), std::cmp::Reverse(*at))
+        });
+        let expected: Vec<(String, String)> = by_status.into_iter().map(|(id, _, status)| (id, status)).collect();
+        assert_eq!(exported.len(), expected.len(), "{}", app.db.label);
+        assert!(exported == expected, "{}: the export's order", app.db.label);
+        let searched = app.call("GET", "/api/v1/admin/export.csv?q=delivery", &app.token, None).await;
+        let listed = every_page(&app, "&q=delivery").await;
+        assert_eq!(searched.text.lines().count() - 1, listed.len(), "{}", app.db.label);
         let counts = app.call("GET", "/api/v1/admin/submissions/counts?kind=complaint", &app.token, None).await.json();
         assert_eq!(counts["more"], json!([]), "{}", app.db.label);
         let complaints = every_page(&app, "&kind=complaint&status=new,open,pending,resolved,spam").await;

@@ -157,6 +157,15 @@ impl Store {
         Ok(conn)
     }
 
+    /// A read-only connection of its own, for long reads on SQLite (the export) that
+    /// should neither wait on the async pool nor hold one of its connections.
+    pub(crate) fn open_sqlite_reader(&self) -> rusqlite::Result<rusqlite::Connection> {
+        debug_assert_eq!(self.backend, Backend::Sqlite);
+        let conn = rusqlite::Connection::open_with_flags(&*self.location, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        Ok(conn)
+    }
+
     /// A connection of its own for a PostgreSQL submission writer: native, because its
     /// statement binds arrays, which the `Any` driver cannot.
     pub(crate) async fn open_postgres_writer(&self) -> Result<sqlx::PgConnection> {

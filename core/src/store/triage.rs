@@ -320,39 +320,134 @@ const ITEM_COLUMNS: &str = "s.id, s.site_id, t.name AS site_name, s.kind, s.rati
 /// What a queue row joins: its site's name and its assignee's email.
 const ITEM_JOINS: &str = "JOIN sites t ON t.id = s.site_id LEFT JOIN users u ON u.id = s.assignee_id";
 
-fn time_column(row: &AnyRow, column: &str) -> Result<Option<String>> {
-    let millis: Option<i64> = row.try_get(column)?;
-    Ok(millis.map(rfc3339_from_millis))
+/// A row of the queue's columns: from sqlx, or from rusqlite (the SQLite export, which
+/// reads a million rows without sqlx's hand-off between threads for each).
+trait Columns {
+    fn text(&self, column: &str) -> Result<Option<String>>;
+    fn int(&self, column: &str) -> Result<Option<i64>>;
+
+    fn required<T>(&self, column: &str, value: Option<T>) -> Result<T> {
+        value.ok_or_else(|| sqlx::Error::ColumnDecode { index: column.into(), source: "NULL".into() }.into())
+    }
+
+    fn parsed<T: std::str::FromStr<Err = String>>(&self, column: &str) -> Result<T> {
+        let text = self.required(column, self.text(column)?)?;
+        text.parse().map_err(|e: String| sqlx::Error::ColumnDecode { index: column.into(), source: e.into() }.into())
+    }
+
+    fn time(&self, column: &str) -> Result<Option<String>> {
+        Ok(self.int(column)?.map(rfc3339_from_millis))
+    }
 }
 
-fn queue_item(row: &AnyRow) -> Result<QueueItem> {
-    let stage: Option<String> = row.try_get("stage")?;
-    let assignee_id: Option<String> = row.try_get("assignee_id")?;
-    let assignee_email: Option<String> = row.try_get("assignee_email")?;
+impl Columns for AnyRow {
+    fn text(&self, column: &str) -> Result<Option<String>> {
+        Ok(self.try_get(column)?)
+    }
+
+    fn int(&self, column: &str) -> Result<Option<i64>> {
+        Ok(self.try_get(column)?)
+    }
+}
+
+/// A rusqlite row with its statement's column names, looked up here: rusqlite asks
+/// SQLite for every name (under a lock) each time a column is read by name.
+struct Named<'a> {
+    row: &'a rusqlite::Row<'a>,
+    names: &'a [String],
+}
+
+impl Named<'_> {
+    fn index(&self, column: &str) -> Result<usize> {
+        Ok(self
+            .names
+            .iter()
+            .position(|n| n == column)
+            .ok_or_else(|| rusqlite::Error::InvalidColumnName(column.to_owned()))?)
+    }
+}
+
+impl Columns for Named<'_> {
+    fn text(&self, column: &str) -> Result<Option<String>> {
+        Ok(self.row.get(self.index(column)?)?)
+    }
+
+    fn int(&self, column: &str) -> Result<Option<i64>> {
+        Ok(self.row.get(self.index(column)?)?)
+    }
+}
+
+fn queue_item(row: &impl Columns) -> Result<QueueItem> {
+    let assignee = row.text("assignee_id")?.zip(row.text("assignee_email")?);
+    let tags = row.required("tags", row.text("tags")?)?;
     Ok(QueueItem {
-        id: row.try_get("id")?,
-        site_id: row.try_get("site_id")?,
-        site_name: row.try_get("site_name")?,
-        kind: parse_column(row, "kind")?,
-        rating: row.try_get("rating")?,
-        category: row.try_get("category")?,
-        stage: stage.and_then(|s| s.parse().ok()),
-        message: row.try_get("message")?,
-        email: row.try_get("email")?,
-        name: row.try_get("name")?,
-        order_ref: row.try_get("order_ref")?,
-        customer_tier: row.try_get("customer_tier")?,
-        status: parse_column(row, "status")?,
-        priority: parse_column(row, "priority")?,
-        assignee: assignee_id.zip(assignee_email).map(|(id, email)| Person { id, email }),
-        tags: json_column(row, "tags")?,
-        received_at: rfc3339_from_millis(row.try_get("received_at")?),
-        first_response_due: time_column(row, "first_response_due")?,
-        resolution_due: time_column(row, "resolution_due")?,
-        first_response_at: time_column(row, "first_response_at")?,
-        resolved_at: time_column(row, "resolved_at")?,
-        due_at: time_column(row, "due_at")?,
+        id: row.required("id", row.text("id")?)?,
+        site_id: row.required("site_id", row.text("site_id")?)?,
+        site_name: row.required("site_name", row.text("site_name")?)?,
+        kind: row.parsed("kind")?,
+        rating: row.int("rating")?,
+        category: row.text("category")?,
+        stage: row.text("stage")?.and_then(|s| s.parse().ok()),
+        message: row.text("message")?,
+        email: row.text("email")?,
+        name: row.text("name")?,
+        order_ref: row.text("order_ref")?,
+        customer_tier: row.text("customer_tier")?,
+        status: row.parsed("status")?,
+        priority: row.parsed("priority")?,
+        assignee: assignee.map(|(id, email)| Person { id, email }),
+        tags: serde_json::from_str(&tags)
+            .map_err(|e| sqlx::Error::ColumnDecode { index: "tags".into(), source: Box::new(e) })?,
+        received_at: rfc3339_from_millis(row.required("received_at", row.int("received_at")?)?),
+        first_response_due: row.time("first_response_due")?,
+        resolution_due: row.time("resolution_due")?,
+        first_response_at: row.time("first_response_at")?,
+        resolved_at: row.time("resolved_at")?,
+        due_at: row.time("due_at")?,
     })
+}
+
+/// One stretch of the queue a query reads: in one status (or the filter's), after a
+/// cursor's `(received_at, seq)` or `(due_at, seq)`, newer than a floor (newest first
+/// only), at most `limit` rows.
+struct Stretch {
+    status: Option<Status>,
+    after: Option<(i64, i64)>,
+    floor: Option<(i64, i64)>,
+    limit: Option<i64>,
+}
+
+/// The SQLite export's reading: each query on one snapshot, `page` rows at a time.
+fn export_sqlite(
+    mut conn: rusqlite::Connection,
+    queries: &[Sql],
+    page: usize,
+    pages: &tokio::sync::mpsc::Sender<Result<Vec<QueueItem>>>,
+) -> Result<()> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Deferred)?;
+    for sql in queries {
+        let mut statement = tx.prepare(&sql.text)?;
+        for (i, arg) in sql.args.iter().enumerate() {
+            let Some(index) = statement.parameter_index(&format!("${}", i + 1))? else { continue };
+            match arg {
+                Arg::Text(text) => statement.raw_bind_parameter(index, text)?,
+                Arg::Int(n) => statement.raw_bind_parameter(index, n)?,
+            }
+        }
+        let names: Vec<String> = statement.column_names().into_iter().map(str::to_owned).collect();
+        let mut rows = statement.raw_query();
+        let mut chunk = Vec::with_capacity(page);
+        while let Some(row) = rows.next()? {
+            chunk.push(queue_item(&Named { row, names: &names })?);
+            if chunk.len() == page && pages.blocking_send(Ok(std::mem::take(&mut chunk))).is_err() {
+                return Ok(());
+            }
+        }
+        if !chunk.is_empty() && pages.blocking_send(Ok(chunk)).is_err() {
+            return Ok(());
+        }
+    }
+    Ok(())
 }
 
 /// The id a cursor after `item` names.
@@ -380,8 +475,9 @@ impl QueueFilter {
 /// The most a status's count counts: beyond it the queue's tabs say "1,000+".
 pub const COUNT_LIMIT: i64 = 1_000;
 /// A status's count looks at its newest 5,000 submissions at most (in the time range
-/// asked for), so that it costs the same whatever the filter and the queue's size;
-/// where the status holds more, the count says "at least" (`more`).
+/// asked for; 1,000 for a search of many matches), so that it costs the same whatever
+/// the filter and the queue's size; where the status holds more, the count says "at
+/// least" (`more`).
 pub const COUNT_WINDOW: i64 = 5_000;
 
 /// How a query finds what a search matches: the search's terms, and how many match.
@@ -546,20 +642,12 @@ impl Store {
             }
         };
         let now = now_millis();
-        if filter.sort == Sort::Newest {
-            return self.newest(org_id, filter, limit, after, now).await;
-        }
         let Some(search) = self.search(org_id, filter).await? else { return Ok((vec![], None)) };
-        let mut sql = Sql::default();
-        sql.push(&format!("SELECT {ITEM_COLUMNS} FROM submissions s {ITEM_JOINS}"));
-        self.filter_sql(&mut sql, org_id, filter, None, &search, now);
-        if let Some((due, seq)) = after {
-            let (due, seq) = (sql.arg(Arg::Int(due)), sql.arg(Arg::Int(seq)));
-            sql.push(&format!(" AND (s.due_at > {due} OR (s.due_at = {due} AND s.seq > {seq}))"));
+        if filter.sort == Sort::Newest {
+            return self.newest(org_id, filter, &search, limit, after, now).await;
         }
-        let limit_arg = sql.arg(Arg::Int(limit + 1));
-        sql.push(&format!(" ORDER BY s.due_at, s.seq LIMIT {limit_arg}"));
-        let rows = sql.query().fetch_all(&self.pool).await?;
+        let stretch = Stretch { status: None, after, floor: None, limit: Some(limit + 1) };
+        let rows = self.stretch_sql(org_id, filter, &search, &stretch, now).query().fetch_all(&self.pool).await?;
         let mut items = rows.iter().map(queue_item).collect::<Result<Vec<_>>>()?;
         let next = if items.len() as i64 > limit {
             items.truncate(limit as usize);
@@ -571,6 +659,58 @@ impl Store {
         Ok((items, next))
     }
 
+    /// The stretches a query of the queue reads, each in order: in due order, or a
+    /// search of few matches, one; newest first, one per shown status.
+    fn stretches(filter: &QueueFilter, search: &Search) -> Vec<Option<Status>> {
+        match (filter.sort, search) {
+            (Sort::Due, _) | (Sort::Newest, Search::Few(_)) => vec![None],
+            (Sort::Newest, _) => filter.shown().into_iter().map(Some).collect(),
+        }
+    }
+
+    /// The query of one stretch of the queue, in the filter's order.
+    fn stretch_sql(&self, org_id: &str, filter: &QueueFilter, search: &Search, stretch: &Stretch, now: i64) -> Sql {
+        let mut sql = Sql::default();
+        match (stretch.status, search) {
+            (None, Search::Few(terms)) if filter.sort == Sort::Newest => {
+                let matching = self.matching(&mut sql, org_id, terms);
+                sql.push(&format!(
+                    "SELECT {ITEM_COLUMNS} FROM ({matching}) h JOIN submissions s ON s.seq = h.seq {ITEM_JOINS}"
+                ));
+                self.filter_sql(&mut sql, org_id, filter, None, &Search::Off, now);
+            }
+            (status, _) => {
+                sql.push(&format!("SELECT {ITEM_COLUMNS} {} {ITEM_JOINS}", self.walk(search)));
+                self.filter_sql(&mut sql, org_id, filter, status, search, now);
+            }
+        }
+        match filter.sort {
+            Sort::Newest => {
+                if let Some((received_at, seq)) = stretch.after {
+                    let (r, q) = (sql.arg(Arg::Int(received_at)), sql.arg(Arg::Int(seq)));
+                    sql.push(&format!(" AND (s.received_at, s.seq) < ({r}, {q})"));
+                }
+                if let Some((received_at, seq)) = stretch.floor {
+                    let (r, q) = (sql.arg(Arg::Int(received_at)), sql.arg(Arg::Int(seq)));
+                    sql.push(&format!(" AND (s.received_at, s.seq) > ({r}, {q})"));
+                }
+                sql.push(" ORDER BY s.received_at DESC, s.seq DESC");
+            }
+            Sort::Due => {
+                if let Some((due, seq)) = stretch.after {
+                    let (due, seq) = (sql.arg(Arg::Int(due)), sql.arg(Arg::Int(seq)));
+                    sql.push(&format!(" AND (s.due_at > {due} OR (s.due_at = {due} AND s.seq > {seq}))"));
+                }
+                sql.push(" ORDER BY s.due_at, s.seq");
+            }
+        }
+        if let Some(limit) = stretch.limit {
+            let limit = sql.arg(Arg::Int(limit));
+            sql.push(&format!(" LIMIT {limit}"));
+        }
+        sql
+    }
+
     /// The newest `limit` after `after` (its `(received_at, seq)`). Without a search, or
     /// with one of many matches, each shown status is read from its own stretch of the
     /// queue index, newest first, and once a page's worth is found the next status is
@@ -580,6 +720,7 @@ impl Store {
         &self,
         org_id: &str,
         filter: &QueueFilter,
+        search: &Search,
         limit: i64,
         after: Option<(i64, i64)>,
         now: i64,
@@ -589,38 +730,10 @@ impl Store {
         let keyed = |row: &AnyRow| -> Result<(i64, i64, QueueItem)> {
             Ok((row.try_get("received_at")?, row.try_get("seq")?, queue_item(row)?))
         };
-        let Some(search) = self.search(org_id, filter).await? else { return Ok((vec![], None)) };
-        let statuses = match search {
-            Search::Few(_) => vec![None],
-            _ => filter.shown().into_iter().map(Some).collect(),
-        };
-        for status in statuses {
-            let mut sql = Sql::default();
-            match (status, &search) {
-                (None, Search::Few(terms)) => {
-                    let matching = self.matching(&mut sql, org_id, terms);
-                    sql.push(&format!(
-                        "SELECT {ITEM_COLUMNS} FROM ({matching}) h JOIN submissions s ON s.seq = h.seq {ITEM_JOINS}"
-                    ));
-                    self.filter_sql(&mut sql, org_id, filter, None, &Search::Off, now);
-                }
-                _ => {
-                    sql.push(&format!("SELECT {ITEM_COLUMNS} {} {ITEM_JOINS}", self.walk(&search)));
-                    self.filter_sql(&mut sql, org_id, filter, status, &search, now);
-                }
-            }
-            if let Some((received_at, seq)) = after {
-                let (r, q) = (sql.arg(Arg::Int(received_at)), sql.arg(Arg::Int(seq)));
-                sql.push(&format!(" AND (s.received_at, s.seq) < ({r}, {q})"));
-            }
-            if page.len() as i64 > limit {
-                let (received_at, seq, _) = &page[limit as usize];
-                let (r, q) = (sql.arg(Arg::Int(*received_at)), sql.arg(Arg::Int(*seq)));
-                sql.push(&format!(" AND (s.received_at, s.seq) > ({r}, {q})"));
-            }
-            let limit_arg = sql.arg(Arg::Int(limit + 1));
-            sql.push(&format!(" ORDER BY s.received_at DESC, s.seq DESC LIMIT {limit_arg}"));
-            let rows = sql.query().fetch_all(&self.pool).await?;
+        for status in Self::stretches(filter, search) {
+            let floor = page.get(limit as usize).map(|(received_at, seq, _)| (*received_at, *seq));
+            let stretch = Stretch { status, after, floor, limit: Some(limit + 1) };
+            let rows = self.stretch_sql(org_id, filter, search, &stretch, now).query().fetch_all(&self.pool).await?;
             page.extend(rows.iter().map(keyed).collect::<Result<Vec<_>>>()?);
             page.sort_by_key(|(received_at, seq, _)| std::cmp::Reverse((*received_at, *seq)));
             page.truncate(limit as usize + 1);
@@ -633,6 +746,67 @@ impl Store {
             None
         };
         Ok((items, next))
+    }
+
+    /// Every submission of the filter, for the export: status by status (the shown
+    /// ones, resolved last), newest first within each, or in due order; sent to `pages`
+    /// `page` rows at a time, then an error if reading failed. Ends early when the
+    /// receiver goes. On SQLite it reads one snapshot on a connection of its own,
+    /// without sqlx (which hands every row between threads); on PostgreSQL each stretch
+    /// is one streamed query.
+    pub async fn export(
+        &self,
+        org_id: &str,
+        filter: &QueueFilter,
+        page: usize,
+        pages: tokio::sync::mpsc::Sender<Result<Vec<QueueItem>>>,
+    ) {
+        let Err(err) = self.export_pages(org_id, filter, page, &pages).await else { return };
+        let _ = pages.send(Err(err)).await;
+    }
+
+    async fn export_pages(
+        &self,
+        org_id: &str,
+        filter: &QueueFilter,
+        page: usize,
+        pages: &tokio::sync::mpsc::Sender<Result<Vec<QueueItem>>>,
+    ) -> Result<()> {
+        use futures_util::TryStreamExt;
+        let Some(search) = self.search(org_id, filter).await? else { return Ok(()) };
+        let now = now_millis();
+        let queries: Vec<Sql> = Self::stretches(filter, &search)
+            .into_iter()
+            .map(|status| {
+                let stretch = Stretch { status, after: None, floor: None, limit: None };
+                self.stretch_sql(org_id, filter, &search, &stretch, now)
+            })
+            .collect();
+        match self.backend {
+            Backend::Sqlite => {
+                let conn = self.open_sqlite_reader()?;
+                let pages = pages.clone();
+                tokio::task::spawn_blocking(move || export_sqlite(conn, &queries, page, &pages))
+                    .await
+                    .map_err(|e| sqlx::Error::Io(std::io::Error::other(format!("export: {e}"))))?
+            }
+            Backend::Postgres => {
+                for sql in &queries {
+                    let mut rows = sql.query().fetch(&self.pool);
+                    let mut chunk = Vec::with_capacity(page);
+                    while let Some(row) = rows.try_next().await? {
+                        chunk.push(queue_item(&row)?);
+                        if chunk.len() == page && pages.send(Ok(std::mem::take(&mut chunk))).await.is_err() {
+                            return Ok(());
+                        }
+                    }
+                    if !chunk.is_empty() && pages.send(Ok(chunk)).await.is_err() {
+                        return Ok(());
+                    }
+                }
+                Ok(())
+            }
+        }
     }
 
     /// The page of the queue a URL's parameters ask `staff` for (50 rows unless `limit`
@@ -657,6 +831,8 @@ impl Store {
         let unfiltered = QueueFilter { statuses: Status::ALL.to_vec(), sort: Sort::Newest, ..filter.clone() };
         let mut counts: StatusCounts = Status::ALL.iter().map(|s| StatusCount::exactly(*s, 0)).collect();
         let Some(search) = self.search(org_id, &unfiltered).await? else { return Ok(counts) };
+        // Each row of a search of many matches is looked up in the search index: fewer.
+        let window_size = if let Search::Many(_) = search { COUNT_WINDOW / 5 } else { COUNT_WINDOW };
         let mut sql = Sql::default();
         let now = now_millis();
         if let Search::Few(terms) = &search {
@@ -667,7 +843,7 @@ impl Store {
             self.filter_sql(&mut sql, org_id, &unfiltered, None, &Search::Off, now);
             sql.push(" GROUP BY s.status");
         } else {
-            let (cap, window) = (sql.arg(Arg::Int(COUNT_LIMIT + 1)), sql.arg(Arg::Int(COUNT_WINDOW)));
+            let (cap, window) = (sql.arg(Arg::Int(COUNT_LIMIT + 1)), sql.arg(Arg::Int(window_size)));
             // Resolved and spam submissions keep no promise: a due filter finds none
             // there, and looking would walk all of them.
             let counted = Status::ALL
@@ -701,7 +877,7 @@ impl Store {
             let (n, examined): (i64, i64) = (row.try_get("n")?, row.try_get("examined")?);
             if let Some(entry) = counts.iter_mut().find(|c| c.status == status) {
                 *entry =
-                    StatusCount { status, n: n.min(COUNT_LIMIT), more: n > COUNT_LIMIT || examined >= COUNT_WINDOW };
+                    StatusCount { status, n: n.min(COUNT_LIMIT), more: n > COUNT_LIMIT || examined >= window_size };
             }
         }
         Ok(counts)
