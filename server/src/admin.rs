@@ -9,37 +9,13 @@ use crate::state::AppState;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
-use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::http::{header, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, patch, post};
-use axum::{Json, Router};
+use axum::Json;
 use hark_core::model::{Priority, QueueItem, QueueParams, SavedReply, Status, SubmissionDetail};
 use hark_core::store::{Change, QueueFilter, StaffRecord};
 use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
-use tower_http::set_header::SetResponseHeaderLayer;
-
-pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/api/v1/admin/submissions", get(list_submissions))
-        .route("/api/v1/admin/submissions/counts", get(count_submissions))
-        .route("/api/v1/admin/export.csv", get(crate::export::export_csv))
-        .route("/api/v1/admin/events", get(crate::events::events))
-        .route("/api/v1/admin/submissions/bulk", post(bulk_change))
-        .route("/api/v1/admin/submissions/{id}", get(get_submission).patch(patch_submission))
-        .route("/api/v1/admin/submissions/{id}/notes", post(add_note))
-        .route("/api/v1/admin/submissions/{id}/replies", post(add_reply))
-        .route("/api/v1/admin/saved-replies", get(list_saved_replies).post(create_saved_reply))
-        .route("/api/v1/admin/saved-replies/{id}", patch(update_saved_reply).delete(delete_saved_reply))
-        .route("/api/v1/auth/login", post(login))
-        .route("/api/v1/auth/logout", post(logout))
-        .route("/api/v1/auth/me", get(me).patch(update_me))
-        .route("/api/v1/admin/org", get(get_org).patch(update_org))
-        .layer(axum::extract::DefaultBodyLimit::max(crate::json::MAX_BODY))
-        // Shoppers' emails and messages: never kept by a cache on the way.
-        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
-        .with_state(state)
-}
 
 /// The staff member making the request. A cookie-authenticated write must come from
 /// Hark's own pages (see `app::ssr::same_origin_write`).

@@ -4,24 +4,14 @@
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{header, StatusCode};
-use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::get;
-use axum::Router;
+use axum::response::{Html, IntoResponse, Response};
 use leptos::prelude::*;
 
 /// The policy a strict merchant would set; the demo shop proves the widget lives with it.
 pub const DEMO_CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
                             connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'";
 
-pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/", get(|| async { Redirect::to("/admin") }))
-        .route("/demo", get(demo))
-        .route("/demo/shop.css", get(demo_css))
-        .with_state(state)
-}
-
-async fn demo(State(state): State<AppState>) -> Response {
+pub async fn demo(State(state): State<AppState>) -> Response {
     let Ok(Some(site_key)) = state.store.setting(crate::bootstrap::DEMO_SITE_SETTING).await else {
         let html = crate::page::document(
             "en",
@@ -68,7 +58,7 @@ fn DemoShop() -> impl IntoView {
     }
 }
 
-async fn demo_css() -> Response {
+pub async fn demo_css() -> Response {
     (
         [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=300")],
         include_str!("../../style/demo.css"),

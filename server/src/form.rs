@@ -11,8 +11,6 @@ use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
-use axum::Router;
 use hark_core::model::Kind;
 use hark_core::store::{new_id, now_millis};
 use hark_core::store::{Destination, Insert, Site};
@@ -22,10 +20,6 @@ use serde::Deserialize;
 
 /// No script, no framing, posts only to Hark itself.
 const FORM_CSP: &str = "default-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-
-pub fn router(state: AppState) -> Router {
-    Router::new().route("/f/{site_key}", get(show).post(send)).with_state(state)
-}
 
 /// What the form posts; empty fields count as absent.
 #[derive(Debug, Default, Deserialize)]
@@ -154,12 +148,12 @@ fn render(site: &Site, text: &Text, fields: &Fields, problems: &[String]) -> Str
 /// What the launcher says when it opens the form: the shopper's language and the kind the
 /// shop's code asked for (`Hark.open("complaint")`).
 #[derive(Debug, Deserialize)]
-struct ShowQuery {
+pub struct ShowQuery {
     lang: Option<String>,
     kind: Option<String>,
 }
 
-async fn show(
+pub async fn show(
     State(state): State<AppState>,
     Path(site_key): Path<String>,
     Query(query): Query<ShowQuery>,
@@ -226,7 +220,7 @@ fn request_body(fields: &Fields, language: Language) -> serde_json::Value {
     serde_json::Value::Object(body)
 }
 
-async fn send(
+pub async fn send(
     State(state): State<AppState>,
     Path(site_key): Path<String>,
     peer: PeerAddr,

@@ -8,8 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use hark_core::model::Kind;
 use hark_core::store::{Destination, Insert, Receipt, Site};
 use hark_core::submission::{self, Rejection, SubmissionRequest};
@@ -18,10 +17,11 @@ use std::sync::Arc;
 use std::time::Duration;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
-pub fn router(state: AppState) -> Router {
+/// The collector's CORS: browsers may call a site's endpoints only from that site's own
+/// origins.
+pub fn cors(state: &AppState) -> CorsLayer {
     let sites = state.sites.clone();
-    // Browsers may call a site's endpoints only from that site's own origins.
-    let cors = CorsLayer::new()
+    CorsLayer::new()
         .allow_origin(AllowOrigin::async_predicate(move |origin: HeaderValue, parts: &Parts| {
             let sites = sites.clone();
             let site_key = site_key_of(parts.uri.path()).map(str::to_owned);
@@ -34,15 +34,7 @@ pub fn router(state: AppState) -> Router {
         .allow_headers([header::CONTENT_TYPE])
         // The widget waits as long as a 429 says before sending again.
         .expose_headers([header::RETRY_AFTER])
-        .max_age(Duration::from_secs(600));
-    Router::new()
-        .route("/api/v1/sites/{site_key}/config", get(site_config))
-        .route("/api/v1/sites/{site_key}/submissions", post(submit))
-        // Set before the CORS layer so that it wraps this fallback too: preflights
-        // (OPTIONS) are answered by the layer, not refused as a method not allowed.
-        .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
-        .layer(cors)
-        .with_state(state)
+        .max_age(Duration::from_secs(600))
 }
 
 fn site_key_of(path: &str) -> Option<&str> {

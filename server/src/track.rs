@@ -12,27 +12,12 @@ use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum::{Form, Json, Router};
+use axum::{Form, Json};
 use hark_core::model::{Kind, Status};
 use hark_core::store::{Rated, Tracked};
 use hark_core::words::Language;
 use leptos::prelude::*;
 use serde::Deserialize;
-
-pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/api/v1/track/{token}", get(track_json))
-        .route("/api/v1/track/{token}/messages", post(message_json))
-        .route("/api/v1/track/{token}/recovery", post(recovery_json))
-        .route("/track/{token}", get(page))
-        .route("/track/{token}/messages", post(message_form))
-        .route("/track/{token}/recovery", post(recovery_form))
-        .route("/pages.css", get(stylesheet))
-        .route("/local-time.js", get(local_time_script))
-        .layer(axum::extract::DefaultBodyLimit::max(crate::json::MAX_BODY))
-        .with_state(state)
-}
 
 async fn tracked(state: &AppState, token: &str) -> Result<Tracked, ApiError> {
     state.store.tracked(token).await?.ok_or_else(|| ApiError::not_found("no such tracking link"))
@@ -133,7 +118,7 @@ pub struct Outcome {
     problem: Option<String>,
 }
 
-async fn page(
+pub async fn page(
     State(state): State<AppState>,
     Path(token): Path<String>,
     outcome: Result<Query<Outcome>, axum::extract::rejection::QueryRejection>,
@@ -322,7 +307,7 @@ fn problem_of(err: hark_core::Error) -> Result<&'static str, ApiError> {
     }
 }
 
-async fn message_form(
+pub async fn message_form(
     State(state): State<AppState>,
     Path(token): Path<String>,
     form: Result<Form<MessageForm>, FormRejection>,
@@ -335,7 +320,7 @@ async fn message_form(
     }
 }
 
-async fn recovery_form(
+pub async fn recovery_form(
     State(state): State<AppState>,
     Path(token): Path<String>,
     form: Result<Form<RecoveryForm>, FormRejection>,
@@ -350,7 +335,7 @@ async fn recovery_form(
     }
 }
 
-async fn local_time_script() -> Response {
+pub async fn local_time_script() -> Response {
     (
         [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=300")],
         include_str!("local-time.js"),
@@ -358,7 +343,7 @@ async fn local_time_script() -> Response {
         .into_response()
 }
 
-async fn stylesheet() -> Response {
+pub async fn stylesheet() -> Response {
     (
         [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=300")],
         include_str!("../../style/pages.css"),

@@ -16,7 +16,8 @@ use tower_http::set_header::SetResponseHeaderLayer;
 const LOGIN_PATH: &str = "/admin/login";
 const SERVER_FN_PREFIX: &str = "/admin/fn/";
 
-pub fn router(state: AppState) -> Router {
+/// The admin's pages: their paths are the admin app's own route list (`app::App`).
+pub fn pages(state: &AppState) -> Router<AppState> {
     let context = AdminContext {
         store: state.store.clone(),
         secure_cookies: state.config.secure_cookies(),
@@ -28,7 +29,7 @@ pub fn router(state: AppState) -> Router {
     let options = state.leptos.clone();
     Router::new()
         .leptos_routes_with_context(
-            &state,
+            state,
             generate_route_list(App),
             move || provide_context(context.clone()),
             move || shell(options.clone()),
@@ -39,7 +40,6 @@ pub fn router(state: AppState) -> Router {
         .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
         .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
-        .with_state(state)
 }
 
 /// Pages other than sign-in need a session; server functions must come from our own
