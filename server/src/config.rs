@@ -228,6 +228,9 @@ pub struct Config {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     pub request_timeout: std::time::Duration,
     pub smtp: SmtpArgs,
+    /// How often an open event stream checks that its session or token still signs
+    /// someone in (a minute; the tests shorten it).
+    pub credential_recheck: std::time::Duration,
 }
 
 impl Config {
@@ -240,6 +243,7 @@ impl Config {
             trusted_proxies: args.trusted_proxies.clone(),
             request_timeout: std::time::Duration::from_secs(args.request_timeout.max(1)),
             smtp: args.smtp.clone(),
+            credential_recheck: std::time::Duration::from_secs(60),
         }
     }
 

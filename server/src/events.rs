@@ -14,8 +14,6 @@ use hark_core::store::{Changed, Watch};
 use std::convert::Infallible;
 use std::time::{Duration, Instant};
 
-/// How often a stream checks that its session or token still holds.
-const RECHECK: Duration = Duration::from_secs(60);
 /// How long a browser waits before it connects again after the stream broke.
 const RETRY: Duration = Duration::from_secs(3);
 
@@ -62,15 +60,16 @@ impl Watcher {
             return Some(Event::default().event("ready").data("{}").retry(RETRY));
         }
         loop {
-            // Busy or quiet, the credential is checked every `RECHECK`.
-            if self.checked.elapsed() >= RECHECK {
+            // Busy or quiet, the credential is checked every `credential_recheck`.
+            let recheck = self.state.config.credential_recheck;
+            if self.checked.elapsed() >= recheck {
                 let still = app::ssr::staff_of(&self.state.store, &self.headers).await;
                 if !matches!(still, Ok(Some((ref staff, _))) if staff.org_id == self.org_id) {
                     return None;
                 }
                 self.checked = Instant::now();
             }
-            match tokio::time::timeout(RECHECK.saturating_sub(self.checked.elapsed()), self.watch.next()).await {
+            match tokio::time::timeout(recheck.saturating_sub(self.checked.elapsed()), self.watch.next()).await {
                 Ok(Some(change)) if change.concerns(&self.org_id) => return Some(event_of(&change)),
                 Ok(Some(_)) | Err(_) => {}
                 Ok(None) => return None,

@@ -756,6 +756,30 @@ async fn every_page(app: &TestApp, filter: &str) -> Vec<(String, i64, String)> {
     }
 }
 
+#[tokio::test]
+async fn an_event_stream_ends_soon_after_its_credential_does() {
+    for db in backends().await {
+        let app = TestApp::start(db).await;
+        let (agent, token) = app.staff(&app.org, "agent@acme.test", Role::Agent).await;
+        let session = app.store.create_session(&agent).await.unwrap();
+        let cookie = format!("{}={session}", hark_core::auth::SESSION_COOKIE);
+        let mut by_cookie = EventStream::open_with(&app.router, header::COOKIE, &cookie).await;
+        let mut by_token = EventStream::open(&app.router, &token).await;
+        assert_eq!(by_cookie.next(Duration::from_secs(5)).await.map(|e| e.0).as_deref(), Some("ready"));
+        assert_eq!(by_token.next(Duration::from_secs(5)).await.map(|e| e.0).as_deref(), Some("ready"));
+        // Still open while the credentials hold, past several checks, busy or quiet.
+        app.submitted(&rating(4, "fine")).await;
+        assert!(!by_cookie.ends_within(support::CREDENTIAL_RECHECK * 4).await, "{}", app.db.label);
+        app.store.end_session(&session).await.unwrap();
+        assert!(
+            by_cookie.ends_within(support::CREDENTIAL_RECHECK * 4).await,
+            "{}: the signed-out stream",
+            app.db.label
+        );
+        assert!(!by_token.ends_within(support::CREDENTIAL_RECHECK * 2).await, "{}: the token's holds", app.db.label);
+    }
+}
+
 /// Waits for `id`'s `change` on `stream`, past other events.
 async fn expect_event(stream: &mut EventStream, change: &str, id: &str, label: &str) {
     loop {

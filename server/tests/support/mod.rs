@@ -19,6 +19,8 @@ pub const PUBLIC_URL: &str = "http://hark.test";
 pub const SHOP_ORIGIN: &str = "https://shop.example";
 /// Short, so the timeout test is quick.
 pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
+/// How often the tests' event streams check their credential (a minute in `hark serve`).
+pub const CREDENTIAL_RECHECK: std::time::Duration = std::time::Duration::from_millis(300);
 
 /// The PostgreSQL server tests create their databases on.
 fn postgres_admin_url() -> String {
@@ -120,6 +122,7 @@ impl TestApp {
             trusted_proxies: vec![],
             request_timeout: REQUEST_TIMEOUT,
             smtp: Default::default(),
+            credential_recheck: CREDENTIAL_RECHECK,
         };
         let org = store.ensure_org("Acme").await.unwrap();
         let owner = store.add_user(&org, "owner@acme.test", "correct horse battery", Role::Owner).await.unwrap();
@@ -276,6 +279,7 @@ impl TestApp {
             trusted_proxies: vec![],
             request_timeout: REQUEST_TIMEOUT,
             smtp: Default::default(),
+            credential_recheck: CREDENTIAL_RECHECK,
         };
         router(AppState::new(config, store))
     }
@@ -290,14 +294,28 @@ pub struct EventStream {
 impl EventStream {
     /// Opens `GET /api/v1/admin/events` on `router` as `token`'s holder.
     pub async fn open(router: &Router, token: &str) -> EventStream {
-        let request = Request::get("/api/v1/admin/events")
-            .header(header::AUTHORIZATION, format!("Bearer {token}"))
-            .body(Body::empty())
-            .unwrap();
+        Self::open_with(router, header::AUTHORIZATION, &format!("Bearer {token}")).await
+    }
+
+    /// Opens `GET /api/v1/admin/events` on `router` with the credential `name: value`.
+    pub async fn open_with(router: &Router, name: header::HeaderName, value: &str) -> EventStream {
+        let request = Request::get("/api/v1/admin/events").header(name, value).body(Body::empty()).unwrap();
         let response = router.clone().oneshot(request).await.expect("the router never fails");
         assert_eq!(response.status(), StatusCode::OK);
         assert_eq!(response.headers()[header::CONTENT_TYPE], "text/event-stream");
         EventStream { body: response.into_body(), buffer: String::new() }
+    }
+
+    /// Whether the stream ends within `wait` (events before the end are skipped).
+    pub async fn ends_within(&mut self, wait: std::time::Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            match tokio::time::timeout_at(deadline, self.body.frame()).await {
+                Err(_) => return false,
+                Ok(None) => return true,
+                Ok(Some(_)) => {}
+            }
+        }
     }
 
     /// The next event's name and data, or `None` when none comes within `wait`.
