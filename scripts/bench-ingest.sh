@@ -10,7 +10,7 @@
 # shape of each store taking turns with it (old and new on the same machine, same
 # minutes). The servers take turns, round after round, and the summary gives each one's
 # median: wrk and the servers share the machine, whose speed drifts by ±10 % within
-# minutes.
+# minutes. HARK_BENCH_BACKENDS="sqlite" (or "postgres") runs one of the two stores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration="${1:-10}"
@@ -112,6 +112,7 @@ else
   echo "PostgreSQL SKIPPED: nothing answers at $pg_admin"
 fi
 
+backends="${HARK_BENCH_BACKENDS:-sqlite postgres}"
 port=3950
 for round in $(seq "$rounds"); do
   printf '\nround %s of %s\n' "$round" "$rounds"
@@ -119,8 +120,8 @@ for round in $(seq "$rounds"); do
   read -r bare_rps bare_p50 bare_p99 < <(bench_bare $((port++)))
   row "bare axum + same parse" "$bare_rps" "$bare_p50" "$bare_p99" "1.00" "-"
   echo "bare axum + same parse|$bare_rps|$bare_p50|$bare_p99|1.00|-" >> "$results"
-  bench_store "SQLite" sqlite_url "$bare_rps"
-  [ -n "$postgres" ] && bench_store "PostgreSQL" postgres_url "$bare_rps"
+  [[ " $backends " == *" sqlite "* ]] && bench_store "SQLite" sqlite_url "$bare_rps"
+  [ -n "$postgres" ] && [[ " $backends " == *" postgres "* ]] && bench_store "PostgreSQL" postgres_url "$bare_rps"
 done
 
 printf '\nmedian of %s rounds\n' "$rounds"
