@@ -92,7 +92,7 @@ fn lines(rows: &[QueueItem], with_header: bool) -> Vec<u8> {
 
 #[utoipa::path(
     get, path = "/api/v1/admin/export.csv", tag = "admin",
-    description = "The filtered queue (the list's filters; `limit` and `cursor` aside) as CSV: status by status (new, open, pending, resolved, spam), newest first within each, or in due order. UTF-8 with a byte order mark, formulas neutralised.",
+    description = "The filtered queue (the list's filters; `limit` and `cursor` aside) as CSV: status by status (new, open, pending, resolved, spam), newest first within each (a search of at most 2,000 matches: newest first), or in due order. UTF-8 with a byte order mark, formulas neutralised.",
     responses(
         (status = 200, description = "text/csv, streamed", content_type = "text/csv"),
         (status = 401, description = "`unauthorized`", body = ErrorBody),
