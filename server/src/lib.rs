@@ -88,12 +88,11 @@ pub fn router(state: AppState) -> Router {
         .route("/track/{token}/messages", post(track::message_form))
         .route("/track/{token}/recovery", post(track::recovery_form))
         .layer(axum::extract::DefaultBodyLimit::max(json::MAX_BODY));
-    let (api, mut description) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+    let (api, description) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .merge(OpenApiRouter::with_openapi(collector_paths))
         .merge(staff)
         .merge(tracking)
         .split_for_parts();
-    let description = std::mem::take(&mut description);
     let routes = Router::new()
         .merge(collector)
         .merge(api)

@@ -206,22 +206,43 @@ pub fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()
 }
 
+/// A row's columns by name: from sqlx, or from rusqlite (the SQLite export, which reads a
+/// million rows without sqlx's hand-off between threads for each).
+pub(crate) trait Columns {
+    fn text(&self, column: &str) -> Result<Option<String>>;
+    fn int(&self, column: &str) -> Result<Option<i64>>;
+
+    fn required<T>(&self, column: &str, value: Option<T>) -> Result<T> {
+        value.ok_or_else(|| sqlx::Error::ColumnDecode { index: column.into(), source: "NULL".into() }.into())
+    }
+}
+
+impl Columns for AnyRow {
+    fn text(&self, column: &str) -> Result<Option<String>> {
+        use sqlx::Row;
+        Ok(self.try_get(column)?)
+    }
+
+    fn int(&self, column: &str) -> Result<Option<i64>> {
+        use sqlx::Row;
+        Ok(self.try_get(column)?)
+    }
+}
+
 /// Reads a TEXT column holding one of the closed string sets of [`crate::model`].
-pub(crate) fn parse_column<T: FromStr>(row: &AnyRow, column: &str) -> Result<T>
+pub(crate) fn parse_column<T: FromStr>(row: &impl Columns, column: &str) -> Result<T>
 where
     T::Err: std::fmt::Display,
 {
-    use sqlx::Row;
-    let text: String = row.try_get(column)?;
+    let text = row.required(column, row.text(column)?)?;
     text.parse().map_err(|e: T::Err| {
         sqlx::Error::ColumnDecode { index: column.to_owned(), source: e.to_string().into() }.into()
     })
 }
 
 /// Reads a TEXT column holding a JSON value.
-pub(crate) fn json_column<T: serde::de::DeserializeOwned>(row: &AnyRow, column: &str) -> Result<T> {
-    use sqlx::Row;
-    let text: String = row.try_get(column)?;
+pub(crate) fn json_column<T: serde::de::DeserializeOwned>(row: &impl Columns, column: &str) -> Result<T> {
+    let text = row.required(column, row.text(column)?)?;
     serde_json::from_str(&text)
         .map_err(|e| sqlx::Error::ColumnDecode { index: column.to_owned(), source: Box::new(e) }.into())
 }

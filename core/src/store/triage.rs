@@ -2,7 +2,7 @@
 //! and shoppers make to it. Each change is one transaction that writes the new state and
 //! the timeline events saying who did what, so the two never disagree.
 
-use super::{json_column, now_millis, parse_column, Backend, Store};
+use super::{json_column, now_millis, parse_column, Backend, Columns, Store};
 use crate::error::{Error, Result};
 use crate::model::{
     rfc3339_from_millis, EventKind, Kind, Person, Priority, QueueItem, QueueParams, Role, SavedReply, Stage, Status,
@@ -320,34 +320,9 @@ const ITEM_COLUMNS: &str = "s.id, s.site_id, t.name AS site_name, s.kind, s.rati
 /// What a queue row joins: its site's name and its assignee's email.
 const ITEM_JOINS: &str = "JOIN sites t ON t.id = s.site_id LEFT JOIN users u ON u.id = s.assignee_id";
 
-/// A row of the queue's columns: from sqlx, or from rusqlite (the SQLite export, which
-/// reads a million rows without sqlx's hand-off between threads for each).
-trait Columns {
-    fn text(&self, column: &str) -> Result<Option<String>>;
-    fn int(&self, column: &str) -> Result<Option<i64>>;
-
-    fn required<T>(&self, column: &str, value: Option<T>) -> Result<T> {
-        value.ok_or_else(|| sqlx::Error::ColumnDecode { index: column.into(), source: "NULL".into() }.into())
-    }
-
-    fn parsed<T: std::str::FromStr<Err = String>>(&self, column: &str) -> Result<T> {
-        let text = self.required(column, self.text(column)?)?;
-        text.parse().map_err(|e: String| sqlx::Error::ColumnDecode { index: column.into(), source: e.into() }.into())
-    }
-
-    fn time(&self, column: &str) -> Result<Option<String>> {
-        Ok(self.int(column)?.map(rfc3339_from_millis))
-    }
-}
-
-impl Columns for AnyRow {
-    fn text(&self, column: &str) -> Result<Option<String>> {
-        Ok(self.try_get(column)?)
-    }
-
-    fn int(&self, column: &str) -> Result<Option<i64>> {
-        Ok(self.try_get(column)?)
-    }
+/// A time column as RFC 3339.
+fn time_column(row: &impl Columns, column: &str) -> Result<Option<String>> {
+    Ok(row.int(column)?.map(rfc3339_from_millis))
 }
 
 /// A rusqlite row with its statement's column names, looked up here: rusqlite asks
@@ -379,12 +354,11 @@ impl Columns for Named<'_> {
 
 fn queue_item(row: &impl Columns) -> Result<QueueItem> {
     let assignee = row.text("assignee_id")?.zip(row.text("assignee_email")?);
-    let tags = row.required("tags", row.text("tags")?)?;
     Ok(QueueItem {
         id: row.required("id", row.text("id")?)?,
         site_id: row.required("site_id", row.text("site_id")?)?,
         site_name: row.required("site_name", row.text("site_name")?)?,
-        kind: row.parsed("kind")?,
+        kind: parse_column(row, "kind")?,
         rating: row.int("rating")?,
         category: row.text("category")?,
         stage: row.text("stage")?.and_then(|s| s.parse().ok()),
@@ -393,17 +367,16 @@ fn queue_item(row: &impl Columns) -> Result<QueueItem> {
         name: row.text("name")?,
         order_ref: row.text("order_ref")?,
         customer_tier: row.text("customer_tier")?,
-        status: row.parsed("status")?,
-        priority: row.parsed("priority")?,
+        status: parse_column(row, "status")?,
+        priority: parse_column(row, "priority")?,
         assignee: assignee.map(|(id, email)| Person { id, email }),
-        tags: serde_json::from_str(&tags)
-            .map_err(|e| sqlx::Error::ColumnDecode { index: "tags".into(), source: Box::new(e) })?,
+        tags: json_column(row, "tags")?,
         received_at: rfc3339_from_millis(row.required("received_at", row.int("received_at")?)?),
-        first_response_due: row.time("first_response_due")?,
-        resolution_due: row.time("resolution_due")?,
-        first_response_at: row.time("first_response_at")?,
-        resolved_at: row.time("resolved_at")?,
-        due_at: row.time("due_at")?,
+        first_response_due: time_column(row, "first_response_due")?,
+        resolution_due: time_column(row, "resolution_due")?,
+        first_response_at: time_column(row, "first_response_at")?,
+        resolved_at: time_column(row, "resolved_at")?,
+        due_at: time_column(row, "due_at")?,
     })
 }
 
