@@ -15,7 +15,7 @@ use super::{now_millis, Backend, Insert, Store};
 use crate::error::{Error, Result};
 use crate::submission::NewSubmission;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, oneshot};
 
 /// The most submissions one transaction takes.
@@ -77,7 +77,7 @@ fn writer_gone() -> Error {
 /// Checkpoints twice a second for as long as the writer lives: under load the writer
 /// checkpoints itself every `CHECKPOINT_ROWS`, and this covers the quiet spells between.
 async fn checkpoints(store: Store, writer: mpsc::WeakSender<Job>) {
-    let mut tick = tokio::time::interval(std::time::Duration::from_millis(500));
+    let mut tick = tokio::time::interval(Duration::from_millis(500));
     while writer.upgrade().is_some() {
         tick.tick().await;
         if let Err(err) = store.checkpoint().await {
@@ -102,9 +102,15 @@ fn announce(store: &Store, job: &Job, outcome: &Result<Insert>) {
 
 /// Rows the SQLite writer indexes for search in one transaction.
 const INDEX_CHUNK: usize = 2_000;
-/// Under load the writer indexes when its queue is empty; when it never is, one chunk
-/// every this many stored rows, so search falls behind by at most a few seconds of
-/// traffic while the collector keeps most of its speed.
+/// The writer indexes for search when it has had nothing to store for this long: an
+/// index transaction after every batch would double the commits (each an fsync) the
+/// collector waits for. Search is this much behind a quiet shop.
+const QUIET: Duration = Duration::from_millis(100);
+/// Rows stored and not yet indexed past which the writer indexes while busy too: one
+/// chunk every `INDEX_EVERY` rows, so that search still moves on under a flood (at a
+/// fifth of its pace) while the collector keeps most of its speed, and catches up once
+/// the flood is over.
+const MAX_BEHIND: usize = 50_000;
 const INDEX_EVERY: usize = 10_000;
 
 fn run_sqlite(store: Store, mut queue: mpsc::Receiver<Job>, observe: Option<BatchObserver>) {
@@ -112,15 +118,34 @@ fn run_sqlite(store: Store, mut queue: mpsc::Receiver<Job>, observe: Option<Batc
     // Kept for as long as it works: its statement and page caches stay warm.
     let mut conn: Option<rusqlite::Connection> = None;
     let mut since_checkpoint = 0;
-    // Rows may be waiting for the search index: from before a restart, or an upgrade.
-    let mut behind = true;
+    // Only to wait for the next batch with a time limit.
+    let waiting =
+        tokio::runtime::Builder::new_current_thread().enable_time().build().expect("a runtime without I/O starts");
+    // Rows stored and not yet indexed; at the start rows may be waiting from before a
+    // restart or an upgrade, how many is learnt by indexing them.
+    let mut unindexed: usize = 1;
     let mut since_index = 0;
     loop {
-        if behind && queue.is_empty() {
-            behind = index_sqlite(&store, &mut conn) == Some(INDEX_CHUNK);
-            continue;
-        }
-        if queue.blocking_recv_many(&mut batch, MAX_BATCH) == 0 {
+        let received = if unindexed == 0 {
+            queue.blocking_recv_many(&mut batch, MAX_BATCH)
+        } else {
+            // Cancelling `recv_many` loses nothing (tokio documents it cancel safe).
+            match waiting.block_on(async { tokio::time::timeout(QUIET, queue.recv_many(&mut batch, MAX_BATCH)).await })
+            {
+                Ok(received) => received,
+                Err(_quiet) => {
+                    // Chunk after chunk until caught up, or until there is work again.
+                    while let Some(n) = index_sqlite(&store, &mut conn) {
+                        unindexed = still_unindexed(unindexed, n);
+                        if unindexed == 0 || !queue.is_empty() {
+                            break;
+                        }
+                    }
+                    continue;
+                }
+            }
+        };
+        if received == 0 {
             break;
         }
         let started = Instant::now();
@@ -134,7 +159,7 @@ fn run_sqlite(store: Store, mut queue: mpsc::Receiver<Job>, observe: Option<Batc
                 committed(&batch, started, &observe);
                 since_checkpoint += batch.len();
                 since_index += batch.len();
-                behind = true;
+                unindexed += batch.len();
                 for (job, outcome) in batch.drain(..).zip(outcomes) {
                     announce(&store, &job, &outcome);
                     let _ = job.reply.send(outcome);
@@ -145,9 +170,11 @@ fn run_sqlite(store: Store, mut queue: mpsc::Receiver<Job>, observe: Option<Batc
                         checkpoint_sqlite(conn);
                     }
                 }
-                if since_index >= INDEX_EVERY {
+                if unindexed >= MAX_BEHIND && since_index >= INDEX_EVERY {
                     since_index = 0;
-                    index_sqlite(&store, &mut conn);
+                    if let Some(n) = index_sqlite(&store, &mut conn) {
+                        unindexed = still_unindexed(unindexed, n);
+                    }
                 }
             }
             // Nothing of the batch was committed: every request hears so.
@@ -160,6 +187,16 @@ fn run_sqlite(store: Store, mut queue: mpsc::Receiver<Job>, observe: Option<Batc
                 }
             }
         }
+    }
+}
+
+/// What is left to index after a chunk of `indexed` rows: nothing once a chunk was not
+/// full, and some as long as chunks are (the count may have started short).
+fn still_unindexed(unindexed: usize, indexed: usize) -> usize {
+    if indexed < INDEX_CHUNK {
+        0
+    } else {
+        unindexed.saturating_sub(indexed).max(1)
     }
 }
 
