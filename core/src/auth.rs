@@ -81,13 +81,22 @@ pub fn generate_password() -> String {
 pub fn random_hex(bytes: usize) -> String {
     let mut buf = vec![0u8; bytes];
     rand::thread_rng().fill_bytes(&mut buf);
-    hex::encode(buf)
+    to_hex(&buf)
+}
+
+/// `bytes` as lower-case hex. `hex::encode` collects its digits a `char` at a time,
+/// which cost the collector about 3,000 instructions a submission (two encodings);
+/// this writes them at once.
+pub fn to_hex(bytes: &[u8]) -> String {
+    let mut digits = vec![0; bytes.len() * 2];
+    hex::encode_to_slice(bytes, &mut digits).expect("twice as many digits as bytes");
+    String::from_utf8(digits).expect("hex digits are ASCII")
 }
 
 /// Bearer tokens and session ids are stored only as this digest, so a leaked
 /// database does not hand out live credentials.
 pub fn token_digest(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
+    to_hex(&Sha256::digest(token.as_bytes()))
 }
 
 type HmacSha256 = Hmac<Sha256>;
@@ -99,7 +108,7 @@ pub fn customer_signature(secret: &str, id: &str, tier: &str) -> String {
     mac.update(id.as_bytes());
     mac.update(b"|");
     mac.update(tier.as_bytes());
-    hex::encode(mac.finalize().into_bytes())
+    to_hex(&mac.finalize().into_bytes())
 }
 
 /// Checks a customer signature in constant time.
@@ -120,6 +129,12 @@ pub const SESSION_COOKIE: &str = "hark_session";
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hex_is_two_lower_case_digits_a_byte() {
+        assert_eq!(to_hex(&[0x00, 0x0f, 0xab, 0xff]), "000fabff");
+        assert_eq!(random_hex(16).len(), 32);
+    }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_flood_of_password_checks_is_refused_beyond_the_gate_not_queued() {

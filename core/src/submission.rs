@@ -213,7 +213,7 @@ pub fn parse(body: &[u8], site: &Site) -> Result<NewSubmission, Rejection> {
     if !errors.is_empty() {
         return Err(Rejection::Invalid(errors));
     }
-    let content_digest = hex::encode(Sha256::digest(value.to_string().as_bytes()));
+    let content_digest = digest(&value);
     let request: SubmissionRequest = serde_json::from_value(value)
         .map_err(|e| Rejection::Malformed(format!("body does not have the submission's shape: {e}")))?;
     if let Err(e) = request.validate() {
@@ -225,6 +225,25 @@ pub fn parse(body: &[u8], site: &Site) -> Result<NewSubmission, Rejection> {
     } else {
         Err(Rejection::Invalid(errors))
     }
+}
+
+/// What a submission says, as a digest: of its JSON written out again (keys in order,
+/// so the same content sent twice gives the same digest), fed to the hash as it is
+/// written rather than gathered in a string first.
+fn digest(value: &Value) -> String {
+    struct Hashing(Sha256);
+    impl std::io::Write for Hashing {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.update(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut hashing = Hashing(Sha256::new());
+    serde_json::to_writer(&mut hashing, value).expect("a JSON value writes out");
+    crate::auth::to_hex(&hashing.0.finalize())
 }
 
 fn reject_unknown(object: &serde_json::Map<String, Value>, allowed: &[&str], prefix: &str, errors: &mut FieldErrors) {
@@ -351,6 +370,17 @@ mod tests {
         assert_eq!(sub.rating.map(Rating::get), Some(4));
         assert_eq!(sub.message.as_deref(), Some("fine"));
         assert_eq!(sub.stage, Some(Stage::AfterSale));
+    }
+
+    #[test]
+    fn the_content_digest_is_of_the_body_written_out_again_whatever_its_key_order() {
+        let body = format!(r#"{{"rating":4,"kind":"csat","id":"{ID}","message":"快递"}}"#);
+        let reordered = format!(r#"{{ "id": "{ID}", "kind": "csat", "message": "快递", "rating": 4 }}"#);
+        let digest = parse(body.as_bytes(), &site()).unwrap().content_digest;
+        assert_eq!(parse(reordered.as_bytes(), &site()).unwrap().content_digest, digest);
+        // What earlier builds stored: the hash of the compact text with keys in order.
+        let written = format!(r#"{{"id":"{ID}","kind":"csat","message":"快递","rating":4}}"#);
+        assert_eq!(digest, format!("{:x}", Sha256::digest(written.as_bytes())));
     }
 
     #[test]

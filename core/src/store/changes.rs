@@ -68,7 +68,10 @@ impl Default for Changes {
 
 impl Changes {
     pub(super) fn created(&self, org_id: &str, id: &str) {
-        self.publish(Changed::Created { org_id: org_id.to_owned(), id: id.to_owned() }, Origin::Here);
+        // Most of the time no one watches (on SQLite): then not even the change is made.
+        if self.0.sent.receiver_count() > 0 {
+            self.publish(Changed::Created { org_id: org_id.to_owned(), id: id.to_owned() }, Origin::Here);
+        }
     }
 
     pub(super) fn updated(&self, org_id: &str, id: &str) {
@@ -122,6 +125,9 @@ const CHANNEL: &str = "hark_changes";
 const GATHER: Duration = Duration::from_millis(100);
 /// PostgreSQL takes payloads up to 8,000 bytes.
 const MAX_PAYLOAD: usize = 7_000;
+/// More changes than fit in `MAX_PAYLOAD` (a created or updated one takes over 60
+/// bytes).
+const MAX_GATHERED: usize = MAX_PAYLOAD / 60;
 
 #[derive(Serialize, Deserialize)]
 struct Notice {
@@ -149,19 +155,26 @@ impl Store {
     async fn tell_others(self, mut outgoing: broadcast::Receiver<(Changed, Origin)>) {
         let me = self.changes.0.instance.clone();
         let mut gathered: Vec<Changed> = Vec::new();
+        // Under a flood, changes past what one notification holds are not kept (nor
+        // written out) only to be replaced by `Missed`.
+        fn gather(gathered: &mut Vec<Changed>, change: Changed) {
+            if gathered.len() <= MAX_GATHERED {
+                gathered.push(change);
+            }
+        }
         loop {
             match outgoing.recv().await {
-                Ok((change, Origin::Here)) => gathered.push(change),
+                Ok((change, Origin::Here)) => gather(&mut gathered, change),
                 Ok((_, Origin::Elsewhere)) => continue,
-                Err(broadcast::error::RecvError::Lagged(_)) => gathered.push(Changed::Missed),
+                Err(broadcast::error::RecvError::Lagged(_)) => gather(&mut gathered, Changed::Missed),
                 Err(broadcast::error::RecvError::Closed) => return,
             }
             tokio::time::sleep(GATHER).await;
             loop {
                 match outgoing.try_recv() {
-                    Ok((change, Origin::Here)) => gathered.push(change),
+                    Ok((change, Origin::Here)) => gather(&mut gathered, change),
                     Ok((_, Origin::Elsewhere)) => {}
-                    Err(broadcast::error::TryRecvError::Lagged(_)) => gathered.push(Changed::Missed),
+                    Err(broadcast::error::TryRecvError::Lagged(_)) => gather(&mut gathered, Changed::Missed),
                     Err(_) => break,
                 }
             }
