@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Benchmark: durable ingest vs a bare axum handler parsing the same JSON, on loopback,
 # 64 connections, bounded in time. Prints requests/s, p50/p99 latency, their ratio, the
-# server's peak RSS and its CPU time per request, for SQLite and (when it answers)
-# PostgreSQL, in four shapes of traffic: time-ordered (v7) or random (v4) ids, each
-# without `Origin` (a merchant's server) and with one (a shopper's browser, through
-# CORS; the widget's own shape is v7 with Origin).
+# server's peak RSS, and its CPU time and bytes written per request, for SQLite and
+# (when it answers) PostgreSQL, in four shapes of traffic: time-ordered (v7) or random
+# (v4) ids, each without `Origin` (a merchant's server) and with one (a shopper's
+# browser, through CORS; the widget's own shape is v7 with Origin).
 #   bash scripts/bench-ingest.sh [seconds per run, default 10] [rounds, default 3]
 # HARK_BENCH_OLD=/path/to/an/older/hark adds that binary beside this build's, each
 # shape of each store taking turns with it (old and new on the same machine, same
@@ -54,10 +54,12 @@ load() {
   ' "$work/wrk.txt"
 }
 
-row() { printf '%-40s %10s %9s %9s %7s %9s %9s\n' "$@"; }
-results="$work/results" # label rps p50 p99 ratio rss cpu, one line per run
+row() { printf '%-40s %10s %9s %9s %7s %9s %9s %9s\n' "$@"; }
+results="$work/results" # label rps p50 p99 ratio rss cpu written, one line per run
 # CPU time (user + system) a process has used so far, in microseconds.
 cpu_micros() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%d", ($14 + $15) * 1000000 / hz }' "/proc/$1/stat"; }
+# Bytes a process has written so far, to files and sockets alike.
+written() { awk '/^wchar:/ { print $2 }' "/proc/$1/io"; }
 
 bench_bare() { # port → "rps p50 p99"
   "$bare" "127.0.0.1:$1" > /dev/null & pids+=($!)
@@ -74,16 +76,18 @@ bench_hark() { # label binary database_url port bare_rps ids origin
   DATABASE_URL="$url" HARK_ADDR="127.0.0.1:$port" HARK_RATE_LIMIT=0 RUST_LOG=warn "$binary" serve > /dev/null 2>&1 & pids+=($!)
   local pid=$!
   wait_for "http://127.0.0.1:$port/readyz"
-  local before rss ratio cpu
+  local before wrote rss ratio cpu bytes
   before=$(cpu_micros "$pid")
+  wrote=$(written "$pid")
   read -r rps p50 p99 bad requests < <(load "http://127.0.0.1:$port/api/v1/sites/$key/submissions" "$ids" "$origin")
   cpu=$(awk -v a="$(cpu_micros "$pid")" -v b="$before" -v n="$requests" 'BEGIN { printf "%.1f", (a - b) / n }')
+  bytes=$(awk -v a="$(written "$pid")" -v b="$wrote" -v n="$requests" 'BEGIN { printf "%.0f", (a - b) / n }')
   rss=$(awk '/VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$pid/status")
   ratio=$(awk -v a="$rps" -v b="$bare_rps" 'BEGIN { printf "%.2f", a / b }')
   kill "$pid"; wait "$pid" 2>/dev/null || true
-  row "$label" "$rps" "$p50" "$p99" "$ratio" "$rss" "$cpu"
+  row "$label" "$rps" "$p50" "$p99" "$ratio" "$rss" "$cpu" "$bytes"
   [ "$bad" = 0 ] || { echo "  ($bad responses were not 2xx)"; echo "$label" >> "$work/failed"; }
-  echo "$label|$rps|$p50|$p99|$ratio|$rss|$cpu" >> "$results"
+  echo "$label|$rps|$p50|$p99|$ratio|$rss|$cpu|$bytes" >> "$results"
 }
 
 # Every store, shape and binary once, on a fresh database each: label suffix, ids, origin.
@@ -127,25 +131,25 @@ backends="${HARK_BENCH_BACKENDS:-sqlite postgres}"
 port=3950
 for round in $(seq "$rounds"); do
   printf '\nround %s of %s\n' "$round" "$rounds"
-  row "server (64 connections)" "req/s" "p50 ms" "p99 ms" "ratio" "RSS MB" "CPU µs"
+  row "server (64 connections)" "req/s" "p50 ms" "p99 ms" "ratio" "RSS MB" "CPU µs" "written B"
   read -r bare_rps bare_p50 bare_p99 < <(bench_bare $((port++)))
-  row "bare axum + same parse" "$bare_rps" "$bare_p50" "$bare_p99" "1.00" "-" "-"
-  echo "bare axum + same parse|$bare_rps|$bare_p50|$bare_p99|1.00|-|-" >> "$results"
+  row "bare axum + same parse" "$bare_rps" "$bare_p50" "$bare_p99" "1.00" "-" "-" "-"
+  echo "bare axum + same parse|$bare_rps|$bare_p50|$bare_p99|1.00|-|-|-" >> "$results"
   [[ " $backends " == *" sqlite "* ]] && bench_store "SQLite" sqlite_url "$bare_rps"
   [ -n "$postgres" ] && [[ " $backends " == *" postgres "* ]] && bench_store "PostgreSQL" postgres_url "$bare_rps"
 done
 
 printf '\nmedian of %s rounds\n' "$rounds"
-row "server (64 connections)" "req/s" "p50 ms" "p99 ms" "ratio" "RSS MB" "CPU µs"
+row "server (64 connections)" "req/s" "p50 ms" "p99 ms" "ratio" "RSS MB" "CPU µs" "written B"
 cut -d'|' -f1 "$results" | awk '!seen[$0]++' | while read -r label; do
   awk -F'|' -v label="$label" '
-    $1 == label { n++; for (c = 2; c <= 7; c++) v[c, n] = $c }
+    $1 == label { n++; for (c = 2; c <= 8; c++) v[c, n] = $c }
     function median(c,   i, j, t, a) {
       for (i = 1; i <= n; i++) a[i] = v[c, i]
       for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
       return a[int((n + 1) / 2)]
     }
-    END { if (n) printf "%-40s %10s %9s %9s %7s %9s %9s\n", label, median(2), median(3), median(4), median(5), median(6), median(7) }' "$results"
+    END { if (n) printf "%-40s %10s %9s %9s %7s %9s %9s %9s\n", label, median(2), median(3), median(4), median(5), median(6), median(7), median(8) }' "$results"
 done
 if [ -n "$old" ]; then
   # The machine's speed drifts from minute to minute, and each round's two runs are
@@ -163,7 +167,8 @@ if [ -n "$old" ]; then
   done
 fi
 echo "(wrk -t2 -c64 -d${duration}s on loopback; ratio = hark req/s ÷ the same round's bare req/s; RSS = peak resident set;"
-echo " CPU = the server's user + system CPU time per request during the load, in µs)"
+echo " CPU = the server's user + system CPU time per request during the load, in µs; written = bytes the server"
+echo " wrote per request, to its database files and its sockets)"
 if [ -s "$work/failed" ]; then
   echo "bench: some responses were not 2xx, so these figures measure failures: $(sort -u "$work/failed" | paste -sd ';' -)" >&2
   exit 1
