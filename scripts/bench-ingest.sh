@@ -54,10 +54,16 @@ load() {
   ' "$work/wrk.txt"
 }
 
-row() { printf '%-40s %10s %9s %9s %7s %9s %9s %9s\n' "$@"; }
-results="$work/results" # label rps p50 p99 ratio rss cpu written, one line per run
+row() { printf '%-40s %10s %9s %9s %7s %9s %9s %9s %9s\n' "$@"; }
+results="$work/results" # label rps p50 p99 ratio rss cpu written db-cpu, one line per run
 # CPU time (user + system) a process has used so far, in microseconds.
 cpu_micros() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%d", ($14 + $15) * 1000000 / hz }' "/proc/$1/stat"; }
+# CPU time all of this machine's PostgreSQL processes have used so far, in microseconds.
+postgres_micros() {
+  local pid total=0
+  for pid in $(pgrep -x postgres); do total=$((total + $(cpu_micros "$pid" 2>/dev/null || echo 0))); done
+  echo "$total"
+}
 # Bytes a process has written so far, to files and sockets alike.
 written() { awk '/^wchar:/ { print $2 }' "/proc/$1/io"; }
 
@@ -76,18 +82,20 @@ bench_hark() { # label binary database_url port bare_rps ids origin
   DATABASE_URL="$url" HARK_ADDR="127.0.0.1:$port" HARK_RATE_LIMIT=0 RUST_LOG=warn "$binary" serve > /dev/null 2>&1 & pids+=($!)
   local pid=$!
   wait_for "http://127.0.0.1:$port/readyz"
-  local before wrote rss ratio cpu bytes
+  local before wrote rss ratio cpu bytes db_before db_cpu=-
   before=$(cpu_micros "$pid")
+  [[ "$url" == postgres* ]] && db_before=$(postgres_micros)
   wrote=$(written "$pid")
   read -r rps p50 p99 bad requests < <(load "http://127.0.0.1:$port/api/v1/sites/$key/submissions" "$ids" "$origin")
   cpu=$(awk -v a="$(cpu_micros "$pid")" -v b="$before" -v n="$requests" 'BEGIN { printf "%.1f", (a - b) / n }')
+  [[ "$url" == postgres* ]] && db_cpu=$(awk -v a="$(postgres_micros)" -v b="$db_before" -v n="$requests" 'BEGIN { printf "%.1f", (a - b) / n }')
   bytes=$(awk -v a="$(written "$pid")" -v b="$wrote" -v n="$requests" 'BEGIN { printf "%.0f", (a - b) / n }')
   rss=$(awk '/VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$pid/status")
   ratio=$(awk -v a="$rps" -v b="$bare_rps" 'BEGIN { printf "%.2f", a / b }')
   kill "$pid"; wait "$pid" 2>/dev/null || true
-  row "$label" "$rps" "$p50" "$p99" "$ratio" "$rss" "$cpu" "$bytes"
+  row "$label" "$rps" "$p50" "$p99" "$ratio" "$rss" "$cpu" "$bytes" "$db_cpu"
   [ "$bad" = 0 ] || { echo "  ($bad responses were not 2xx)"; echo "$label" >> "$work/failed"; }
-  echo "$label|$rps|$p50|$p99|$ratio|$rss|$cpu|$bytes" >> "$results"
+  echo "$label|$rps|$p50|$p99|$ratio|$rss|$cpu|$bytes|$db_cpu" >> "$results"
 }
 
 # Every store, shape and binary once, on a fresh database each: label suffix, ids, origin.
@@ -131,25 +139,25 @@ backends="${HARK_BENCH_BACKENDS:-sqlite postgres}"
 port=3950
 for round in $(seq "$rounds"); do
   printf '\nround %s of %s\n' "$round" "$rounds"
-  row "server (64 connections)" "req/s" "p50 ms" "p99 ms" "ratio" "RSS MB" "CPU µs" "written B"
+  row "server (64 connections)" "req/s" "p50 ms" "p99 ms" "ratio" "RSS MB" "CPU µs" "written B" "db CPU µs"
   read -r bare_rps bare_p50 bare_p99 < <(bench_bare $((port++)))
-  row "bare axum + same parse" "$bare_rps" "$bare_p50" "$bare_p99" "1.00" "-" "-" "-"
-  echo "bare axum + same parse|$bare_rps|$bare_p50|$bare_p99|1.00|-|-|-" >> "$results"
+  row "bare axum + same parse" "$bare_rps" "$bare_p50" "$bare_p99" "1.00" "-" "-" "-" "-"
+  echo "bare axum + same parse|$bare_rps|$bare_p50|$bare_p99|1.00|-|-|-|-" >> "$results"
   [[ " $backends " == *" sqlite "* ]] && bench_store "SQLite" sqlite_url "$bare_rps"
   [ -n "$postgres" ] && [[ " $backends " == *" postgres "* ]] && bench_store "PostgreSQL" postgres_url "$bare_rps"
 done
 
 printf '\nmedian of %s rounds\n' "$rounds"
-row "server (64 connections)" "req/s" "p50 ms" "p99 ms" "ratio" "RSS MB" "CPU µs" "written B"
+row "server (64 connections)" "req/s" "p50 ms" "p99 ms" "ratio" "RSS MB" "CPU µs" "written B" "db CPU µs"
 cut -d'|' -f1 "$results" | awk '!seen[$0]++' | while read -r label; do
   awk -F'|' -v label="$label" '
-    $1 == label { n++; for (c = 2; c <= 8; c++) v[c, n] = $c }
+    $1 == label { n++; for (c = 2; c <= 9; c++) v[c, n] = $c }
     function median(c,   i, j, t, a) {
       for (i = 1; i <= n; i++) a[i] = v[c, i]
       for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
       return a[int((n + 1) / 2)]
     }
-    END { if (n) printf "%-40s %10s %9s %9s %7s %9s %9s %9s\n", label, median(2), median(3), median(4), median(5), median(6), median(7), median(8) }' "$results"
+    END { if (n) printf "%-40s %10s %9s %9s %7s %9s %9s %9s %9s\n", label, median(2), median(3), median(4), median(5), median(6), median(7), median(8), median(9) }' "$results"
 done
 if [ -n "$old" ]; then
   # The machine's speed drifts from minute to minute, and each round's two runs are
@@ -168,7 +176,8 @@ if [ -n "$old" ]; then
 fi
 echo "(wrk -t2 -c64 -d${duration}s on loopback; ratio = hark req/s ÷ the same round's bare req/s; RSS = peak resident set;"
 echo " CPU = the server's user + system CPU time per request during the load, in µs; written = bytes the server"
-echo " wrote per request, to its database files and its sockets)"
+echo " wrote per request, to its database files and its sockets; db CPU = what PostgreSQL's processes used per"
+echo " request, all of them on this machine)"
 if [ -s "$work/failed" ]; then
   echo "bench: some responses were not 2xx, so these figures measure failures: $(sort -u "$work/failed" | paste -sd ';' -)" >&2
   exit 1
