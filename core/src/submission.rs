@@ -231,19 +231,9 @@ pub fn parse(body: &[u8], site: &Site) -> Result<NewSubmission, Rejection> {
 /// so the same content sent twice gives the same digest), fed to the hash as it is
 /// written rather than gathered in a string first.
 fn digest(value: &Value) -> String {
-    struct Hashing(Sha256);
-    impl std::io::Write for Hashing {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            self.0.update(bytes);
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let mut hashing = Hashing(Sha256::new());
-    serde_json::to_writer(&mut hashing, value).expect("a JSON value writes out");
-    crate::auth::to_hex(&hashing.0.finalize())
+    let mut hasher = Sha256::new();
+    serde_json::to_writer(&mut hasher, value).expect("a JSON value writes out");
+    crate::auth::to_hex(&hasher.finalize())
 }
 
 fn reject_unknown(object: &serde_json::Map<String, Value>, allowed: &[&str], prefix: &str, errors: &mut FieldErrors) {
