@@ -735,6 +735,32 @@ async fn seeding_fills_every_kind_status_and_language_and_is_searchable() {
 
 /// Every row of the queue with `filter`, page after page (100 each): its id, received
 /// time and status, checking that none comes twice and that each is older than the last.
+#[tokio::test]
+async fn a_search_of_many_matches_finds_each_of_them_once_newest_first() {
+    for db in backends().await {
+        let app = TestApp::start(db).await;
+        app.store.seed(&app.org, 12_000, 3, 365).await.unwrap();
+        // What should match "the", read from the export: a whole word of the message,
+        // email, name or order, in any case.
+        let export = app.call("GET", "/api/v1/admin/export.csv", &app.token, None).await;
+        let mut reader = csv::Reader::from_reader(export.text.trim_start_matches('\u{feff}').as_bytes());
+        let has_the = |text: &str| text.split(|c: char| !c.is_alphanumeric()).any(|w| w.eq_ignore_ascii_case("the"));
+        let mut expected: Vec<String> = reader
+            .records()
+            .map(Result::unwrap)
+            .filter(|r| [9, 10, 11, 12].iter().any(|&c| has_the(&r[c])))
+            .map(|r| r[0].to_owned())
+            .collect();
+        // More than the search reads and orders at once: it walks the queue instead.
+        assert!(expected.len() > 2_000, "{}: only {} match", app.db.label, expected.len());
+        let mut found: Vec<String> = every_page(&app, "&q=the").await.into_iter().map(|(id, _, _)| id).collect();
+        expected.sort();
+        found.sort();
+        assert_eq!(found.len(), expected.len(), "{}", app.db.label);
+        assert!(found == expected, "{}: not the same submissions", app.db.label);
+    }
+}
+
 async fn every_page(app: &TestApp, filter: &str) -> Vec<(String, i64, String)> {
     use time::format_description::well_known::Rfc3339;
     let (mut seen, mut rows, mut cursor) = (std::collections::HashSet::new(), Vec::new(), String::new());
