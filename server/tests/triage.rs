@@ -733,8 +733,6 @@ async fn seeding_fills_every_kind_status_and_language_and_is_searchable() {
     }
 }
 
-/// Every row of the queue with `filter`, page after page (100 each): its id, received
-/// time and status, checking that none comes twice and that each is older than the last.
 #[tokio::test]
 async fn a_search_of_many_matches_finds_each_of_them_once_newest_first() {
     for db in backends().await {
@@ -761,6 +759,8 @@ async fn a_search_of_many_matches_finds_each_of_them_once_newest_first() {
     }
 }
 
+/// Every row of the queue with `filter`, page after page (100 each): its id, received
+/// time and status, checking that none comes twice and that each is older than the last.
 async fn every_page(app: &TestApp, filter: &str) -> Vec<(String, i64, String)> {
     use time::format_description::well_known::Rfc3339;
     let (mut seen, mut rows, mut cursor) = (std::collections::HashSet::new(), Vec::new(), String::new());
