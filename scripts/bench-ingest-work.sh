@@ -16,6 +16,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 duration="${1:-30}"
 source scripts/target-dir.sh
+source scripts/bench/ingest-common.sh
 for tool in wrk valgrind callgrind_control sqlite3; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is needed (Debian packages wrk, valgrind, sqlite3)" >&2; exit 1; }
 done
@@ -34,8 +35,7 @@ instructions() { awk '/^(summary|totals):/ { print $2; exit }' "$1"; }
 measure() { # binary ids origin name → "submissions during-load afterwards"
   local binary=$1 ids=$2 origin=$3 name=$4 dir key stored
   dir=$(mktemp -d -p "$work")
-  key=$(DATABASE_URL="sqlite://$dir/hark.db" "$binary" site add --name Bench --origin http://bench.invalid --json \
-    | sed 's/.*"site_key":"\([^"]*\)".*/\1/')
+  key=$(bench_site "$binary" "sqlite://$dir/hark.db")
   port=$((port + 1))
   DATABASE_URL="sqlite://$dir/hark.db" HARK_ADDR="127.0.0.1:$port" HARK_RATE_LIMIT=0 RUST_LOG=warn \
     valgrind --tool=callgrind --callgrind-out-file="$dir/cg.out" "$binary" serve > /dev/null 2> "$dir/valgrind.log" &
@@ -57,7 +57,7 @@ measure() { # binary ids origin name → "submissions during-load afterwards"
 }
 
 printf '%-32s %12s %16s %16s\n' "SQLite, wrk -c16 -d${duration}s" "submissions" "per one, load" "per one, after"
-for shape in "v7 ids|v7|" "v7 ids + Origin|v7|http://bench.invalid" "v4 ids|v4|" "v4 ids + Origin|v4|http://bench.invalid"; do
+for shape in "${shapes[@]}"; do
   IFS='|' read -r name ids origin <<< "$shape"
   for entry in "${binaries[@]}"; do
     IFS='|' read -r tag binary <<< "$entry"

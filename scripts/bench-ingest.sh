@@ -17,11 +17,11 @@ cd "$(dirname "$0")/.."
 duration="${1:-10}"
 rounds="${2:-3}"
 source scripts/target-dir.sh
+source scripts/bench/ingest-common.sh
 command -v wrk >/dev/null || { echo "bench: wrk is needed (Debian package wrk)" >&2; exit 1; }
 cargo build --release --quiet --package hark-server --bin hark --example bare_ingest
 hark="$CARGO_TARGET_DIR/release/hark"
 old="${HARK_BENCH_OLD:-}"
-bench_origin="http://bench.invalid"
 bare="$CARGO_TARGET_DIR/release/examples/bare_ingest"
 work=$(mktemp -d)
 pids=()
@@ -78,7 +78,7 @@ bench_bare() { # port → "rps p50 p99"
 
 bench_hark() { # label binary database_url port bare_rps ids origin
   local label=$1 binary=$2 url=$3 port=$4 bare_rps=$5 ids=$6 origin=$7 key
-  key=$(DATABASE_URL="$url" "$binary" site add --name Bench --origin "$bench_origin" --json | sed 's/.*"site_key":"\([^"]*\)".*/\1/')
+  key=$(bench_site "$binary" "$url")
   DATABASE_URL="$url" HARK_ADDR="127.0.0.1:$port" HARK_RATE_LIMIT=0 RUST_LOG=warn "$binary" serve > /dev/null 2>&1 & pids+=($!)
   local pid=$!
   wait_for "http://127.0.0.1:$port/readyz"
@@ -98,8 +98,8 @@ bench_hark() { # label binary database_url port bare_rps ids origin
   echo "$label|$rps|$p50|$p99|$ratio|$rss|$cpu|$bytes|$db_cpu" >> "$results"
 }
 
-# Every store, shape and binary once, on a fresh database each: label suffix, ids, origin.
-shapes=("v7 ids|v7|" "v7 ids + Origin|v7|$bench_origin" "v4 ids|v4|" "v4 ids + Origin|v4|$bench_origin")
+# Every store, shape (`shapes`, from ingest-common.sh) and binary once, on a fresh
+# database each.
 binaries=("new|$hark")
 [ -n "$old" ] && binaries+=("old|$old")
 run=0
