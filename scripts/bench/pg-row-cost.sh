@@ -1,48 +1,99 @@
 #!/usr/bin/env bash
-# PostgreSQL's own time per stored submission, schema before and after a migration:
-# pgbench runs the collector's kind of insert (32 rows per statement) against a scratch
-# database with migrations up to BEFORE and one with migrations up to AFTER, taking
-# turns, with synchronous_commit off so that CPU, not the disk, is what is measured.
-#   bash scripts/bench/pg-row-cost.sh [before, default 0002] [after, default 0003] [seconds, default 6] [rounds, default 2]
+# PostgreSQL's own work per stored submission, for the schema at each of several points
+# of its migrations: instructions counted by valgrind's callgrind, repeatable to a
+# fraction of a per cent where timings here spread by tens of per cent. For each point
+# it makes a scratch cluster's database with the migrations up to that one, then runs
+# the collector's kind of statement (prepared, every column an array, 64 rows a batch,
+# one transaction each) in a single-user `postgres` under callgrind: once W batches,
+# once W + N, and prints the difference per row. It fills the columns the collector
+# fills that the schema has; rows alternate ratings 1–5, so two in five carry due times.
+#   bash scripts/bench/pg-row-cost.sh [migration prefixes, default: 0003 0005 0006]
+# HARK_BENCH_BATCHES=N (default 100) batches are counted, after 20 to warm up.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-before="${1:-0002}" after="${2:-0003}" seconds="${3:-6}" rounds="${4:-2}"
-admin="${HARK_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
-command -v pgbench >/dev/null || { echo "pg-row-cost: pgbench is needed (Debian package postgresql-client)" >&2; exit 1; }
+points=("$@")
+[ ${#points[@]} -gt 0 ] || points=(0003 0005 0006)
+batches="${HARK_BENCH_BATCHES:-100}"
+bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+[ -x "$bin/postgres" ] || { echo "pg-row-cost: PostgreSQL's server is needed (Debian package postgresql)" >&2; exit 1; }
+command -v valgrind >/dev/null || { echo "pg-row-cost: valgrind is needed (Debian package valgrind)" >&2; exit 1; }
 work=$(mktemp -d)
-dbs=()
-cleanup() {
-  for db in "${dbs[@]}"; do psql "$admin" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true; done
-  rm -rf "$work"
-}
+# PostgreSQL refuses to run as root.
+as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+[ "$(id -u)" = 0 ] && chown postgres "$work"
+cleanup() { as_pg "$bin/pg_ctl" -D "$work/data" -m immediate stop >/dev/null 2>&1 || true; rm -rf "$work"; }
 trap cleanup EXIT
+as_pg "$bin/initdb" -D "$work/data" -A trust --locale=C.UTF-8 >/dev/null
+start() { as_pg "$bin/pg_ctl" -D "$work/data" -o "-p 5433 -k $work -c listen_addresses=''" -l "$work/log" -w start >/dev/null; }
+stop() { as_pg "$bin/pg_ctl" -D "$work/data" -m fast -w stop >/dev/null; }
+psql_() { PGOPTIONS="-c client_min_messages=warning" psql -h "$work" -p 5433 -U "$(as_pg whoami)" -q -v ON_ERROR_STOP=1 "$@"; }
 
 schema() { # database, last migration to apply
-  psql "$admin" -qc "CREATE DATABASE $1" && dbs+=("$1")
+  psql_ -d postgres -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1"
   for file in core/migrations/postgres/*.sql; do
     [[ "$(basename "$file")" > "$2" ]] && [[ "$(basename "$file")" != "$2"* ]] && continue
-    psql -q -v ON_ERROR_STOP=1 "${admin%/*}/$1" -f "$file" >/dev/null
+    psql_ -d "$1" -f "$file" >/dev/null
   done
-  psql -q "${admin%/*}/$1" -c "INSERT INTO orgs VALUES ('o1', 'Org', 0);
-    INSERT INTO sites VALUES ('s1', 'o1', 'Shop', 'pk', 'secret', '[]', '[]', '[]', 0, 0, 0);
-    CREATE SEQUENCE bench_ids;"
+  psql_ -d "$1" -c "INSERT INTO orgs (id, name, created_at) VALUES ('org_01jd8x3bq4e5kz6m7n8p9r0stv', 'Org', 0);
+    INSERT INTO sites (id, org_id, name, site_key, secret, allowed_origins, categories, enabled_kinds, created_at)
+    VALUES ('site_01jd8x3bq4e5kz6m7n8p9r0stw', 'org_01jd8x3bq4e5kz6m7n8p9r0stv', 'Shop', 'pk', 's', '[]', '[]', '[]', 0);"
 }
 
-cat > "$work/insert.sql" <<'SQL'
-INSERT INTO submissions (id, site_id, org_id, kind, rating, stage, message, locale, content_digest, track_token, received_at, status)
-SELECT lpad(n::text, 36, '0'), 's1', 'o1', 'csat', 4, 'after_sale', 'Arrived on time, well packed.', 'en',
-       md5(n::text) || md5(n::text), lpad(to_hex(n), 12, '0') || md5(n::text), 1700000000000 + n, 'new'
-FROM (SELECT nextval('bench_ids') AS n FROM generate_series(1, 32)) g
-ON CONFLICT (id) DO NOTHING;
-SQL
+# The statements: PREPARE, then `count` EXECUTEs of 64 rows (the same rows for the same
+# count, so that both runs of a point store the same first W batches).
+statements() { # database, count
+  psql_ -d "$1" -At -c "SELECT column_name, data_type FROM information_schema.columns
+    WHERE table_name = 'submissions' ORDER BY ordinal_position" | python3 -c '
+import random, sys, uuid
+count = int(sys.argv[1])
+types = dict(line.strip().split("|") for line in sys.stdin if line.strip())
+random.seed(7)
+t = 1_700_000_000_000
+def row(k):
+    due = k % 5 < 2
+    return {
+        "id": str(uuid.UUID(int=random.getrandbits(128), version=4)),
+        "site_id": "site_01jd8x3bq4e5kz6m7n8p9r0stw", "org_id": "org_01jd8x3bq4e5kz6m7n8p9r0stv",
+        "kind": "csat", "rating": 1 + k % 5, "message": "The parcel arrived late and the box was damaged",
+        "page_url": "https://shop.example/checkout", "locale": "en",
+        "content_digest": "%064x" % random.getrandbits(256), "track_token": "%012x%032x" % (t + k, random.getrandbits(128)),
+        "received_at": t + k, "status": "new", "priority": "high" if due else "normal",
+        "first_response_due": t + k + 1 if due else None, "resolution_due": t + k + 2 if due else None,
+        "due_at": t + k + 1 if due else None,
+    }
+columns = [c for c in row(0) if c in types]
+array = lambda c: ("bigint[]" if types[c] == "bigint" else "text[]")
+print("PREPARE store(%s) AS INSERT INTO submissions (%s) SELECT * FROM UNNEST(%s) ON CONFLICT (id) DO NOTHING" % (
+    ", ".join(map(array, columns)), ", ".join(columns), ", ".join("$%d" % (i + 1) for i in range(len(columns)))))
+value = lambda v: "NULL" if v is None else str(v) if isinstance(v, int) else "\"%s\"" % v
+for b in range(count):
+    rows = [row(b * 64 + j) for j in range(64)]
+    print("EXECUTE store(%s)" % ", ".join("'\''{%s}'\''" % ",".join(value(r[c]) for r in rows) for c in columns))
+' "$2"
+}
 
-schema "hark_rowcost_before_$$" "$before"
-schema "hark_rowcost_after_$$" "$after"
-for round in $(seq "$rounds"); do
-  for side in before after; do
-    tps=$(PGOPTIONS="-c synchronous_commit=off" pgbench -n -f "$work/insert.sql" -c 1 -T "$seconds" \
-      "${admin%/*}/hark_rowcost_${side}_$$" 2>/dev/null | awk '/^tps/ { print $3 }')
-    awk -v s="$side" -v m="$([ "$side" = before ] && echo "$before" || echo "$after")" -v r="$round" -v t="$tps" \
-      'BEGIN { printf "round %s  up to %-5s (%s): %8.0f rows/s  %5.1f us per row\n", r, m, s, t * 32, 1e6 / (t * 32) }'
-  done
+instructions() { # database, statements file → instructions of the whole single-user run
+  as_pg valgrind --tool=callgrind --callgrind-out-file="$work/callgrind.out" \
+    "$bin/postgres" --single -D "$work/data" -c fsync=off "$1" < "$2" 2>&1 | awk '/Collected :/ { print $4 }'
+}
+
+warm=20
+printf '%-28s %22s\n' "migrations up to" "instructions per row"
+for point in "${points[@]}"; do
+  db="rowcost_$point"
+  start
+  schema "$db" "$point"
+  statements "$db" "$warm" > "$work/warm.sql"
+  statements "$db" "$((warm + batches))" > "$work/all.sql"
+  stop
+  chmod 644 "$work"/*.sql
+  before=$(instructions "$db" "$work/warm.sql")
+  start; schema "$db" "$point"; stop
+  after=$(instructions "$db" "$work/all.sql")
+  start
+  stored=$(psql_ -d "$db" -At -c "SELECT count(*) FROM submissions")
+  stop
+  [ "$stored" = "$(((warm + batches) * 64))" ] || { echo "pg-row-cost: $point stored $stored rows" >&2; exit 1; }
+  awk -v p="$point" -v a="$before" -v b="$after" -v n="$((batches * 64))" \
+    'BEGIN { printf "%-28s %22.0f\n", p, (b - a) / n }'
 done

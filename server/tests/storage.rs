@@ -87,7 +87,7 @@ async fn concurrent_submissions_share_commits_and_every_one_lands() {
 }
 
 #[tokio::test]
-async fn the_table_itself_refuses_unknown_kinds_statuses_priorities_and_organisations() {
+async fn the_table_itself_refuses_unknown_kinds_statuses_priorities_and_sites_of_other_organisations() {
     use hark_core::store::NewSite;
     use sqlx::Connection;
 
@@ -120,6 +120,24 @@ async fn the_table_itself_refuses_unknown_kinds_statuses_priorities_and_organisa
             other.id
         );
         assert!(sqlx::query(&foreign).execute(&mut conn).await.is_err(), "{}: another organisation", db.label);
+        let missing = format!(
+            "INSERT INTO submissions (id, site_id, org_id, kind, content_digest, track_token, received_at) \
+             VALUES ('check-6', 'no-such-site', '{org_id}', 'csat', 'd', 'token-6', 0)"
+        );
+        assert!(sqlx::query(&missing).execute(&mut conn).await.is_err(), "{}: a site that does not exist", db.label);
+        // What the rule guards stays guarded after the insert: neither the submission
+        // nor its site can move to another organisation, and the site cannot go.
+        let moved = format!("UPDATE submissions SET org_id = '{}' WHERE id = 'check-1'", other.id);
+        assert!(sqlx::query(&moved).execute(&mut conn).await.is_err(), "{}: a submission moved", db.label);
+        let site_moved = format!("UPDATE sites SET org_id = '{}' WHERE id = '{site_id}'", other.id);
+        assert!(sqlx::query(&site_moved).execute(&mut conn).await.is_err(), "{}: its site moved", db.label);
+        let deleted = format!("DELETE FROM sites WHERE id = '{site_id}'");
+        assert!(sqlx::query(&deleted).execute(&mut conn).await.is_err(), "{}: its site deleted", db.label);
+        let renamed = format!("UPDATE sites SET name = 'Renamed' WHERE id = '{site_id}'");
+        assert!(sqlx::query(&renamed).execute(&mut conn).await.is_ok(), "{}: a site renamed", db.label);
+        let count = "SELECT COUNT(*) FROM submissions WHERE id LIKE 'check-%'";
+        let stored: i64 = sqlx::query_scalar(count).fetch_one(&mut conn).await.unwrap();
+        assert_eq!(stored, 1, "{}: only the valid row", db.label);
         store.close().await;
     }
 }
