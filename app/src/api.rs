@@ -76,6 +76,8 @@ pub const NOT_SIGNED_IN: &str = "Your session has ended. Sign in again.";
 pub enum LoginProblem {
     Credentials,
     Busy,
+    /// Too many failures: wait this many seconds.
+    Throttled(u64),
 }
 
 impl LoginProblem {
@@ -83,17 +85,21 @@ impl LoginProblem {
         match self {
             LoginProblem::Credentials => "credentials",
             LoginProblem::Busy => "busy",
+            LoginProblem::Throttled(_) => "throttled",
         }
     }
 
     pub fn from_code(code: &str) -> Option<Self> {
-        [LoginProblem::Credentials, LoginProblem::Busy].into_iter().find(|p| p.code() == code)
+        [LoginProblem::Credentials, LoginProblem::Busy, LoginProblem::Throttled(0)]
+            .into_iter()
+            .find(|p| p.code() == code)
     }
 
     pub fn message(self, words: &'static crate::i18n::Words) -> &'static str {
         match self {
             LoginProblem::Credentials => words.wrong_credentials,
             LoginProblem::Busy => words.busy,
+            LoginProblem::Throttled(_) => words.throttled,
         }
     }
 
@@ -102,6 +108,17 @@ impl LoginProblem {
         match self {
             LoginProblem::Credentials => axum::http::StatusCode::UNAUTHORIZED,
             LoginProblem::Busy => axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            LoginProblem::Throttled(_) => axum::http::StatusCode::TOO_MANY_REQUESTS,
+        }
+    }
+
+    /// The seconds to wait before trying again, for `Retry-After`.
+    #[cfg(feature = "ssr")]
+    fn retry_after(self) -> Option<u64> {
+        match self {
+            LoginProblem::Credentials => None,
+            LoginProblem::Busy => Some(1),
+            LoginProblem::Throttled(seconds) => Some(seconds.max(1)),
         }
     }
 }
@@ -111,17 +128,20 @@ pub async fn login(email: String, password: String) -> Result<(), ServerFnError>
     use crate::ssr::{internal, refuse, AdminContext};
     let context = expect_context::<AdminContext>();
     let words = crate::i18n::words(&crate::ssr::browser_lang());
-    let problem = match crate::ssr::sign_in(&context.store, &email, &password, context.secure_cookies).await {
-        Ok(cookie) => Ok(cookie),
-        Err(hark_core::Error::BadCredentials) => Err(LoginProblem::Credentials),
-        Err(hark_core::Error::Busy) => {
-            if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-                response.insert_header(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from_static("1"));
-            }
-            Err(LoginProblem::Busy)
+    let headers = use_context::<axum::http::request::Parts>().map(|p| p.headers).unwrap_or_default();
+    let problem =
+        match crate::ssr::sign_in(&context.store, &email, &password, crate::ssr::client_addr(), &headers).await {
+            Ok(cookie) => Ok(cookie),
+            Err(hark_core::Error::BadCredentials) => Err(LoginProblem::Credentials),
+            Err(hark_core::Error::Busy) => Err(LoginProblem::Busy),
+            Err(hark_core::Error::Throttled(seconds)) => Err(LoginProblem::Throttled(seconds)),
+            Err(other) => return Err(internal(other)),
+        };
+    if let (Err(problem), Some(response)) = (&problem, use_context::<leptos_axum::ResponseOptions>()) {
+        if let Some(seconds) = problem.retry_after() {
+            response.insert_header(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(seconds));
         }
-        Err(other) => return Err(internal(other)),
-    };
+    }
     let cookie = match problem {
         Ok(cookie) => cookie,
         // A browser without script posted the form itself: back to the sign-in page,
@@ -380,6 +400,52 @@ pub async fn delete_saved_reply(id: String) -> Result<(), ServerFnError> {
     let staff = writer().await?;
     context.store.delete_saved_reply(&staff.org_id, &id).await.map_err(store_error)?;
     back_to_settings();
+    Ok(())
+}
+
+/// One's own password: the current one, then the new one; every other session of theirs
+/// ends.
+#[server(prefix = "/admin/fn", endpoint = "password")]
+pub async fn change_password(current: String, new: String) -> Result<(), ServerFnError> {
+    use crate::ssr::{client_addr, internal, lang_of, refuse, session_id, signed_in, AdminContext};
+    use axum::http::StatusCode;
+    let context = expect_context::<AdminContext>();
+    let staff = signed_in().await?;
+    let words = crate::i18n::words(&lang_of(&staff));
+    let headers = use_context::<axum::http::request::Parts>().map(|p| p.headers).unwrap_or_default();
+    let session = session_id(&context.store, &headers);
+    match context.store.change_password(&staff, &current, &new, client_addr(), session.as_deref()).await {
+        Ok(()) => {}
+        Err(hark_core::Error::Validation(fields)) if fields.contains_key("current") => {
+            return Err(refuse(StatusCode::UNPROCESSABLE_ENTITY, words.wrong_current_password));
+        }
+        Err(hark_core::Error::Validation(_)) => {
+            return Err(refuse(StatusCode::UNPROCESSABLE_ENTITY, words.password_rules))
+        }
+        Err(hark_core::Error::Throttled(seconds)) => {
+            if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+                response.insert_header(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(seconds));
+            }
+            return Err(refuse(StatusCode::TOO_MANY_REQUESTS, words.throttled));
+        }
+        Err(hark_core::Error::Busy) => return Err(refuse(StatusCode::SERVICE_UNAVAILABLE, words.busy)),
+        Err(other) => return Err(internal(other)),
+    }
+    back_to_settings();
+    Ok(())
+}
+
+/// Ends every session of the signed-in person, this one too.
+#[server(prefix = "/admin/fn", endpoint = "sign-out-everywhere")]
+pub async fn sign_out_everywhere() -> Result<(), ServerFnError> {
+    use crate::ssr::{internal, signed_in, AdminContext};
+    let context = expect_context::<AdminContext>();
+    let staff = signed_in().await?;
+    let headers = use_context::<axum::http::request::Parts>().map(|p| p.headers).unwrap_or_default();
+    let clear = crate::ssr::sign_out(&context.store, &headers).await.map_err(internal)?;
+    context.store.end_sessions_of(&staff.user_id, None).await.map_err(internal)?;
+    set_cookie(&clear);
+    leptos_axum::redirect("/admin/login");
     Ok(())
 }
 

@@ -1,7 +1,10 @@
 //! `/admin/settings`: one's own language, the organisation's time zone (owners) and the
 //! organisation's saved replies. Every form is a plain form too.
 
-use crate::api::{load_settings, refusal, DeleteSavedReply, SaveLanguage, SaveSavedReply, SaveTimeZone, SettingsView};
+use crate::api::{
+    load_settings, refusal, ChangePassword, DeleteSavedReply, SaveLanguage, SaveSavedReply, SaveTimeZone, SettingsView,
+    SignOutEverywhere,
+};
 use crate::i18n::{words, Words};
 use crate::queue::{SignedOut, TopBar};
 use hark_core::model::SavedReply;
@@ -34,13 +37,15 @@ pub fn SettingsPage() -> impl IntoView {
     let zone = ServerAction::<SaveTimeZone>::new();
     let save_reply = ServerAction::<SaveSavedReply>::new();
     let delete_reply = ServerAction::<DeleteSavedReply>::new();
+    let password = ServerAction::<ChangePassword>::new();
+    let everywhere = ServerAction::<SignOutEverywhere>::new();
     let settings = Resource::new(
         move || {
             (language.version().get(), zone.version().get(), save_reply.version().get(), delete_reply.version().get())
         },
         |_| load_settings(),
     );
-    let actions = Actions { language, zone, save_reply, delete_reply };
+    let actions = Actions { language, zone, save_reply, delete_reply, password, everywhere };
     view! {
         <Suspense fallback=|| view! { <main class="page"><p>"…"</p></main> }>
             {move || Suspend::new(async move {
@@ -59,6 +64,8 @@ struct Actions {
     zone: ServerAction<SaveTimeZone>,
     save_reply: ServerAction<SaveSavedReply>,
     delete_reply: ServerAction<DeleteSavedReply>,
+    password: ServerAction<ChangePassword>,
+    everywhere: ServerAction<SignOutEverywhere>,
 }
 
 #[component]
@@ -114,10 +121,53 @@ fn SettingsScreen(view: SettingsView, actions: Actions) -> impl IntoView {
                     {owner.then(|| view! { <button type="submit" class="primary">{words.save}</button> })}
                 </ActionForm>
             </section>
+            <Account actions words />
             <SavedReplies replies=saved_replies can_write actions words />
         </main>
     }
     .into_any()
+}
+
+/// One's own password, and ending one's sessions everywhere.
+#[component]
+fn Account(actions: Actions, words: &'static Words) -> impl IntoView {
+    let outcome = move || match actions.password.value().get() {
+        Some(Ok(())) => Some((false, words.password_changed.to_owned())),
+        Some(Err(err)) => Some((true, crate::api::error_text(&err))),
+        None => None,
+    };
+    let problem = move || outcome().filter(|(error, _)| *error).map(|(_, text)| text);
+    let done = move || outcome().filter(|(error, _)| !*error).map(|(_, text)| text);
+    let everywhere_problem = move || refusal(actions.everywhere.value().get());
+    view! {
+        <section class="card" aria-labelledby="password-title">
+            <h2 id="password-title">{words.your_password}</h2>
+            <ActionForm action=actions.password attr:class="stack">
+                <label for="current">{words.current_password}</label>
+                <input id="current" name="current" type="password" autocomplete="current-password" required />
+                <label for="new">{words.new_password}</label>
+                <input
+                    id="new"
+                    name="new"
+                    type="password"
+                    autocomplete="new-password"
+                    minlength="12"
+                    maxlength="256"
+                    required
+                    aria-describedby="new-hint"
+                />
+                <p class="hint" id="new-hint">{words.password_rules}</p>
+                <p class="error" role="alert">{problem}</p>
+                <p class="done" role="status">{done}</p>
+                <button type="submit" class="primary">{words.change_password}</button>
+            </ActionForm>
+            <ActionForm action=actions.everywhere attr:class="stack">
+                <p class="hint" id="everywhere-hint">{words.sign_out_everywhere_hint}</p>
+                <p class="error" role="alert">{everywhere_problem}</p>
+                <button type="submit" aria-describedby="everywhere-hint">{words.sign_out_everywhere}</button>
+            </ActionForm>
+        </section>
+    }
 }
 
 #[component]

@@ -11,8 +11,6 @@ use leptos_meta::MetaTags;
 #[derive(Clone)]
 pub struct AdminContext {
     pub store: Store,
-    /// `Secure` cookies unless Hark is served over plain http.
-    pub secure_cookies: bool,
     /// The hydrate entry and stylesheet under `/pkg/`; empty when not built.
     pub script: String,
     pub stylesheet: String,
@@ -84,7 +82,6 @@ pub async fn staff_of(
     store: &Store,
     headers: &axum::http::HeaderMap,
 ) -> Result<Option<(StaffRecord, Credential)>, hark_core::Error> {
-    use axum_extra::extract::CookieJar;
     let bearer = headers
         .get(axum::http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -92,8 +89,8 @@ pub async fn staff_of(
     if let Some(token) = bearer {
         return Ok(store.staff_by_api_token(token.trim()).await?.map(|s| (s, Credential::Bearer)));
     }
-    match CookieJar::from_headers(headers).get(hark_core::auth::SESSION_COOKIE) {
-        Some(cookie) => Ok(store.staff_by_session(cookie.value()).await?.map(|s| (s, Credential::Cookie))),
+    match session_id(store, headers) {
+        Some(id) => Ok(store.staff_by_session(&id).await?.map(|s| (s, Credential::Cookie))),
         None => Ok(None),
     }
 }
@@ -191,33 +188,56 @@ pub fn back_to(id: &str) {
     }
 }
 
-/// Checks a sign-in and starts a session: the cookie to set. The one way in, for the
-/// sign-in page and `POST /api/v1/auth/login`.
+/// The address a request came from, as the server worked it out (the socket's peer, or
+/// behind a trusted proxy the client it names); put in the request's extensions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClientAddr(pub std::net::IpAddr);
+
+/// The client address of this server function's request (unspecified when unknown).
+pub fn client_addr() -> std::net::IpAddr {
+    use_context::<axum::http::request::Parts>()
+        .and_then(|p| p.extensions.get::<ClientAddr>().copied())
+        .map_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED), |c| c.0)
+}
+
+/// The session id of the cookie in `headers`, if any.
+pub fn session_id(store: &Store, headers: &axum::http::HeaderMap) -> Option<String> {
+    axum_extra::extract::CookieJar::from_headers(headers)
+        .get(store.session_policy().cookie())
+        .map(|c| c.value().to_owned())
+}
+
+/// Checks a sign-in from `client` and starts a session: the cookie to set. The one way
+/// in, for the sign-in page and `POST /api/v1/auth/login`. The session of the cookie the
+/// browser came with, if any, ends.
 pub async fn sign_in(
     store: &Store,
     email: &str,
     password: &str,
-    secure: bool,
+    client: std::net::IpAddr,
+    headers: &axum::http::HeaderMap,
 ) -> Result<axum_extra::extract::cookie::Cookie<'static>, hark_core::Error> {
     use axum_extra::extract::cookie::{Cookie, SameSite};
-    let staff = store.authenticate(email, password).await?;
-    let session = store.create_session(&staff).await?;
-    Ok(Cookie::build((hark_core::auth::SESSION_COOKIE, session))
+    let staff = store.sign_in(email, password, client).await?;
+    let session = store.create_session(&staff, session_id(store, headers).as_deref()).await?;
+    let policy = store.session_policy();
+    Ok(Cookie::build((policy.cookie(), session))
         .path("/")
         .http_only(true)
         .same_site(SameSite::Strict)
-        .secure(secure)
-        .max_age(time::Duration::milliseconds(hark_core::store::SESSION_TTL_MILLIS))
+        .secure(policy.secure)
+        .max_age(time::Duration::seconds(i64::try_from(policy.absolute.as_secs()).unwrap_or(i64::MAX)))
         .build())
 }
 
 /// Ends the session of this cookie header, if any, and the cookie that clears it.
 pub async fn sign_out(store: &Store, headers: &axum::http::HeaderMap) -> Result<String, hark_core::Error> {
-    use axum_extra::extract::CookieJar;
-    if let Some(cookie) = CookieJar::from_headers(headers).get(hark_core::auth::SESSION_COOKIE) {
-        store.end_session(cookie.value()).await?;
+    if let Some(id) = session_id(store, headers) {
+        store.end_session(&id).await?;
     }
-    Ok(format!("{}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict", hark_core::auth::SESSION_COOKIE))
+    let policy = store.session_policy();
+    let secure = if policy.secure { "; Secure" } else { "" };
+    Ok(format!("{}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict{secure}", policy.cookie()))
 }
 
 /// Marks a server function's 500 as a real internal error. Any other 500 from a server

@@ -8,18 +8,71 @@ use rand::distributions::{Alphanumeric, DistString};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
+/// Argon2id at OWASP's minimum: 19 MiB, 2 passes, 1 lane. A stored hash made with less
+/// is replaced at its owner's next sign-in ([`needs_rehash`]).
+fn hasher() -> Argon2<'static> {
+    let params = argon2::Params::new(19 * 1024, 2, 1, None).expect("valid Argon2 parameters");
+    Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params)
+}
+
 pub fn hash_password(password: &str) -> Result<String> {
     let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
+    hasher()
         .hash_password(password.as_bytes(), &salt)
         .map(|hash| hash.to_string())
         .map_err(|e| Error::PasswordHash(e.to_string()))
 }
 
 pub fn verify_password(password: &str, stored_hash: &str) -> bool {
+    // The parameters are the stored hash's own, whatever they were.
     PasswordHash::new(stored_hash)
-        .map(|hash| Argon2::default().verify_password(password.as_bytes(), &hash).is_ok())
+        .map(|hash| hasher().verify_password(password.as_bytes(), &hash).is_ok())
         .unwrap_or(false)
+}
+
+/// Whether `stored_hash` was made with less than [`hasher`]'s algorithm and costs.
+pub fn needs_rehash(stored_hash: &str) -> bool {
+    let Ok(hash) = PasswordHash::new(stored_hash) else { return true };
+    let Ok(params) = argon2::Params::try_from(&hash) else { return true };
+    let wanted = hasher();
+    let wanted = wanted.params();
+    hash.algorithm != argon2::Algorithm::Argon2id.ident()
+        || params.m_cost() < wanted.m_cost()
+        || params.t_cost() < wanted.t_cost()
+        || params.p_cost() < wanted.p_cost()
+}
+
+/// The shortest password a person may choose (ASVS 5.0 asks for at least 8, and
+/// recommends 15; NIST 800-63B, 15 where it is the only factor).
+pub const PASSWORD_MIN_CHARS: usize = 12;
+/// The longest: long enough for any passphrase or manager, short enough to hash cheaply.
+pub const PASSWORD_MAX_CHARS: usize = 256;
+
+/// Why `password` may not be chosen by the person signing in as `email`, if it may not,
+/// as a broken rule of `field`: too short or too long, one of the common passwords Hark
+/// ships with (about 100,000, compared without case), or the email itself.
+pub fn check_new_password(field: &str, password: &str, email: &str) -> Result<()> {
+    let chars = password.chars().count();
+    let problem = if chars < PASSWORD_MIN_CHARS {
+        format!("must be at least {PASSWORD_MIN_CHARS} characters")
+    } else if chars > PASSWORD_MAX_CHARS {
+        format!("must be at most {PASSWORD_MAX_CHARS} characters")
+    } else if is_common(password) {
+        "is one of the most common passwords; choose another".to_owned()
+    } else if !email.is_empty()
+        && (password.eq_ignore_ascii_case(email)
+            || email.split('@').next().is_some_and(|local| password.eq_ignore_ascii_case(local)))
+    {
+        "must not be your email address".to_owned()
+    } else {
+        return Ok(());
+    };
+    Err(Error::field(field, problem))
+}
+
+fn is_common(password: &str) -> bool {
+    use passwords::analyzer::is_common_password;
+    is_common_password(password) || is_common_password(password.to_lowercase())
 }
 
 /// Argon2 is slow by design (tens of milliseconds of CPU and 19 MiB each). Checks run
@@ -123,8 +176,20 @@ pub fn verify_customer_signature(secret: &str, id: &str, tier: &str, signature_h
     mac.verify_slice(&signature).is_ok()
 }
 
-/// The admin UI's session cookie.
+/// The admin UI's session cookie over plain http (local development).
 pub const SESSION_COOKIE: &str = "hark_session";
+/// The same over https: the prefix makes browsers refuse it unless it is `Secure`, for
+/// the path `/` and this host only, so a neighbouring subdomain cannot plant one.
+pub const SECURE_SESSION_COOKIE: &str = "__Host-hark_session";
+
+/// The session cookie's name: [`SECURE_SESSION_COOKIE`] when served over https.
+pub fn session_cookie(secure: bool) -> &'static str {
+    if secure {
+        SECURE_SESSION_COOKIE
+    } else {
+        SESSION_COOKIE
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -164,6 +229,43 @@ mod tests {
         assert!(verify_password("correct horse", &hash));
         assert!(!verify_password("correct horsE", &hash));
         assert!(!verify_password("correct horse", "not a hash"));
+    }
+
+    #[test]
+    fn new_hashes_are_argon2id_at_owasp_minimum_and_weaker_ones_are_upgraded() {
+        let hash = hash_password("correct horse battery").unwrap();
+        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
+        assert!(!needs_rehash(&hash));
+        let weak = Argon2::new(
+            argon2::Algorithm::Argon2id,
+            argon2::Version::V0x13,
+            argon2::Params::new(4096, 1, 1, None).unwrap(),
+        )
+        .hash_password(b"correct horse battery", &SaltString::generate(&mut OsRng))
+        .unwrap()
+        .to_string();
+        assert!(verify_password("correct horse battery", &weak), "an older hash still verifies");
+        assert!(needs_rehash(&weak));
+        let argon2i = Argon2::new(argon2::Algorithm::Argon2i, argon2::Version::V0x13, argon2::Params::default())
+            .hash_password(b"x", &SaltString::generate(&mut OsRng))
+            .unwrap()
+            .to_string();
+        assert!(needs_rehash(&argon2i));
+        assert!(needs_rehash("not a hash"));
+    }
+
+    #[test]
+    fn a_new_password_is_long_uncommon_and_not_the_email() {
+        let refused = |password: &str| check_new_password("password", password, "ana@shop.example").is_err();
+        assert!(refused("short pass1"), "11 characters");
+        assert!(!refused("twelve chars"), "12 characters");
+        assert!(!refused("我的密码是一二三四五六七八"), "counted in characters, not bytes");
+        assert!(refused("password1234"), "common");
+        assert!(refused("PASSWORD1234"), "common, whatever its case");
+        assert!(refused("qwertyuiop123"), "common");
+        assert!(refused("ana@shop.example"), "the email");
+        assert!(!refused("correct horse battery staple"));
+        assert!(refused(&"x".repeat(PASSWORD_MAX_CHARS + 1)));
     }
 
     #[test]

@@ -17,6 +17,10 @@ pub enum Error {
     Validation(FieldErrors),
     #[error("password hashing failed: {0}")]
     PasswordHash(String),
+    /// Too many failed sign-ins for this account or from this client address: the next
+    /// try is in this many seconds.
+    #[error("too many failed sign-ins; try again in {0} s")]
+    Throttled(u64),
     /// Every password check slot is taken: try again in a moment.
     #[error("too many password checks at once")]
     Busy,

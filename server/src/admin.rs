@@ -5,6 +5,7 @@
 
 use crate::error::{ApiError, ErrorBody};
 use crate::json::ApiJson;
+use crate::ratelimit::Client;
 use crate::state::AppState;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{FromRequestParts, Path, Query, State};
@@ -426,12 +427,50 @@ pub struct LoginBody {
         (status = 415, description = "`unsupported_media_type`: send application/json", body = ErrorBody),
         (status = 204, description = "Signed in: the session cookie is set"),
         (status = 401, description = "`unauthorized`: wrong email or password (the same answer for both)", body = ErrorBody),
+        (status = 429, description = "`rate_limited`: too many failed sign-ins for this account or from this address; `Retry-After`", body = ErrorBody),
         (status = 503, description = "`unavailable`: too many sign-ins being checked; `Retry-After`", body = ErrorBody),
     )
 )]
-pub async fn login(State(state): State<AppState>, ApiJson(body): ApiJson<LoginBody>) -> Result<Response, ApiError> {
-    let cookie = app::ssr::sign_in(&state.store, &body.email, &body.password, state.config.secure_cookies()).await?;
+pub async fn login(
+    State(state): State<AppState>,
+    Client(client): Client,
+    headers: axum::http::HeaderMap,
+    ApiJson(body): ApiJson<LoginBody>,
+) -> Result<Response, ApiError> {
+    let cookie = app::ssr::sign_in(&state.store, &body.email, &body.password, client, &headers).await?;
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookie.to_string())]).into_response())
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordBody {
+    current: String,
+    new: String,
+}
+
+#[utoipa::path(
+    post, path = "/api/v1/auth/password", tag = "auth",
+    request_body = PasswordBody,
+    responses(
+        (status = 400, description = "`bad_json`: not JSON of this shape", body = ErrorBody),
+        (status = 204, description = "Changed; every other session of this person ended (this one stays)"),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
+        (status = 403, description = "`forbidden`: a cross-site request", body = ErrorBody),
+        (status = 422, description = "`validation`: `current` is not the password, or `new` is too short, too common or the email", body = ErrorBody),
+        (status = 429, description = "`rate_limited`: too many wrong passwords; `Retry-After`", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("session" = []))
+)]
+pub async fn change_password(
+    State(state): State<AppState>,
+    Staff(staff): Staff,
+    Client(client): Client,
+    headers: axum::http::HeaderMap,
+    ApiJson(body): ApiJson<PasswordBody>,
+) -> Result<StatusCode, ApiError> {
+    let session = app::ssr::session_id(&state.store, &headers);
+    state.store.change_password(&staff, &body.current, &body.new, client, session.as_deref()).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(

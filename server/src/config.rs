@@ -105,6 +105,12 @@ pub struct ServeArgs {
     /// Connections one client address may hold open at once (trusted proxies exempt).
     #[arg(long, env = "HARK_CONNECTIONS_PER_CLIENT", default_value_t = 256)]
     pub connections_per_client: usize,
+    /// Minutes a staff session may go unused before it ends.
+    #[arg(long, env = "HARK_SESSION_IDLE_MINUTES", default_value_t = 12 * 60, value_parser = clap::value_parser!(u64).range(1..))]
+    pub session_idle_minutes: u64,
+    /// Hours after sign-in at which a staff session ends, however much it is used.
+    #[arg(long, env = "HARK_SESSION_MAX_HOURS", default_value_t = 7 * 24, value_parser = clap::value_parser!(u64).range(1..))]
+    pub session_max_hours: u64,
     #[command(flatten)]
     pub smtp: SmtpArgs,
 }
@@ -231,6 +237,8 @@ pub struct Config {
     /// How often an open event stream checks that its session or token still signs
     /// someone in (a minute; the tests shorten it).
     pub credential_recheck: std::time::Duration,
+    pub session_idle: std::time::Duration,
+    pub session_absolute: std::time::Duration,
 }
 
 impl Config {
@@ -244,6 +252,8 @@ impl Config {
             request_timeout: std::time::Duration::from_secs(args.request_timeout.max(1)),
             smtp: args.smtp.clone(),
             credential_recheck: std::time::Duration::from_secs(60),
+            session_idle: std::time::Duration::from_secs(args.session_idle_minutes.saturating_mul(60)),
+            session_absolute: std::time::Duration::from_secs(args.session_max_hours.saturating_mul(3600)),
         }
     }
 
@@ -251,6 +261,15 @@ impl Config {
     /// Schemes are case-insensitive: `HTTPS://` is https too.
     pub fn secure_cookies(&self) -> bool {
         self.public_url.get(..8).is_some_and(|scheme| scheme.eq_ignore_ascii_case("https://"))
+    }
+
+    /// How staff sessions last, and how their cookie is sent.
+    pub fn session_policy(&self) -> hark_core::store::SessionPolicy {
+        hark_core::store::SessionPolicy {
+            idle: self.session_idle,
+            absolute: self.session_absolute,
+            secure: self.secure_cookies(),
+        }
     }
 
     pub fn snippet(&self, site_key: &str) -> String {

@@ -120,6 +120,17 @@ impl ApiError {
         error
     }
 
+    /// Too many failed sign-ins: the next try is in `seconds`.
+    pub fn throttled(seconds: u64) -> Self {
+        let mut error = Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            "too many failed sign-ins for this account or from this address; try again later",
+        );
+        error.retry_after = Some(seconds);
+        error
+    }
+
     /// Logs `cause` and answers with a message that reveals nothing of it.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         tracing::error!(%cause, "internal error");
@@ -136,6 +147,7 @@ impl From<hark_core::Error> for ApiError {
             Error::BadCredentials => ApiError::unauthorized(),
             Error::Validation(fields) => ApiError::validation(fields),
             Error::Busy => ApiError::busy(),
+            Error::Throttled(seconds) => ApiError::throttled(seconds),
             transient if transient.is_transient() => ApiError::unavailable(transient),
             other => ApiError::internal(other),
         }

@@ -74,6 +74,7 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(admin::update_saved_reply, admin::delete_saved_reply))
         .routes(routes!(admin::login))
         .routes(routes!(admin::logout))
+        .routes(routes!(admin::change_password))
         .routes(routes!(admin::me, admin::update_me))
         .routes(routes!(admin::get_org, admin::update_org))
         .layer(axum::extract::DefaultBodyLimit::max(json::MAX_BODY))

@@ -46,11 +46,31 @@ impl SubmissionLimiter {
 #[derive(Clone, Copy, Debug)]
 pub struct PeerAddr(pub Option<IpAddr>);
 
+impl PeerAddr {
+    pub fn of<B>(request: &axum::http::Request<B>) -> Self {
+        PeerAddr(request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip()))
+    }
+}
+
 impl<S: Send + Sync> FromRequestParts<S> for PeerAddr {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         Ok(PeerAddr(parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip())))
+    }
+}
+
+/// The client a request is from ([`client_ip`] of its peer and headers), which sign-ins
+/// are throttled by.
+#[derive(Clone, Copy, Debug)]
+pub struct Client(pub IpAddr);
+
+impl FromRequestParts<crate::AppState> for Client {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &crate::AppState) -> Result<Self, Self::Rejection> {
+        let peer = PeerAddr::from_request_parts(parts, state).await?;
+        Ok(Client(client_ip(peer.0, &parts.headers, &state.config.trusted_proxies)))
     }
 }
 

@@ -29,6 +29,7 @@ pub struct Shared {
 
 impl AppState {
     pub fn new(config: Config, store: Store) -> Self {
+        let store = store.with_session_policy(config.session_policy());
         let assets = Arc::new(Assets::load(&config.site_dir));
         let leptos = LeptosOptions::builder()
             .output_name("admin")

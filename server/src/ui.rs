@@ -8,7 +8,6 @@ use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Router;
-use axum_extra::extract::CookieJar;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -20,7 +19,6 @@ const SERVER_FN_PREFIX: &str = "/admin/fn/";
 pub fn pages(state: &AppState) -> Router<AppState> {
     let context = AdminContext {
         store: state.store.clone(),
-        secure_cookies: state.config.secure_cookies(),
         script: state.assets.admin_js.clone(),
         stylesheet: state.assets.admin_css.clone(),
         mail: state.config.smtp.host.is_some(),
@@ -44,12 +42,16 @@ pub fn pages(state: &AppState) -> Router<AppState> {
 
 /// Pages other than sign-in need a session; server functions must come from our own
 /// pages (the session cookie is SameSite=Strict, and the Origin is checked too).
-async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
+async fn guard(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let path = request.uri().path();
     if path.starts_with(SERVER_FN_PREFIX) {
         if request.method() != Method::GET && !app::ssr::same_origin_write(request.headers()) {
             return crate::error::ApiError::forbidden("cross-site request refused").into_response();
         }
+        // Sign-ins are throttled per client address too.
+        let peer = crate::ratelimit::PeerAddr::of(&request);
+        let client = crate::ratelimit::client_ip(peer.0, request.headers(), &state.config.trusted_proxies);
+        request.extensions_mut().insert(app::ssr::ClientAddr(client));
         let mut response = next.run(request).await;
         if response.status() == StatusCode::INTERNAL_SERVER_ERROR
             && response.headers_mut().remove(INTERNAL_ERROR_HEADER).is_none()
@@ -61,9 +63,7 @@ async fn guard(State(state): State<AppState>, request: Request, next: Next) -> R
     if path == LOGIN_PATH {
         return next.run(request).await;
     }
-    let session =
-        CookieJar::from_headers(request.headers()).get(hark_core::auth::SESSION_COOKIE).map(|c| c.value().to_owned());
-    let signed_in = match session {
+    let signed_in = match app::ssr::session_id(&state.store, request.headers()) {
         Some(id) => matches!(state.store.staff_by_session(&id).await, Ok(Some(_))),
         None => false,
     };

@@ -56,7 +56,11 @@ async fn user_token_and_site_commands_print_json_and_take_effect() {
         assert_eq!(staff.member.org_name, "Initech");
         let stored = store.site_by_key(key).await.unwrap().expect("site stored");
         assert_eq!(stored.allowed_origins, ["https://initech.example"]);
-        assert!(store.authenticate("agent@example.test", "a long password").await.is_ok(), "{}", db.label);
+        assert!(
+            store.sign_in("agent@example.test", "a long password", std::net::Ipv4Addr::LOCALHOST.into()).await.is_ok(),
+            "{}",
+            db.label
+        );
         store.close().await;
     }
 }

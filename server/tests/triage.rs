@@ -787,7 +787,7 @@ async fn an_event_stream_ends_soon_after_its_credential_does() {
     for db in backends().await {
         let app = TestApp::start(db).await;
         let (agent, token) = app.staff(&app.org, "agent@acme.test", Role::Agent).await;
-        let session = app.store.create_session(&agent).await.unwrap();
+        let session = app.store.create_session(&agent, None).await.unwrap();
         let cookie = format!("{}={session}", hark_core::auth::SESSION_COOKIE);
         let mut by_cookie = EventStream::open_with(&app.router, header::COOKIE, &cookie).await;
         let mut by_token = EventStream::open(&app.router, &token).await;

@@ -8,7 +8,9 @@ mod changes;
 pub use changes::{Changed, Changes, Watch};
 mod orgs;
 mod sessions;
-pub use sessions::SESSION_TTL_MILLIS;
+mod sign_in;
+pub use sessions::SessionPolicy;
+pub use sign_in::SIGN_IN_FREE_FAILURES;
 mod seed;
 pub use seed::Seeded;
 mod settings;
@@ -51,6 +53,7 @@ pub struct Store {
     /// connection.
     location: std::sync::Arc<str>,
     changes: Changes,
+    sessions: SessionPolicy,
 }
 
 /// Every SQLite connection's settings. WAL lets readers run beside the writer; FULL makes
@@ -95,7 +98,7 @@ impl Store {
                 AnyPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect(url).await?
             }
         };
-        let store = Store { pool, backend, location, changes: Changes::default() };
+        let store = Store { pool, backend, location, changes: Changes::default(), sessions: SessionPolicy::default() };
         store.migrate().await?;
         Ok(store)
     }

@@ -100,9 +100,7 @@ impl Store {
         if !validator::ValidateEmail::validate_email(&email) {
             return Err(Error::field("email", "must be a valid email address"));
         }
-        if password.chars().count() < 8 {
-            return Err(Error::field("password", "must be at least 8 characters"));
-        }
+        auth::check_new_password("password", password, &email)?;
         let password_hash = auth::hash_password_gated(password).await?;
         let user_id = new_id();
         sqlx::query(
@@ -129,28 +127,6 @@ impl Store {
             org_id: org.id.clone(),
             member: StaffMember { email, role, org_name: org.name.clone(), locale: None, time_zone: "UTC".into() },
         })
-    }
-
-    /// Checks a login; the same error for an unknown email and a wrong password.
-    pub async fn authenticate(&self, email: &str, password: &str) -> Result<StaffRecord> {
-        let row = sqlx::query(&format!(
-            "SELECT {STAFF_COLUMNS}, u.password_hash FROM users u JOIN orgs o ON o.id = u.org_id \
-             WHERE u.email = $1"
-        ))
-        .bind(email.trim().to_lowercase())
-        .fetch_optional(&self.pool)
-        .await?;
-        let Some(row) = row else {
-            // Spend the same time as a real check so response times do not reveal accounts.
-            let _ = auth::verify_password_gated(password, dummy_hash().await?).await?;
-            return Err(Error::BadCredentials);
-        };
-        let hash: String = row.try_get("password_hash")?;
-        if auth::verify_password_gated(password, &hash).await? {
-            staff_from_row(&row)
-        } else {
-            Err(Error::BadCredentials)
-        }
     }
 
     pub async fn staff_by_email(&self, email: &str) -> Result<StaffRecord> {
@@ -186,13 +162,4 @@ impl Store {
         .await?;
         row.as_ref().map(staff_from_row).transpose()
     }
-}
-
-/// A real Argon2 hash of a random password, checked against when the email is unknown;
-/// made once, off the async workers like every hash.
-async fn dummy_hash() -> Result<&'static str> {
-    static HASH: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
-    HASH.get_or_try_init(|| async { auth::hash_password_gated(&auth::generate_password()).await })
-        .await
-        .map(String::as_str)
 }

@@ -96,6 +96,22 @@ pub async fn backends() -> Vec<TestDatabase> {
     databases
 }
 
+/// How the tests run Hark: as `hark serve` would by default, but at `PUBLIC_URL`, with
+/// short timeouts and the browser assets of this checkout.
+pub fn test_config() -> Config {
+    Config {
+        public_url: PUBLIC_URL.into(),
+        site_dir: std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/site"),
+        rate_limit: 60,
+        trusted_proxies: vec![],
+        request_timeout: REQUEST_TIMEOUT,
+        smtp: Default::default(),
+        credential_recheck: CREDENTIAL_RECHECK,
+        session_idle: std::time::Duration::from_secs(12 * 3600),
+        session_absolute: std::time::Duration::from_secs(7 * 24 * 3600),
+    }
+}
+
 /// The app on one fresh database, with an organisation, an owner and a site.
 pub struct TestApp {
     pub router: Router,
@@ -109,21 +125,17 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn start(db: TestDatabase) -> TestApp {
-        Self::start_with_assets(db, std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/site")).await
+        Self::start_with_config(db, test_config()).await
     }
 
     /// The app serving browser assets from `site_dir`.
     pub async fn start_with_assets(db: TestDatabase, site_dir: std::path::PathBuf) -> TestApp {
+        Self::start_with_config(db, Config { site_dir, ..test_config() }).await
+    }
+
+    /// The app as `config` says.
+    pub async fn start_with_config(db: TestDatabase, config: Config) -> TestApp {
         let store = Store::open(&db.url).await.unwrap_or_else(|e| panic!("open {}: {e}", db.label));
-        let config = Config {
-            public_url: PUBLIC_URL.into(),
-            site_dir,
-            rate_limit: 60,
-            trusted_proxies: vec![],
-            request_timeout: REQUEST_TIMEOUT,
-            smtp: Default::default(),
-            credential_recheck: CREDENTIAL_RECHECK,
-        };
         let org = store.ensure_org("Acme").await.unwrap();
         let owner = store.add_user(&org, "owner@acme.test", "correct horse battery", Role::Owner).await.unwrap();
         let token = store.create_api_token(&owner).await.unwrap();
@@ -272,16 +284,7 @@ impl TestApp {
     /// balancer would be.
     pub async fn another_instance(&self) -> Router {
         let store = Store::open(&self.db.url).await.unwrap();
-        let config = Config {
-            public_url: PUBLIC_URL.into(),
-            site_dir: std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/site"),
-            rate_limit: 60,
-            trusted_proxies: vec![],
-            request_timeout: REQUEST_TIMEOUT,
-            smtp: Default::default(),
-            credential_recheck: CREDENTIAL_RECHECK,
-        };
-        router(AppState::new(config, store))
+        router(AppState::new(test_config(), store))
     }
 }
 
