@@ -339,19 +339,27 @@ pub struct SettingsView {
     pub owner: bool,
     pub can_write: bool,
     pub saved_replies: Vec<SavedReply>,
+    /// One's own API tokens; an owner's list holds everyone's.
+    pub tokens: Vec<hark_core::model::ApiToken>,
+    pub clock: Clock,
 }
 
 #[server(prefix = "/admin/fn", endpoint = "settings")]
 pub async fn load_settings() -> Result<SettingsView, ServerFnError> {
-    use crate::ssr::{internal, lang_of, signed_in, AdminContext};
+    use crate::ssr::{clock, internal, lang_of, signed_in, AdminContext};
     let context = expect_context::<AdminContext>();
     let staff = signed_in().await?;
     let saved_replies = context.store.saved_replies(&staff.org_id).await.map_err(internal)?;
+    let tokens = context.store.api_tokens(&staff).await.map_err(internal)?;
+    let times = tokens.iter().flat_map(|t| [Some(&t.created_at), t.last_used_at.as_ref()]).flatten().cloned();
+    let clock = clock(&staff.member.time_zone, times);
     Ok(SettingsView {
         lang: lang_of(&staff),
         owner: hark_core::store::may_configure(&staff),
         can_write: hark_core::store::may_write(&staff),
         saved_replies,
+        tokens,
+        clock,
         staff: staff.member,
     })
 }
@@ -431,6 +439,33 @@ pub async fn change_password(current: String, new: String) -> Result<(), ServerF
         Err(hark_core::Error::Busy) => return Err(refuse(StatusCode::SERVICE_UNAVAILABLE, words.busy)),
         Err(other) => return Err(internal(other)),
     }
+    back_to_settings();
+    Ok(())
+}
+
+/// Makes an API token acting as the signed-in person; returns the token, shown once.
+#[server(prefix = "/admin/fn", endpoint = "create-token")]
+pub async fn create_token(name: String) -> Result<String, ServerFnError> {
+    use crate::ssr::{lang_of, refuse, signed_in, store_error, AdminContext};
+    let context = expect_context::<AdminContext>();
+    let staff = signed_in().await?;
+    match context.store.create_api_token(&staff, &name).await {
+        Ok((_, token)) => Ok(token),
+        Err(hark_core::Error::Validation(_)) => {
+            let words = crate::i18n::words(&lang_of(&staff));
+            Err(refuse(axum::http::StatusCode::UNPROCESSABLE_ENTITY, words.token_name_rules))
+        }
+        Err(other) => Err(store_error(other)),
+    }
+}
+
+/// Revokes one of the tokens the signed-in person may see.
+#[server(prefix = "/admin/fn", endpoint = "revoke-token")]
+pub async fn revoke_token(id: String) -> Result<(), ServerFnError> {
+    use crate::ssr::{signed_in, store_error, AdminContext};
+    let context = expect_context::<AdminContext>();
+    let staff = signed_in().await?;
+    context.store.revoke_api_token(&staff, &id).await.map_err(store_error)?;
     back_to_settings();
     Ok(())
 }

@@ -2,8 +2,8 @@
 //! organisation's saved replies. Every form is a plain form too.
 
 use crate::api::{
-    load_settings, refusal, ChangePassword, DeleteSavedReply, SaveLanguage, SaveSavedReply, SaveTimeZone, SettingsView,
-    SignOutEverywhere,
+    load_settings, refusal, ChangePassword, CreateToken, DeleteSavedReply, RevokeToken, SaveLanguage, SaveSavedReply,
+    SaveTimeZone, SettingsView, SignOutEverywhere,
 };
 use crate::i18n::{words, Words};
 use crate::queue::{SignedOut, TopBar};
@@ -39,13 +39,23 @@ pub fn SettingsPage() -> impl IntoView {
     let delete_reply = ServerAction::<DeleteSavedReply>::new();
     let password = ServerAction::<ChangePassword>::new();
     let everywhere = ServerAction::<SignOutEverywhere>::new();
+    let create_token = ServerAction::<CreateToken>::new();
+    let revoke_token = ServerAction::<RevokeToken>::new();
     let settings = Resource::new(
         move || {
-            (language.version().get(), zone.version().get(), save_reply.version().get(), delete_reply.version().get())
+            (
+                language.version().get(),
+                zone.version().get(),
+                save_reply.version().get(),
+                delete_reply.version().get(),
+                create_token.version().get(),
+                revoke_token.version().get(),
+            )
         },
         |_| load_settings(),
     );
-    let actions = Actions { language, zone, save_reply, delete_reply, password, everywhere };
+    let actions =
+        Actions { language, zone, save_reply, delete_reply, password, everywhere, create_token, revoke_token };
     view! {
         <Suspense fallback=|| view! { <main class="page"><p>"…"</p></main> }>
             {move || Suspend::new(async move {
@@ -66,12 +76,14 @@ struct Actions {
     delete_reply: ServerAction<DeleteSavedReply>,
     password: ServerAction<ChangePassword>,
     everywhere: ServerAction<SignOutEverywhere>,
+    create_token: ServerAction<CreateToken>,
+    revoke_token: ServerAction<RevokeToken>,
 }
 
 #[component]
 fn SettingsScreen(view: SettingsView, actions: Actions) -> impl IntoView {
     let words = words(&view.lang);
-    let SettingsView { staff, owner, can_write, saved_replies, .. } = view;
+    let SettingsView { staff, owner, can_write, saved_replies, tokens, clock, .. } = view;
     let locale = staff.locale.clone().unwrap_or_default();
     let time_zone = staff.time_zone.clone();
     let language_problem = move || refusal(actions.language.value().get());
@@ -122,6 +134,7 @@ fn SettingsScreen(view: SettingsView, actions: Actions) -> impl IntoView {
                 </ActionForm>
             </section>
             <Account actions words />
+            <Tokens tokens clock owner actions words />
             <SavedReplies replies=saved_replies can_write actions words />
         </main>
     }
@@ -161,11 +174,78 @@ fn Account(actions: Actions, words: &'static Words) -> impl IntoView {
                 <p class="done" role="status">{done}</p>
                 <button type="submit" class="primary">{words.change_password}</button>
             </ActionForm>
+            <h3>{words.sign_out_everywhere}</h3>
             <ActionForm action=actions.everywhere attr:class="stack">
                 <p class="hint" id="everywhere-hint">{words.sign_out_everywhere_hint}</p>
                 <p class="error" role="alert">{everywhere_problem}</p>
-                <button type="submit" aria-describedby="everywhere-hint">{words.sign_out_everywhere}</button>
+                <button type="submit" class="secondary" aria-describedby="everywhere-hint">
+                    {words.sign_out_everywhere}
+                </button>
             </ActionForm>
+        </section>
+    }
+}
+
+/// One's API tokens (an owner's list holds everyone's): make one, see it once, revoke.
+#[component]
+fn Tokens(
+    tokens: Vec<hark_core::model::ApiToken>,
+    clock: crate::api::Clock,
+    owner: bool,
+    actions: Actions,
+    words: &'static Words,
+) -> impl IntoView {
+    let made = move || actions.create_token.value().get().and_then(Result::ok);
+    let problem = move || {
+        actions
+            .create_token
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .map(|e| crate::api::error_text(&e))
+            .or_else(|| refusal(actions.revoke_token.value().get()))
+    };
+    view! {
+        <section class="card" aria-labelledby="tokens-title">
+            <h2 id="tokens-title">{words.api_tokens}</h2>
+            <p class="hint">{words.api_tokens_hint}</p>
+            {tokens.is_empty().then(|| view! { <p class="empty">{words.no_tokens}</p> })}
+            <ul class="tokens">
+                {tokens
+                    .into_iter()
+                    .map(|token| {
+                        let used = token.last_used_at.as_ref().map_or_else(
+                            || words.never_used.to_owned(),
+                            |at| format!("{} {}", words.last_used, clock.label(at)),
+                        );
+                        view! {
+                            <li>
+                                <span class="token-name">{token.name}</span>
+                                {owner.then(|| view! { <span class="token-person">{token.person.email}</span> })}
+                                <span class="hint">
+                                    {format!("{} {} · {used}", words.made_on, clock.label(&token.created_at))}
+                                </span>
+                                <ActionForm action=actions.revoke_token>
+                                    <input type="hidden" name="id" value=token.id />
+                                    <button type="submit" class="link">{words.revoke}</button>
+                                </ActionForm>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+            <p class="error" role="alert">{problem}</p>
+            <ActionForm action=actions.create_token attr:class="stack">
+                <label for="token-name">{words.token_name}</label>
+                <input id="token-name" name="name" maxlength="100" required />
+                <button type="submit" class="primary">{words.create_token}</button>
+            </ActionForm>
+            {move || made().map(|token| view! {
+                <div class="notice" role="status">
+                    <p>{words.token_shown_once}</p>
+                    <code class="secret" translate="no">{token}</code>
+                </div>
+            })}
         </section>
     }
 }

@@ -106,6 +106,21 @@ pub struct Person {
     pub email: String,
 }
 
+/// An API token as its holder and the organisation's owners see it: never the token
+/// itself, which is shown once, when made.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ApiToken {
+    pub id: String,
+    /// What it is for, as its maker named it.
+    pub name: String,
+    /// Whose it is: it acts as this person, with their role.
+    pub person: Person,
+    pub created_at: String,
+    /// To the minute; `null`: never used.
+    pub last_used_at: Option<String>,
+}
+
 /// How many submissions of a filter are in one status: `n` exactly, or, when `more`, more
 /// than `n` (counts stop at a limit).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -24,11 +24,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             });
             Ok(())
         }
-        Some(Command::Token(TokenCommand::Create { email, database, output })) => {
+        Some(Command::Token(TokenCommand::Create { email, name, database, output })) => {
             let store = open(&database.database_url).await?;
             let staff =
                 store.staff_by_email(&email).await.map_err(|_| anyhow::anyhow!("no user with email {email}"))?;
-            let token = store.create_api_token(&staff).await?;
+            let (_, token) = store.create_api_token(&staff, &name).await.map_err(explain)?;
             print(&output, json!({ "token": token }), || {
                 format!("{token}\n(shown once; send it as `Authorization: Bearer …`)")
             });

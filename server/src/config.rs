@@ -188,6 +188,9 @@ pub enum TokenCommand {
     Create {
         #[arg(long)]
         email: String,
+        /// What it is for, as the admin's token list shows it.
+        #[arg(long, default_value = "command line")]
+        name: String,
         #[command(flatten)]
         database: DatabaseArgs,
         #[command(flatten)]

@@ -26,6 +26,7 @@ pub mod sites;
 pub mod state;
 pub mod telemetry;
 pub mod telemetry_metrics;
+pub mod tokens;
 pub mod track;
 mod ui;
 
@@ -77,6 +78,8 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(admin::change_password))
         .routes(routes!(admin::me, admin::update_me))
         .routes(routes!(admin::get_org, admin::update_org))
+        .routes(routes!(tokens::list_tokens, tokens::create_token))
+        .routes(routes!(tokens::revoke_token))
         .layer(axum::extract::DefaultBodyLimit::max(json::MAX_BODY))
         // Shoppers' emails and messages: never kept by a cache on the way.
         .layer(SetResponseHeaderLayer::overriding(CACHE_CONTROL, HeaderValue::from_static("no-store")));

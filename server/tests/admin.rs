@@ -46,7 +46,7 @@ async fn one_organisation_never_sees_anothers_submissions() {
             )
             .await
             .unwrap();
-        let token = app.store.create_api_token(&agent).await.unwrap();
+        let token = app.store.create_api_token(&agent, "tests").await.unwrap().1;
         let seen = app
             .send(
                 Request::get("/api/v1/admin/submissions")
@@ -93,7 +93,7 @@ async fn acme_cursors(db: support::TestDatabase, globex_busy: bool) -> (Vec<Stri
     let app = TestApp::start(db).await;
     let globex = app.store.ensure_org("Globex").await.unwrap();
     let agent = app.store.add_user(&globex, "agent@globex.test", "another long password", Role::Agent).await.unwrap();
-    let globex_token = app.store.create_api_token(&agent).await.unwrap();
+    let globex_token = app.store.create_api_token(&agent, "tests").await.unwrap().1;
     let site = NewSite { name: "Globex".into(), allowed_origins: vec![], require_email: false };
     let globex_site = app.store.add_site(&globex, site).await.unwrap();
     let acme_ids = ["0190c0de-0000-7000-8000-00000000000a", "0190c0de-0000-7000-8000-00000000000b"];

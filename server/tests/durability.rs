@@ -129,7 +129,7 @@ async fn two_instances_share_one_postgres_and_one_dying_loses_nothing() {
     let store = hark_core::Store::open(&db.url).await.unwrap();
     let org = store.ensure_org("Scale").await.unwrap();
     let owner = store.add_user(&org, "ops@scale.test", "a long password", hark_core::model::Role::Owner).await.unwrap();
-    let token = store.create_api_token(&owner).await.unwrap();
+    let token = store.create_api_token(&owner, "tests").await.unwrap().1;
     let site = store
         .add_site(&org, NewSite { name: "Scale".into(), allowed_origins: vec![], require_email: false })
         .await

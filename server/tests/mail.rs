@@ -60,7 +60,7 @@ async fn a_reply_is_emailed_once_with_the_tracking_link() {
         .add_user(&org, "agent@northwind.example", "a long enough password", hark_core::model::Role::Agent)
         .await
         .unwrap();
-    let token = store.create_api_token(&owner).await.unwrap();
+    let token = store.create_api_token(&owner, "tests").await.unwrap().1;
     let site = store
         .add_site(&org, hark_core::store::NewSite { name: "Northwind".into(), ..Default::default() })
         .await

@@ -23,6 +23,9 @@ enum Access {
     /// One's own account (who am I, language, password, sign out): every role may, and
     /// no organisation's object is named.
     OwnAccount,
+    /// Names one person's own object (an API token): another organisation's member and
+    /// a colleague who is not an owner get 404, as for a missing one.
+    Personal,
     /// Before signing in.
     Public,
 }
@@ -33,12 +36,22 @@ struct Case {
     calls: Vec<(String, Option<Value>)>,
 }
 
-/// What the owner sees of the submission `sub`, the saved replies and the organisation.
+/// What the owner sees of the submission `sub`, the saved replies, the organisation and
+/// the tokens.
 async fn ours(app: &TestApp, sub: &str) -> (Value, Value, Value) {
     let detail = app.call("GET", sub, &app.token, None).await.json();
     let replies = app.call("GET", "/api/v1/admin/saved-replies", &app.token, None).await.json();
     let org = app.call("GET", "/api/v1/admin/org", &app.token, None).await.json();
-    (detail, replies, org)
+    // The owner's own tokens (colleagues may make theirs meanwhile; a use is no change).
+    let tokens = app.call("GET", "/api/v1/admin/tokens", &app.token, None).await.json();
+    let owners: Vec<&Value> = tokens
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["person"]["email"] == "owner@acme.test")
+        .map(|t| &t["id"])
+        .collect();
+    (detail, replies, json!({"org": org, "tokens": owners}))
 }
 
 #[tokio::test]
@@ -57,6 +70,8 @@ async fn every_staff_route_hides_other_organisations_and_refuses_viewers_writes(
             .await;
         assert_eq!(saved.status, StatusCode::CREATED, "{label}: {}", saved.text);
         let saved_id = saved.json()["id"].as_str().unwrap().to_owned();
+        let made = app.call("POST", "/api/v1/admin/tokens", &app.token, Some(json!({"name": "walk"}))).await.json();
+        let token_id = made["id"].as_str().unwrap().to_owned();
         // Searchable: the indexer has caught up.
         let search = format!("/api/v1/admin/submissions?q={}", canary.split(' ').next().unwrap());
         for _ in 0..100 {
@@ -131,6 +146,15 @@ async fn every_staff_route_hides_other_organisations_and_refuses_viewers_writes(
                 ),
             ),
             (("get", "/api/v1/admin/events"), case(Access::Read, one("/api/v1/admin/events", None))),
+            (("get", "/api/v1/admin/tokens"), case(Access::OwnAccount, one("/api/v1/admin/tokens", None))),
+            (
+                ("post", "/api/v1/admin/tokens"),
+                case(Access::OwnAccount, one("/api/v1/admin/tokens", Some(json!({"name": "mine"})))),
+            ),
+            (
+                ("delete", "/api/v1/admin/tokens/{id}"),
+                case(Access::Personal, one(&format!("/api/v1/admin/tokens/{token_id}"), None)),
+            ),
             (("post", "/api/v1/auth/login"), case(Access::Public, vec![])),
             (("post", "/api/v1/auth/logout"), case(Access::OwnAccount, one("/api/v1/auth/logout", None))),
             (("get", "/api/v1/auth/me"), case(Access::OwnAccount, one("/api/v1/auth/me", None))),
@@ -206,7 +230,15 @@ async fn every_staff_route_hides_other_organisations_and_refuses_viewers_writes(
                         for token in [&viewer, &stranger] {
                             let answer = app.call(&method, uri, token, body.clone()).await;
                             assert_ne!(answer.status, StatusCode::FORBIDDEN, "{what}: one's own account");
-                            assert!(!answer.text.contains(canary), "{what}: {}", answer.text);
+                            for secret in [canary, token_id.as_str(), "owner@acme.test"] {
+                                assert!(!answer.text.contains(secret), "{what}: sees {secret}: {}", answer.text);
+                            }
+                        }
+                    }
+                    Access::Personal => {
+                        for token in [&viewer, &stranger] {
+                            let answer = app.call(&method, uri, token, body.clone()).await;
+                            assert_eq!(answer.status, StatusCode::NOT_FOUND, "{what}: someone else's");
                         }
                     }
                     Access::Read | Access::Write => {

@@ -16,6 +16,7 @@ pub use seed::Seeded;
 mod settings;
 mod sites;
 mod submissions;
+mod tokens;
 mod triage;
 mod writer;
 
@@ -44,6 +45,10 @@ pub enum Backend {
     Sqlite,
     Postgres,
 }
+
+/// A session's or an API token's last use is written at most this often, not on every
+/// request.
+const TOUCH_EVERY_MILLIS: i64 = 60_000;
 
 #[derive(Clone, Debug)]
 pub struct Store {

@@ -1,4 +1,4 @@
-//! Organisations, their staff, and the staff's API tokens.
+//! Organisations and their staff.
 
 use super::{is_unique_violation, new_id, now_millis, parse_column, Store};
 use crate::auth;
@@ -138,28 +138,5 @@ impl Store {
         .await?
         .ok_or(Error::NotFound)?;
         staff_from_row(&row)
-    }
-
-    /// Issues an API token acting as `staff`; only its digest is stored.
-    pub async fn create_api_token(&self, staff: &StaffRecord) -> Result<String> {
-        let token = format!("hark_{}", auth::random_hex(32));
-        sqlx::query("INSERT INTO api_tokens (token_digest, user_id, created_at) VALUES ($1, $2, $3)")
-            .bind(auth::token_digest(&token))
-            .bind(&staff.user_id)
-            .bind(now_millis())
-            .execute(&self.pool)
-            .await?;
-        Ok(token)
-    }
-
-    pub async fn staff_by_api_token(&self, token: &str) -> Result<Option<StaffRecord>> {
-        let row = sqlx::query(&format!(
-            "SELECT {STAFF_COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id \
-             JOIN orgs o ON o.id = u.org_id WHERE t.token_digest = $1"
-        ))
-        .bind(auth::token_digest(token))
-        .fetch_optional(&self.pool)
-        .await?;
-        row.as_ref().map(staff_from_row).transpose()
     }
 }

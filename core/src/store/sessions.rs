@@ -3,7 +3,7 @@
 //! it has been idle too long or at its absolute expiry, whichever comes first.
 
 use super::orgs::{staff_from_row, STAFF_COLUMNS};
-use super::{now_millis, StaffRecord, Store};
+use super::{now_millis, StaffRecord, Store, TOUCH_EVERY_MILLIS};
 use crate::auth;
 use crate::error::Result;
 use std::time::Duration;
@@ -35,9 +35,6 @@ impl SessionPolicy {
         auth::session_cookie(self.secure)
     }
 }
-
-/// A session's last use is written at most this often, not on every request.
-const TOUCH_EVERY_MILLIS: i64 = 60_000;
 
 fn millis(duration: Duration) -> i64 {
     i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)

@@ -138,7 +138,7 @@ impl TestApp {
         let store = Store::open(&db.url).await.unwrap_or_else(|e| panic!("open {}: {e}", db.label));
         let org = store.ensure_org("Acme").await.unwrap();
         let owner = store.add_user(&org, "owner@acme.test", "correct horse battery", Role::Owner).await.unwrap();
-        let token = store.create_api_token(&owner).await.unwrap();
+        let token = store.create_api_token(&owner, "tests").await.unwrap().1;
         let site = store
             .add_site(
                 &org,
@@ -196,7 +196,7 @@ impl TestApp {
     /// A staff member of `org` with `role` and their API token.
     pub async fn staff(&self, org: &Org, email: &str, role: Role) -> (StaffRecord, String) {
         let staff = self.store.add_user(org, email, "a long enough password", role).await.unwrap();
-        let token = self.store.create_api_token(&staff).await.unwrap();
+        let token = self.store.create_api_token(&staff, "tests").await.unwrap().1;
         (staff, token)
     }
 
