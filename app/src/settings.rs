@@ -208,7 +208,7 @@ fn Tokens(
     view! {
         <section class="card" aria-labelledby="tokens-title">
             <h2 id="tokens-title">{words.api_tokens}</h2>
-            <p class="hint">{words.api_tokens_hint}</p>
+            <p class="hint">{words.api_tokens_hint}" "<code translate="no">"Authorization: Bearer …"</code></p>
             {tokens.is_empty().then(|| view! { <p class="empty">{words.no_tokens}</p> })}
             <ul class="tokens">
                 {tokens
