@@ -491,3 +491,117 @@ fn back_to_settings() {
         leptos_axum::redirect("/admin/settings");
     }
 }
+
+/// The people page (owners only): the organisation's people and open invitations.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PeopleView {
+    pub staff: StaffMember,
+    pub lang: String,
+    /// The signed-in owner's own id.
+    pub me: String,
+    pub people: Vec<hark_core::model::Member>,
+    pub invitations: Vec<hark_core::model::Invitation>,
+    pub clock: Clock,
+}
+
+#[server(prefix = "/admin/fn", endpoint = "people")]
+pub async fn load_people() -> Result<PeopleView, ServerFnError> {
+    use crate::ssr::{clock, internal, lang_of, owner, AdminContext};
+    let context = expect_context::<AdminContext>();
+    let staff = owner().await?;
+    let people = context.store.people(&staff.org_id).await.map_err(internal)?;
+    let invitations = context.store.invitations(&staff.org_id).await.map_err(internal)?;
+    let times = people.iter().map(|p| p.created_at.clone()).chain(invitations.iter().map(|i| i.expires_at.clone()));
+    let clock = clock(&staff.member.time_zone, times);
+    Ok(PeopleView { lang: lang_of(&staff), me: staff.user_id, staff: staff.member, people, invitations, clock })
+}
+
+/// Invites `email` as `role`; returns the link to send them, shown once.
+#[server(prefix = "/admin/fn", endpoint = "invite")]
+pub async fn invite_person(email: String, role: hark_core::model::Role) -> Result<String, ServerFnError> {
+    use crate::ssr::{owner, store_error, AdminContext};
+    let context = expect_context::<AdminContext>();
+    let staff = owner().await?;
+    let (_, token) = context.store.invite(&staff, &email, role).await.map_err(store_error)?;
+    Ok(format!("{}/admin/invite/{token}", context.public_url))
+}
+
+#[server(prefix = "/admin/fn", endpoint = "change-role")]
+pub async fn change_role(id: String, role: hark_core::model::Role) -> Result<(), ServerFnError> {
+    use crate::ssr::{owner, store_error, AdminContext};
+    let context = expect_context::<AdminContext>();
+    let staff = owner().await?;
+    context.store.change_role(&staff, &id, role).await.map_err(store_error)?;
+    back_to_people();
+    Ok(())
+}
+
+#[server(prefix = "/admin/fn", endpoint = "remove-person")]
+pub async fn remove_person(id: String) -> Result<(), ServerFnError> {
+    use crate::ssr::{owner, store_error, AdminContext};
+    let context = expect_context::<AdminContext>();
+    let staff = owner().await?;
+    context.store.remove_person(&staff, &id).await.map_err(store_error)?;
+    back_to_people();
+    Ok(())
+}
+
+#[server(prefix = "/admin/fn", endpoint = "withdraw-invitation")]
+pub async fn withdraw_invitation(id: String) -> Result<(), ServerFnError> {
+    use crate::ssr::{owner, store_error, AdminContext};
+    let context = expect_context::<AdminContext>();
+    let staff = owner().await?;
+    context.store.revoke_invitation(&staff.org_id, &id).await.map_err(store_error)?;
+    back_to_people();
+    Ok(())
+}
+
+/// After a people form posted without script, back to the people page.
+#[cfg(feature = "ssr")]
+fn back_to_people() {
+    if crate::ssr::is_plain_form_post() {
+        leptos_axum::redirect("/admin/people");
+    }
+}
+
+/// An invitation's page: who invites whom, as what; `None` when used, withdrawn or
+/// expired.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InviteView {
+    pub lang: String,
+    pub open: Option<(String, String, hark_core::model::Role)>,
+}
+
+#[server(prefix = "/admin/fn", endpoint = "invitation")]
+pub async fn load_invitation(token: String) -> Result<InviteView, ServerFnError> {
+    use crate::ssr::{browser_lang, internal, AdminContext};
+    let context = expect_context::<AdminContext>();
+    let open = match context.store.invitation_by_token(&token).await {
+        Ok((org, email, role)) => Some((org.name, email, role)),
+        Err(hark_core::Error::NotFound) => None,
+        Err(other) => return Err(internal(other)),
+    };
+    Ok(InviteView { lang: browser_lang(), open })
+}
+
+/// Accepts an invitation with the password chosen, and signs the new colleague in.
+#[server(prefix = "/admin/fn", endpoint = "accept-invitation")]
+pub async fn accept_invitation(token: String, password: String) -> Result<(), ServerFnError> {
+    use crate::ssr::{browser_lang, internal, refuse, AdminContext};
+    use axum::http::StatusCode;
+    let context = expect_context::<AdminContext>();
+    let words = crate::i18n::words(&browser_lang());
+    let staff = match context.store.accept_invitation(&token, &password).await {
+        Ok(staff) => staff,
+        Err(hark_core::Error::Validation(_)) => {
+            return Err(refuse(StatusCode::UNPROCESSABLE_ENTITY, words.password_rules))
+        }
+        Err(hark_core::Error::NotFound) => return Err(refuse(StatusCode::NOT_FOUND, words.invite_gone)),
+        Err(other) => return Err(internal(other)),
+    };
+    let headers = use_context::<axum::http::request::Parts>().map(|p| p.headers).unwrap_or_default();
+    let cookie = crate::ssr::session_cookie_for(&context.store, &staff, &headers).await.map_err(internal)?;
+    set_cookie(&cookie.to_string());
+    leptos_axum::redirect("/admin");
+    Ok(())
+}

@@ -7,6 +7,7 @@ mod detail;
 pub mod i18n;
 mod live;
 mod login;
+mod people;
 mod queue;
 mod settings;
 
@@ -31,6 +32,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/login") view=login::LoginPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/submissions/:id") view=detail::DetailPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/settings") view=settings::SettingsPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/people") view=people::PeoplePage ssr=SsrMode::Async />
+                <Route path=path!("/admin/invite/:token") view=people::InvitePage ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

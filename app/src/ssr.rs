@@ -11,6 +11,8 @@ use leptos_meta::MetaTags;
 #[derive(Clone)]
 pub struct AdminContext {
     pub store: Store,
+    /// Where staff reach Hark (no trailing slash): invitation links start with it.
+    pub public_url: String,
     /// The hydrate entry and stylesheet under `/pkg/`; empty when not built.
     pub script: String,
     pub stylesheet: String,
@@ -134,6 +136,16 @@ pub async fn writer() -> Result<StaffRecord, ServerFnError> {
     Ok(staff)
 }
 
+/// The signed-in staff member if they are an owner, or the call is refused (403).
+pub async fn owner() -> Result<StaffRecord, ServerFnError> {
+    let staff = signed_in().await?;
+    if !hark_core::store::may_configure(&staff) {
+        let words = crate::i18n::words(&lang_of(&staff));
+        return Err(refuse(axum::http::StatusCode::FORBIDDEN, words.owners_manage_people));
+    }
+    Ok(staff)
+}
+
 /// The admin's language for `staff`: their own choice, else the browser's first.
 pub fn lang_of(staff: &StaffRecord) -> String {
     match &staff.member.locale {
@@ -217,9 +229,19 @@ pub async fn sign_in(
     client: std::net::IpAddr,
     headers: &axum::http::HeaderMap,
 ) -> Result<axum_extra::extract::cookie::Cookie<'static>, hark_core::Error> {
-    use axum_extra::extract::cookie::{Cookie, SameSite};
     let staff = store.sign_in(email, password, client).await?;
-    let session = store.create_session(&staff, session_id(store, headers).as_deref()).await?;
+    session_cookie_for(store, &staff, headers).await
+}
+
+/// Starts a session for `staff`, who has just proved who they are: the cookie to set.
+/// The session of the cookie the browser came with, if any, ends.
+pub async fn session_cookie_for(
+    store: &Store,
+    staff: &StaffRecord,
+    headers: &axum::http::HeaderMap,
+) -> Result<axum_extra::extract::cookie::Cookie<'static>, hark_core::Error> {
+    use axum_extra::extract::cookie::{Cookie, SameSite};
+    let session = store.create_session(staff, session_id(store, headers).as_deref()).await?;
     let policy = store.session_policy();
     Ok(Cookie::build((policy.cookie(), session))
         .path("/")

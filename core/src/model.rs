@@ -106,6 +106,29 @@ pub struct Person {
     pub email: String,
 }
 
+/// A member of an organisation, as its owners see them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Member {
+    pub id: String,
+    pub email: String,
+    pub role: Role,
+    pub created_at: String,
+}
+
+/// An invitation not yet accepted.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Invitation {
+    pub id: String,
+    pub email: String,
+    pub role: Role,
+    /// Who sent it.
+    pub invited_by: Person,
+    pub created_at: String,
+    pub expires_at: String,
+}
+
 /// An API token as its holder and the organisation's owners see it: never the token
 /// itself, which is shown once, when made.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,7 +1,9 @@
-// One's own account in the browser: API tokens made, used and revoked; a password
-// changed (the other session ends); failed sign-ins throttled with a clear message.
+// One's own account and one's colleagues in the browser: an owner invites an agent, who
+// joins and signs in, cannot see the people page, and is signed out when removed; API
+// tokens made, used and revoked; a password changed (the other session ends); failed
+// sign-ins throttled with a clear message.
 import { test, expect, Browser, Page } from "@playwright/test";
-import { startHark, watchErrors, Hark } from "./hark";
+import { startHark, watchErrors, axeViolations, Hark } from "./hark";
 
 let hark: Hark;
 test.beforeAll(async () => {
@@ -19,6 +21,72 @@ async function signIn(browser: Browser, password: string): Promise<Page> {
   await page.locator("form button[type=submit]").click();
   await expect(page).toHaveURL(/\/admin$/);
   return page;
+}
+
+test("an owner invites an agent, who joins; the agent cannot manage people and is signed out when removed", async ({ browser }) => {
+  const owner = await signIn(browser, hark.password);
+  const errors = watchErrors(owner);
+  await owner.getByRole("link", { name: "People", exact: true }).click();
+  await expect(owner.getByRole("heading", { level: 1 })).toHaveText("People");
+  await owner.getByLabel("Email").fill("ana@northwind.example");
+  await owner.getByLabel("Role", { exact: true }).selectOption("agent");
+  await owner.getByRole("button", { name: "Invite", exact: true }).click();
+  const link = owner.locator(".notice code.secret");
+  await expect(link).toHaveText(/\/admin\/invite\/[0-9a-f]{64}$/);
+  const url = (await link.textContent())!;
+  await owner.reload();
+  await expect(owner.locator(".people li", { hasText: "ana@northwind.example" })).toContainText("agent");
+
+  const context = await browser.newContext({ locale: "en-GB" });
+  const agent = await context.newPage();
+  await agent.goto(url);
+  await expect(agent.getByRole("heading", { level: 1 })).toHaveText("Join your team on Hark");
+  await agent.getByLabel("Choose a password").fill("short");
+  await agent.getByLabel("Choose a password").evaluate((input: HTMLInputElement) => input.removeAttribute("minlength"));
+  await agent.getByRole("button", { name: "Join" }).click();
+  await expect(agent.getByRole("alert")).toContainText("At least 12 characters");
+  await agent.getByLabel("Choose a password").fill("a long and fine passphrase");
+  await agent.getByRole("button", { name: "Join" }).click();
+  await expect(agent).toHaveURL(/\/admin$/);
+  await expect(agent.locator(".topbar")).toContainText("ana@northwind.example");
+  await expect(agent.getByRole("link", { name: "People", exact: true })).toHaveCount(0);
+  await agent.goto(`${hark.url}/admin/people`);
+  await expect(agent.getByRole("alert")).toHaveText("Only owners can see and change who works here.");
+  // The link worked once.
+  const again = await context.newPage();
+  await again.goto(url);
+  await expect(again.getByRole("alert")).toContainText("has been used, withdrawn or has expired");
+
+  // Removed: the agent's open session is refused on its next request.
+  await owner.reload();
+  await owner.getByRole("button", { name: "Remove ana@northwind.example" }).click();
+  await expect(owner.locator(".people li", { hasText: "ana@northwind.example" })).toHaveCount(0);
+  await agent.goto(`${hark.url}/admin`);
+  await expect(agent).toHaveURL(/\/admin\/login$/);
+  expect(errors).toEqual([]);
+  await context.close();
+});
+
+for (const colorScheme of ["light", "dark"] as const) {
+  test(`axe-core finds nothing wrong with the people and invitation pages (${colorScheme})`, async ({ browser }) => {
+    const context = await browser.newContext({ colorScheme, locale: "en-GB", viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await page.goto(`${hark.url}/admin/login`);
+    await page.locator("#email").fill(hark.email);
+    await page.locator("#password").fill(hark.password);
+    await page.locator("form button[type=submit]").click();
+    await expect(page).toHaveURL(/\/admin$/);
+    await page.goto(`${hark.url}/admin/people`);
+    await page.getByLabel("Email").fill(`a11y-${colorScheme}@northwind.example`);
+    await page.getByRole("button", { name: "Invite", exact: true }).click();
+    const url = (await page.locator(".notice code.secret").textContent())!;
+    const found: Record<string, string[]> = { people: await axeViolations(page) };
+    await page.goto(url);
+    await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+    found.invitation = await axeViolations(page);
+    expect(found).toEqual({ people: [], invitation: [] });
+    await context.close();
+  });
 }
 
 const me = (token: string) => fetch(`${hark.url}/api/v1/auth/me`, { headers: { Authorization: `Bearer ${token}` } });

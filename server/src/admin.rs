@@ -453,6 +453,7 @@ pub struct PasswordBody {
     request_body = PasswordBody,
     responses(
         (status = 400, description = "`bad_json`: not JSON of this shape", body = ErrorBody),
+        (status = 415, description = "`unsupported_media_type`: send application/json", body = ErrorBody),
         (status = 204, description = "Changed; every other session of this person ended (this one stays)"),
         (status = 401, description = "`unauthorized`", body = ErrorBody),
         (status = 403, description = "`forbidden`: a cross-site request", body = ErrorBody),

@@ -19,6 +19,7 @@ pub mod listen;
 pub mod mail;
 pub mod openapi;
 pub mod page;
+pub mod people;
 pub mod ratelimit;
 pub mod request_limits;
 pub mod shopper_text;
@@ -80,6 +81,10 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(admin::get_org, admin::update_org))
         .routes(routes!(tokens::list_tokens, tokens::create_token))
         .routes(routes!(tokens::revoke_token))
+        .routes(routes!(people::list_people, people::invite))
+        .routes(routes!(people::change_role, people::remove_person))
+        .routes(routes!(people::revoke_invitation))
+        .routes(routes!(people::accept))
         .layer(axum::extract::DefaultBodyLimit::max(json::MAX_BODY))
         // Shoppers' emails and messages: never kept by a cache on the way.
         .layer(SetResponseHeaderLayer::overriding(CACHE_CONTROL, HeaderValue::from_static("no-store")));

@@ -46,6 +46,7 @@ pub struct MadeToken {
     responses(
         (status = 201, description = "Made, acting as its maker with their role", body = MadeToken),
         (status = 400, description = "`bad_json`", body = ErrorBody),
+        (status = 415, description = "`unsupported_media_type`: send application/json", body = ErrorBody),
         (status = 401, description = "`unauthorized`", body = ErrorBody),
         (status = 403, description = "`forbidden`: a cross-site request", body = ErrorBody),
         (status = 422, description = "`validation`: `name` empty or too long", body = ErrorBody),

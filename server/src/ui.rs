@@ -14,11 +14,13 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 const LOGIN_PATH: &str = "/admin/login";
 const SERVER_FN_PREFIX: &str = "/admin/fn/";
+const INVITE_PREFIX: &str = "/admin/invite/";
 
 /// The admin's pages: their paths are the admin app's own route list (`app::App`).
 pub fn pages(state: &AppState) -> Router<AppState> {
     let context = AdminContext {
         store: state.store.clone(),
+        public_url: state.config.public_url.clone(),
         script: state.assets.admin_js.clone(),
         stylesheet: state.assets.admin_css.clone(),
         mail: state.config.smtp.host.is_some(),
@@ -60,7 +62,8 @@ async fn guard(State(state): State<AppState>, mut request: Request, next: Next) 
         }
         return response;
     }
-    if path == LOGIN_PATH {
+    // Signing in, and joining by an invitation's link, need no session.
+    if path == LOGIN_PATH || path.starts_with(INVITE_PREFIX) {
         return next.run(request).await;
     }
     let signed_in = match app::ssr::session_id(&state.store, request.headers()) {

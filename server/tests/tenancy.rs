@@ -20,6 +20,8 @@ enum Access {
     Read,
     /// Changes the organisation's data: a viewer is refused 403.
     Write,
+    /// The organisation's people, owners only: a viewer and an agent are refused 403.
+    Owners,
     /// One's own account (who am I, language, password, sign out): every role may, and
     /// no organisation's object is named.
     OwnAccount,
@@ -36,8 +38,8 @@ struct Case {
     calls: Vec<(String, Option<Value>)>,
 }
 
-/// What the owner sees of the submission `sub`, the saved replies, the organisation and
-/// the tokens.
+/// What the owner sees of the submission `sub`, the saved replies, the organisation, the
+/// tokens and the people.
 async fn ours(app: &TestApp, sub: &str) -> (Value, Value, Value) {
     let detail = app.call("GET", sub, &app.token, None).await.json();
     let replies = app.call("GET", "/api/v1/admin/saved-replies", &app.token, None).await.json();
@@ -51,7 +53,8 @@ async fn ours(app: &TestApp, sub: &str) -> (Value, Value, Value) {
         .filter(|t| t["person"]["email"] == "owner@acme.test")
         .map(|t| &t["id"])
         .collect();
-    (detail, replies, json!({"org": org, "tokens": owners}))
+    let people = app.call("GET", "/api/v1/admin/people", &app.token, None).await.json();
+    (detail, replies, json!({"org": org, "tokens": owners, "people": people}))
 }
 
 #[tokio::test]
@@ -65,6 +68,17 @@ async fn every_staff_route_hides_other_organisations_and_refuses_viewers_writes(
         // Another organisation's owner: whatever its role allows there, nothing of ours.
         let (_, stranger) = app.staff(&globex, "owner@globex.test", Role::Owner).await;
         let (_, viewer) = app.staff(&app.org, "viewer@acme.test", Role::Viewer).await;
+        let (_, agent) = app.staff(&app.org, "agent@acme.test", Role::Agent).await;
+        // Whom the people routes name: a colleague, and an invitation.
+        let (colleague, _) = app.staff(&app.org, "colleague@acme.test", Role::Agent).await;
+        let invited = app.call(
+            "POST",
+            "/api/v1/admin/people",
+            &app.token,
+            Some(json!({"email": "new@acme.test", "role": "agent"})),
+        );
+        let invitation_id = invited.await.json()["id"].as_str().unwrap().to_owned();
+        let person = format!("/api/v1/admin/people/{}", colleague.user_id);
         let saved = app
             .call("POST", "/api/v1/admin/saved-replies", &app.token, Some(json!({"title": "Sorry", "body": canary})))
             .await;
@@ -155,6 +169,24 @@ async fn every_staff_route_hides_other_organisations_and_refuses_viewers_writes(
                 ("delete", "/api/v1/admin/tokens/{id}"),
                 case(Access::Personal, one(&format!("/api/v1/admin/tokens/{token_id}"), None)),
             ),
+            (("get", "/api/v1/admin/people"), case(Access::Owners, one("/api/v1/admin/people", None))),
+            (
+                ("post", "/api/v1/admin/people"),
+                case(
+                    Access::Owners,
+                    one("/api/v1/admin/people", Some(json!({"email": "someone@elsewhere.test", "role": "viewer"}))),
+                ),
+            ),
+            (
+                ("patch", "/api/v1/admin/people/{id}"),
+                case(Access::Owners, one(&person, Some(json!({"role": "viewer"})))),
+            ),
+            (("delete", "/api/v1/admin/people/{id}"), case(Access::Owners, one(&person, None))),
+            (
+                ("delete", "/api/v1/admin/invitations/{id}"),
+                case(Access::Owners, one(&format!("/api/v1/admin/invitations/{invitation_id}"), None)),
+            ),
+            (("post", "/api/v1/invites/{token}"), case(Access::Public, vec![])),
             (("post", "/api/v1/auth/login"), case(Access::Public, vec![])),
             (("post", "/api/v1/auth/logout"), case(Access::OwnAccount, one("/api/v1/auth/logout", None))),
             (("get", "/api/v1/auth/me"), case(Access::OwnAccount, one("/api/v1/auth/me", None))),
@@ -180,7 +212,7 @@ async fn every_staff_route_hides_other_organisations_and_refuses_viewers_writes(
         let spec = app.send(Request::get("/api/v1/openapi.json").body(Body::empty()).unwrap()).await.json();
         let mut documented = vec![];
         for (path, operations) in spec["paths"].as_object().unwrap() {
-            if !(path.starts_with("/api/v1/admin/") || path.starts_with("/api/v1/auth/")) {
+            if !["/api/v1/admin/", "/api/v1/auth/", "/api/v1/invites/"].iter().any(|p| path.starts_with(p)) {
                 continue;
             }
             for method in operations.as_object().unwrap().keys() {
@@ -241,7 +273,7 @@ async fn every_staff_route_hides_other_organisations_and_refuses_viewers_writes(
                             assert_eq!(answer.status, StatusCode::NOT_FOUND, "{what}: someone else's");
                         }
                     }
-                    Access::Read | Access::Write => {
+                    Access::Read | Access::Write | Access::Owners => {
                         let foreign = app.call(&method, uri, &stranger, body.clone()).await;
                         if names_ours {
                             assert_eq!(foreign.status, StatusCode::NOT_FOUND, "{what}: another organisation's object");
@@ -250,18 +282,25 @@ async fn every_staff_route_hides_other_organisations_and_refuses_viewers_writes(
                             assert!(foreign.status.is_success(), "{what}: {} {}", foreign.status, foreign.text);
                             // What the request itself carried (the bulk's ids) is no news.
                             let sent = body.as_ref().map(Value::to_string).unwrap_or_default();
-                            for secret in [canary, id.as_str(), saved_id.as_str(), "Acme"]
+                            for secret in [canary, id.as_str(), saved_id.as_str(), "Acme", "acme.test"]
                                 .into_iter()
                                 .filter(|s| !sent.contains(s))
                             {
                                 assert!(!foreign.text.contains(secret), "{what}: another organisation sees {secret}");
                             }
                         }
-                        let as_viewer = app.call(&method, uri, &viewer, body.clone()).await;
-                        if *access == Access::Write {
-                            assert_eq!(as_viewer.status, StatusCode::FORBIDDEN, "{what}: a viewer's write");
-                            assert_eq!(as_viewer.error_code(), "forbidden", "{what}");
-                        } else {
+                        let refused: &[&String] = match access {
+                            Access::Write => &[&viewer],
+                            Access::Owners => &[&viewer, &agent],
+                            _ => &[],
+                        };
+                        for token in refused {
+                            let answer = app.call(&method, uri, token, body.clone()).await;
+                            assert_eq!(answer.status, StatusCode::FORBIDDEN, "{what}: not theirs to change");
+                            assert_eq!(answer.error_code(), "forbidden", "{what}");
+                        }
+                        if *access == Access::Read {
+                            let as_viewer = app.call(&method, uri, &viewer, None).await;
                             assert_eq!(as_viewer.status, StatusCode::OK, "{what}: viewers read");
                         }
                     }

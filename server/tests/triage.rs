@@ -44,16 +44,7 @@ async fn cookie_writes_need_proof_they_came_from_harks_own_pages() {
     for db in backends().await {
         let app = TestApp::start(db).await;
         let (id, _) = app.submitted(&complaint("CSRF target")).await;
-        let login = app
-            .send(
-                Request::post("/api/v1/auth/login")
-                    .header(header::CONTENT_TYPE, "application/json")
-                    .body(Body::from(
-                        json!({"email": "owner@acme.test", "password": "correct horse battery"}).to_string(),
-                    ))
-                    .unwrap(),
-            )
-            .await;
+        let login = app.login("owner@acme.test", "correct horse battery").await;
         assert_eq!(login.status, StatusCode::NO_CONTENT, "{}", login.text);
         let cookie = login.headers[header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_owned();
         let patch = |proof: Option<(&'static str, &'static str)>| {
@@ -99,14 +90,7 @@ async fn cookie_writes_need_proof_they_came_from_harks_own_pages() {
             .send(Request::get("/api/v1/auth/me").header(header::COOKIE, &cookie).body(Body::empty()).unwrap())
             .await;
         assert_eq!(after.status, StatusCode::UNAUTHORIZED);
-        let wrong = app
-            .send(
-                Request::post("/api/v1/auth/login")
-                    .header(header::CONTENT_TYPE, "application/json")
-                    .body(Body::from(json!({"email": "nobody@acme.test", "password": "x"}).to_string()))
-                    .unwrap(),
-            )
-            .await;
+        let wrong = app.login("nobody@acme.test", "x").await;
         assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
         assert_eq!(wrong.error_code(), "unauthorized");
     }

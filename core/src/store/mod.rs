@@ -7,6 +7,8 @@
 mod changes;
 pub use changes::{Changed, Changes, Watch};
 mod orgs;
+mod people;
+pub use people::INVITATION_DAYS;
 mod sessions;
 mod sign_in;
 pub use sessions::SessionPolicy;

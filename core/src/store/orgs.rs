@@ -131,7 +131,8 @@ impl Store {
 
     pub async fn staff_by_email(&self, email: &str) -> Result<StaffRecord> {
         let row = sqlx::query(&format!(
-            "SELECT {STAFF_COLUMNS} FROM users u JOIN orgs o ON o.id = u.org_id WHERE u.email = $1"
+            "SELECT {STAFF_COLUMNS} FROM users u JOIN orgs o ON o.id = u.org_id WHERE u.email = $1 \
+             AND u.removed_at IS NULL"
         ))
         .bind(email.trim().to_lowercase())
         .fetch_optional(&self.pool)

@@ -85,7 +85,8 @@ impl Store {
         let digest = auth::token_digest(session_id);
         let row = sqlx::query(&format!(
             "SELECT {STAFF_COLUMNS}, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id \
-             JOIN orgs o ON o.id = u.org_id WHERE s.token_digest = $1 AND s.expires_at > $2 AND s.last_seen_at > $3"
+             JOIN orgs o ON o.id = u.org_id WHERE s.token_digest = $1 AND s.expires_at > $2 AND s.last_seen_at > $3 \
+             AND u.removed_at IS NULL"
         ))
         .bind(&digest)
         .bind(now)

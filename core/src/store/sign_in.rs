@@ -115,7 +115,8 @@ impl Store {
     /// Whom `email` and `password` sign in, after one Argon2 check either way.
     async fn check_password(&self, email: &str, password: &str) -> Result<StaffRecord> {
         let row = sqlx::query(&format!(
-            "SELECT {STAFF_COLUMNS}, u.password_hash FROM users u JOIN orgs o ON o.id = u.org_id WHERE u.email = $1"
+            "SELECT {STAFF_COLUMNS}, u.password_hash FROM users u JOIN orgs o ON o.id = u.org_id \
+             WHERE u.email = $1 AND u.removed_at IS NULL"
         ))
         .bind(email)
         .fetch_optional(&self.pool)

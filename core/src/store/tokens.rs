@@ -40,7 +40,7 @@ impl Store {
         let digest = auth::token_digest(token);
         let row = sqlx::query(&format!(
             "SELECT {STAFF_COLUMNS}, t.last_used_at FROM api_tokens t JOIN users u ON u.id = t.user_id \
-             JOIN orgs o ON o.id = u.org_id WHERE t.token_digest = $1"
+             JOIN orgs o ON o.id = u.org_id WHERE t.token_digest = $1 AND u.removed_at IS NULL"
         ))
         .bind(&digest)
         .fetch_optional(&self.pool)

@@ -921,17 +921,19 @@ impl Store {
 
     /// The organisation's staff who can own submissions (owners and agents).
     pub async fn assignable_people(&self, org_id: &str) -> Result<Vec<Person>> {
-        let rows = sqlx::query("SELECT id, email FROM users WHERE org_id = $1 AND role <> 'viewer' ORDER BY email")
-            .bind(org_id)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(
+            "SELECT id, email FROM users WHERE org_id = $1 AND role <> 'viewer' AND removed_at IS NULL ORDER BY email",
+        )
+        .bind(org_id)
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter().map(|r| Ok(Person { id: r.try_get("id")?, email: r.try_get("email")? })).collect()
     }
 
     /// A transaction that may write: on SQLite it takes the write lock at once (waiting
     /// for the collector's writer if need be), so it never fails halfway on a snapshot
     /// that another writer made stale.
-    async fn write_tx(&self) -> Result<Transaction<'static, Any>> {
+    pub(super) async fn write_tx(&self) -> Result<Transaction<'static, Any>> {
         Ok(match self.backend {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.pool.begin().await?,

@@ -193,6 +193,17 @@ impl TestApp {
         self.send(request.body(body.map_or_else(Body::empty, |b| Body::from(b.to_string()))).unwrap()).await
     }
 
+    /// Signs in through `POST /api/v1/auth/login`.
+    pub async fn login(&self, email: &str, password: &str) -> TestResponse {
+        self.send(
+            Request::post("/api/v1/auth/login")
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(serde_json::json!({"email": email, "password": password}).to_string()))
+                .unwrap(),
+        )
+        .await
+    }
+
     /// A staff member of `org` with `role` and their API token.
     pub async fn staff(&self, org: &Org, email: &str, role: Role) -> (StaffRecord, String) {
         let staff = self.store.add_user(org, email, "a long enough password", role).await.unwrap();
