@@ -27,10 +27,12 @@ const MAX_WAIT_SECS: i64 = 15 * 60;
 const FORGET_AFTER_MILLIS: i64 = 24 * 3600 * 1000;
 
 /// What a client's failures are counted under: its address, or for IPv6 its /64 (one
-/// subscriber's whole network).
+/// subscriber's whole network). An IPv4 client seen through a dual-stack socket
+/// (`::ffff:a.b.c.d`) is its IPv4 address, not the /64 every such client shares.
 fn client_key(client: IpAddr) -> String {
     match client {
         IpAddr::V4(v4) => format!("client {v4}"),
+        IpAddr::V6(v6) if v6.to_ipv4_mapped().is_some() => format!("client {}", v6.to_canonical()),
         IpAddr::V6(v6) => {
             let [a, b, c, d, ..] = v6.segments();
             format!("client {a:x}:{b:x}:{c:x}:{d:x}::/64")
@@ -201,5 +203,8 @@ mod tests {
         assert_eq!(client_key(a), client_key(b));
         assert_ne!(client_key(a), client_key(other));
         assert_eq!(client_key("203.0.113.7".parse().unwrap()), "client 203.0.113.7");
+        let mapped: IpAddr = "::ffff:203.0.113.7".parse().unwrap();
+        assert_eq!(client_key(mapped), "client 203.0.113.7", "an IPv4 client on a dual-stack socket");
+        assert_ne!(client_key(mapped), client_key("::ffff:198.51.100.1".parse().unwrap()));
     }
 }
