@@ -371,7 +371,10 @@ fn table(rows: &Rows, words: &'static Words, filtered: bool, triage: Triage) -> 
     if rows.items.is_empty() {
         return view! { <p class="empty">{if filtered { words.nothing_matches } else { words.empty }}</p> }.into_any();
     }
+    // Ten columns are wider than a laptop's screen beside the views: the table scrolls
+    // sideways on its own (a region the keyboard can reach and scroll), not the page.
     view! {
+        <div class="table-scroll" role="region" aria-label=words.caption tabindex="0">
         <table class="queue">
             <caption class="visually-hidden">{words.caption}</caption>
             <thead>
@@ -400,6 +403,7 @@ fn table(rows: &Rows, words: &'static Words, filtered: bool, triage: Triage) -> 
                     .collect_view()}
             </tbody>
         </table>
+        </div>
     }
     .into_any()
 }
