@@ -128,7 +128,7 @@ pub async fn login(email: String, password: String) -> Result<(), ServerFnError>
     use crate::ssr::{internal, refuse, AdminContext};
     let context = expect_context::<AdminContext>();
     let words = crate::i18n::words(&crate::ssr::browser_lang());
-    let headers = use_context::<axum::http::request::Parts>().map(|p| p.headers).unwrap_or_default();
+    let headers = crate::ssr::request_headers();
     let problem =
         match crate::ssr::sign_in(&context.store, &email, &password, crate::ssr::client_addr(), &headers).await {
             Ok(cookie) => Ok(cookie),
@@ -137,10 +137,8 @@ pub async fn login(email: String, password: String) -> Result<(), ServerFnError>
             Err(hark_core::Error::Throttled(seconds)) => Err(LoginProblem::Throttled(seconds)),
             Err(other) => return Err(internal(other)),
         };
-    if let (Err(problem), Some(response)) = (&problem, use_context::<leptos_axum::ResponseOptions>()) {
-        if let Some(seconds) = problem.retry_after() {
-            response.insert_header(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(seconds));
-        }
+    if let Some(seconds) = problem.as_ref().err().and_then(|p| p.retry_after()) {
+        crate::ssr::retry_after(seconds);
     }
     let cookie = match problem {
         Ok(cookie) => cookie,
@@ -167,7 +165,7 @@ pub async fn login_language() -> Result<String, ServerFnError> {
 pub async fn logout() -> Result<(), ServerFnError> {
     use crate::ssr::{internal, AdminContext};
     let context = expect_context::<AdminContext>();
-    let headers = use_context::<axum::http::request::Parts>().map(|p| p.headers).unwrap_or_default();
+    let headers = crate::ssr::request_headers();
     let clear = crate::ssr::sign_out(&context.store, &headers).await.map_err(internal)?;
     set_cookie(&clear);
     leptos_axum::redirect("/admin/login");
@@ -371,7 +369,7 @@ pub async fn save_language(locale: String) -> Result<(), ServerFnError> {
     let context = expect_context::<AdminContext>();
     let staff = signed_in().await?;
     context.store.set_locale(&staff, Some(&locale)).await.map_err(store_error)?;
-    back_to_settings();
+    crate::ssr::back_to_page("/admin/settings");
     Ok(())
 }
 
@@ -385,7 +383,7 @@ pub async fn save_time_zone(time_zone: String) -> Result<(), ServerFnError> {
         return Err(refuse(axum::http::StatusCode::FORBIDDEN, words.owners_only));
     }
     context.store.set_time_zone(&staff.org_id, &time_zone).await.map_err(store_error)?;
-    back_to_settings();
+    crate::ssr::back_to_page("/admin/settings");
     Ok(())
 }
 
@@ -397,7 +395,7 @@ pub async fn save_saved_reply(id: String, title: String, body: String) -> Result
     let staff = writer().await?;
     let id = Some(id).filter(|i| !i.is_empty());
     context.store.save_reply(&staff.org_id, id.as_deref(), &title, &body).await.map_err(store_error)?;
-    back_to_settings();
+    crate::ssr::back_to_page("/admin/settings");
     Ok(())
 }
 
@@ -407,7 +405,7 @@ pub async fn delete_saved_reply(id: String) -> Result<(), ServerFnError> {
     let context = expect_context::<AdminContext>();
     let staff = writer().await?;
     context.store.delete_saved_reply(&staff.org_id, &id).await.map_err(store_error)?;
-    back_to_settings();
+    crate::ssr::back_to_page("/admin/settings");
     Ok(())
 }
 
@@ -420,7 +418,7 @@ pub async fn change_password(current: String, new: String) -> Result<(), ServerF
     let context = expect_context::<AdminContext>();
     let staff = signed_in().await?;
     let words = crate::i18n::words(&lang_of(&staff));
-    let headers = use_context::<axum::http::request::Parts>().map(|p| p.headers).unwrap_or_default();
+    let headers = crate::ssr::request_headers();
     let session = session_id(&context.store, &headers);
     match context.store.change_password(&staff, &current, &new, client_addr(), session.as_deref()).await {
         Ok(()) => {}
@@ -431,15 +429,13 @@ pub async fn change_password(current: String, new: String) -> Result<(), ServerF
             return Err(refuse(StatusCode::UNPROCESSABLE_ENTITY, words.password_rules))
         }
         Err(hark_core::Error::Throttled(seconds)) => {
-            if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-                response.insert_header(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(seconds));
-            }
+            crate::ssr::retry_after(seconds);
             return Err(refuse(StatusCode::TOO_MANY_REQUESTS, words.throttled));
         }
         Err(hark_core::Error::Busy) => return Err(refuse(StatusCode::SERVICE_UNAVAILABLE, words.busy)),
         Err(other) => return Err(internal(other)),
     }
-    back_to_settings();
+    crate::ssr::back_to_page("/admin/settings");
     Ok(())
 }
 
@@ -466,7 +462,7 @@ pub async fn revoke_token(id: String) -> Result<(), ServerFnError> {
     let context = expect_context::<AdminContext>();
     let staff = signed_in().await?;
     context.store.revoke_api_token(&staff, &id).await.map_err(store_error)?;
-    back_to_settings();
+    crate::ssr::back_to_page("/admin/settings");
     Ok(())
 }
 
@@ -476,20 +472,12 @@ pub async fn sign_out_everywhere() -> Result<(), ServerFnError> {
     use crate::ssr::{internal, signed_in, AdminContext};
     let context = expect_context::<AdminContext>();
     let staff = signed_in().await?;
-    let headers = use_context::<axum::http::request::Parts>().map(|p| p.headers).unwrap_or_default();
+    let headers = crate::ssr::request_headers();
     let clear = crate::ssr::sign_out(&context.store, &headers).await.map_err(internal)?;
     context.store.end_sessions_of(&staff.user_id, None).await.map_err(internal)?;
     set_cookie(&clear);
     leptos_axum::redirect("/admin/login");
     Ok(())
-}
-
-/// After a settings form posted without script, back to the settings page.
-#[cfg(feature = "ssr")]
-fn back_to_settings() {
-    if crate::ssr::is_plain_form_post() {
-        leptos_axum::redirect("/admin/settings");
-    }
 }
 
 /// The people page (owners only): the organisation's people and open invitations.
@@ -532,7 +520,7 @@ pub async fn change_role(id: String, role: hark_core::model::Role) -> Result<(),
     let context = expect_context::<AdminContext>();
     let staff = owner().await?;
     context.store.change_role(&staff, &id, role).await.map_err(store_error)?;
-    back_to_people();
+    crate::ssr::back_to_page("/admin/people");
     Ok(())
 }
 
@@ -542,7 +530,7 @@ pub async fn remove_person(id: String) -> Result<(), ServerFnError> {
     let context = expect_context::<AdminContext>();
     let staff = owner().await?;
     context.store.remove_person(&staff, &id).await.map_err(store_error)?;
-    back_to_people();
+    crate::ssr::back_to_page("/admin/people");
     Ok(())
 }
 
@@ -552,16 +540,8 @@ pub async fn withdraw_invitation(id: String) -> Result<(), ServerFnError> {
     let context = expect_context::<AdminContext>();
     let staff = owner().await?;
     context.store.revoke_invitation(&staff.org_id, &id).await.map_err(store_error)?;
-    back_to_people();
+    crate::ssr::back_to_page("/admin/people");
     Ok(())
-}
-
-/// After a people form posted without script, back to the people page.
-#[cfg(feature = "ssr")]
-fn back_to_people() {
-    if crate::ssr::is_plain_form_post() {
-        leptos_axum::redirect("/admin/people");
-    }
 }
 
 /// An invitation's page: who invites whom, as what; `None` when used, withdrawn or
@@ -599,7 +579,7 @@ pub async fn accept_invitation(token: String, password: String) -> Result<(), Se
         Err(hark_core::Error::NotFound) => return Err(refuse(StatusCode::NOT_FOUND, words.invite_gone)),
         Err(other) => return Err(internal(other)),
     };
-    let headers = use_context::<axum::http::request::Parts>().map(|p| p.headers).unwrap_or_default();
+    let headers = crate::ssr::request_headers();
     let cookie = crate::ssr::session_cookie_for(&context.store, &staff, &headers).await.map_err(internal)?;
     set_cookie(&cookie.to_string());
     leptos_axum::redirect("/admin");

@@ -195,8 +195,25 @@ pub fn validation_text(fields: &hark_core::FieldErrors) -> String {
 
 /// After a form posted without script, back to the submission's page.
 pub fn back_to(id: &str) {
+    back_to_page(&format!("/admin/submissions/{id}"));
+}
+
+/// After a form posted without script, back to the page at `path` it came from.
+pub fn back_to_page(path: &str) {
     if is_plain_form_post() {
-        leptos_axum::redirect(&format!("/admin/submissions/{id}"));
+        leptos_axum::redirect(path);
+    }
+}
+
+/// The headers of this server function's request (none outside a request).
+pub fn request_headers() -> axum::http::HeaderMap {
+    use_context::<axum::http::request::Parts>().map(|p| p.headers).unwrap_or_default()
+}
+
+/// Tells the client to try again in `seconds`.
+pub fn retry_after(seconds: u64) {
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.insert_header(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(seconds));
     }
 }
 
