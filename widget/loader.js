@@ -40,6 +40,9 @@
       loading = Promise.all([import(base + "/pkg/__WIDGET_JS__"), css, config]).then(function (got) {
         var m = got[0];
         adopt(got[1]);
+        // The site's colour from its settings, unless the tag names one.
+        var theme = got[2] && got[2].theme;
+        if (!data("color") && theme && theme.color) root.host.style.setProperty("--hark-accent", theme.color);
         return m.default({ module_or_path: base + "/pkg/__WIDGET_WASM__" }).then(function () {
           m.mount(root, site, base, locale, got[2]);
           if (customer) m.identify.apply(null, customer);

@@ -510,7 +510,8 @@ pub async fn invite_person(email: String, role: hark_core::model::Role) -> Resul
     use crate::ssr::{owner, store_error, AdminContext};
     let context = expect_context::<AdminContext>();
     let staff = owner().await?;
-    let (_, token) = context.store.invite(&staff, &email, role).await.map_err(store_error)?;
+    let (_, token) =
+        context.store.invite(&staff, &email, role, &*context.invitation_mail).await.map_err(store_error)?;
     Ok(format!("{}/admin/invite/{token}", context.public_url))
 }
 
@@ -539,7 +540,7 @@ pub async fn withdraw_invitation(id: String) -> Result<(), ServerFnError> {
     use crate::ssr::{owner, store_error, AdminContext};
     let context = expect_context::<AdminContext>();
     let staff = owner().await?;
-    context.store.revoke_invitation(&staff.org_id, &id).await.map_err(store_error)?;
+    context.store.revoke_invitation(&staff, &id).await.map_err(store_error)?;
     crate::ssr::back_to_page("/admin/people");
     Ok(())
 }
@@ -583,5 +584,189 @@ pub async fn accept_invitation(token: String, password: String) -> Result<(), Se
     let cookie = crate::ssr::session_cookie_for(&context.store, &staff, &headers).await.map_err(internal)?;
     set_cookie(&cookie.to_string());
     leptos_axum::redirect("/admin");
+    Ok(())
+}
+
+/// The sites page (owners): the organisation's sites, and where each was seen.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SitesView {
+    pub staff: StaffMember,
+    pub lang: String,
+    pub sites: Vec<hark_core::model::SiteSettings>,
+    /// "3 minutes ago", by RFC 3339 time, in the person's language.
+    pub ago: std::collections::BTreeMap<String, String>,
+    pub clock: Clock,
+}
+
+/// One site's page (owners): its settings, the snippet and "Is it installed?".
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SiteView {
+    pub staff: StaffMember,
+    pub lang: String,
+    pub site: hark_core::model::SiteSettings,
+    pub ago: std::collections::BTreeMap<String, String>,
+    pub clock: Clock,
+}
+
+#[cfg(feature = "ssr")]
+fn ago_labels<'a>(
+    lang: &str,
+    times: impl IntoIterator<Item = &'a String>,
+) -> std::collections::BTreeMap<String, String> {
+    let words = crate::i18n::words(lang);
+    let now = hark_core::store::now_millis();
+    times
+        .into_iter()
+        .filter_map(|t| {
+            let at: jiff::Timestamp = t.parse().ok()?;
+            Some((t.clone(), words.ago((now - at.as_millisecond()).max(0) / 60_000)))
+        })
+        .collect()
+}
+
+#[server(prefix = "/admin/fn", endpoint = "sites")]
+pub async fn load_sites() -> Result<SitesView, ServerFnError> {
+    use crate::ssr::{clock, internal, lang_of, owner, AdminContext};
+    let context = expect_context::<AdminContext>();
+    let staff = owner().await?;
+    let mut sites = Vec::new();
+    for site in context.store.sites(&staff.org_id).await.map_err(internal)? {
+        let seen = context.store.sightings_of(&site).await.map_err(internal)?;
+        sites.push(hark_core::store::site_settings(&site, &context.public_url, true, &seen));
+    }
+    let lang = lang_of(&staff);
+    let seen_at: Vec<&String> = sites.iter().flat_map(|s| s.seen.iter().map(|s| &s.last_seen_at)).collect();
+    let ago = ago_labels(&lang, seen_at.iter().copied());
+    let clock = clock(&staff.member.time_zone, seen_at.into_iter().cloned());
+    Ok(SitesView { lang, staff: staff.member, sites, ago, clock })
+}
+
+/// Adds a site: its name and origins (one a line, or separated by spaces or commas);
+/// then to its page.
+#[server(prefix = "/admin/fn", endpoint = "create-site")]
+pub async fn create_site(name: String, origins: String) -> Result<(), ServerFnError> {
+    use crate::ssr::{owner, store_error, AdminContext};
+    let context = expect_context::<AdminContext>();
+    let staff = owner().await?;
+    let new = hark_core::store::NewSite { name, allowed_origins: split_list(&origins), require_email: false };
+    let site = context.store.add_site_by(&staff, new).await.map_err(store_error)?;
+    leptos_axum::redirect(&format!("/admin/sites/{}", site.id));
+    Ok(())
+}
+
+/// Origins as typed in a text box: one a line, or separated by spaces or commas.
+pub fn split_list(text: &str) -> Vec<String> {
+    text.split(|c: char| c == ',' || c.is_whitespace()).filter(|o| !o.is_empty()).map(str::to_owned).collect()
+}
+
+#[server(prefix = "/admin/fn", endpoint = "site")]
+pub async fn load_site(id: String) -> Result<SiteView, ServerFnError> {
+    use crate::ssr::{clock, internal, lang_of, owner, refuse, AdminContext};
+    let context = expect_context::<AdminContext>();
+    let staff = owner().await?;
+    let lang = lang_of(&staff);
+    let site = match context.store.site(&staff.org_id, &id).await {
+        Ok(site) => site,
+        Err(hark_core::Error::NotFound) => {
+            return Err(refuse(axum::http::StatusCode::NOT_FOUND, crate::i18n::words(&lang).not_found))
+        }
+        Err(other) => return Err(internal(other)),
+    };
+    let seen = context.store.sightings_of(&site).await.map_err(internal)?;
+    let site = hark_core::store::site_settings(&site, &context.public_url, true, &seen);
+    let times: Vec<&String> =
+        site.seen.iter().map(|s| &s.last_seen_at).chain(site.previous_secret_until.as_ref()).collect();
+    let ago = ago_labels(&lang, times.iter().copied());
+    let clock = clock(&staff.member.time_zone, times.into_iter().cloned());
+    Ok(SiteView { lang, staff: staff.member, site, ago, clock })
+}
+
+/// Saves a site's settings form. Categories one a line; a checkbox's field is present
+/// when ticked.
+#[allow(clippy::too_many_arguments)]
+#[server(prefix = "/admin/fn", endpoint = "save-site")]
+pub async fn save_site(
+    id: String,
+    name: String,
+    origins: String,
+    categories: String,
+    theme_color: String,
+    kind_csat: Option<String>,
+    kind_feedback: Option<String>,
+    kind_complaint: Option<String>,
+    require_email: Option<String>,
+    disabled: Option<String>,
+    first_response: i64,
+    resolution: i64,
+    key_first_response: i64,
+    key_resolution: i64,
+) -> Result<(), ServerFnError> {
+    use crate::ssr::{owner, store_error, AdminContext};
+    use hark_core::model::{Kind, SiteChange, Sla};
+    let context = expect_context::<AdminContext>();
+    let staff = owner().await?;
+    let kinds = [(Kind::Csat, kind_csat), (Kind::Feedback, kind_feedback), (Kind::Complaint, kind_complaint)];
+    let change = SiteChange {
+        name: Some(name),
+        allowed_origins: Some(split_list(&origins)),
+        categories: Some(categories.lines().map(str::to_owned).collect()),
+        enabled_kinds: Some(kinds.into_iter().filter(|(_, on)| on.is_some()).map(|(k, _)| k).collect()),
+        theme_color: Some(theme_color),
+        require_email: Some(require_email.is_some()),
+        disabled: Some(disabled.is_some()),
+        sla: Some(Sla { first_response, resolution, key_first_response, key_resolution }),
+    };
+    context.store.update_site(&staff, &id, &change).await.map_err(store_error)?;
+    crate::ssr::back_to_page(&format!("/admin/sites/{id}"));
+    Ok(())
+}
+
+/// Gives a site a new signing secret; the old one verifies for `grace_minutes` more.
+#[server(prefix = "/admin/fn", endpoint = "rotate-secret")]
+pub async fn rotate_site_secret(id: String, grace_minutes: i64) -> Result<(), ServerFnError> {
+    use crate::ssr::{owner, store_error, AdminContext};
+    let context = expect_context::<AdminContext>();
+    let staff = owner().await?;
+    context.store.rotate_secret(&staff, &id, grace_minutes).await.map_err(store_error)?;
+    crate::ssr::back_to_page(&format!("/admin/sites/{id}"));
+    Ok(())
+}
+
+/// A page of the audit log (owners).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AuditView {
+    pub staff: StaffMember,
+    pub lang: String,
+    pub entries: Vec<hark_core::model::AuditEntry>,
+    pub next_cursor: Option<String>,
+    pub clock: Clock,
+}
+
+#[server(prefix = "/admin/fn", endpoint = "audit")]
+pub async fn load_audit(#[server(default)] cursor: Option<String>) -> Result<AuditView, ServerFnError> {
+    use crate::ssr::{clock, lang_of, owner, store_error, AdminContext};
+    let context = expect_context::<AdminContext>();
+    let staff = owner().await?;
+    let (entries, next_cursor) = context
+        .store
+        .audit_log(&staff.org_id, cursor.as_deref(), hark_core::store::AUDIT_PAGE)
+        .await
+        .map_err(store_error)?;
+    let clock = clock(&staff.member.time_zone, entries.iter().map(|e| e.at.clone()));
+    Ok(AuditView { lang: lang_of(&staff), staff: staff.member, entries, next_cursor, clock })
+}
+
+/// Adds `origin` (one the site was refused from) to the site's allowed origins.
+#[server(prefix = "/admin/fn", endpoint = "allow-origin")]
+pub async fn allow_site_origin(id: String, origin: String) -> Result<(), ServerFnError> {
+    use crate::ssr::{owner, store_error, AdminContext};
+    let context = expect_context::<AdminContext>();
+    let staff = owner().await?;
+    let site = context.store.site(&staff.org_id, &id).await.map_err(store_error)?;
+    let mut origins = site.allowed_origins;
+    origins.push(origin);
+    let change = hark_core::model::SiteChange { allowed_origins: Some(origins), ..Default::default() };
+    context.store.update_site(&staff, &id, &change).await.map_err(store_error)?;
+    crate::ssr::back_to_page(&format!("/admin/sites/{id}"));
     Ok(())
 }

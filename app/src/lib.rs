@@ -10,6 +10,7 @@ mod login;
 mod people;
 mod queue;
 mod settings;
+mod sites;
 
 #[cfg(feature = "ssr")]
 pub mod ssr;
@@ -34,6 +35,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/settings") view=settings::SettingsPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/people") view=people::PeoplePage ssr=SsrMode::Async />
                 <Route path=path!("/admin/invite/:token") view=people::InvitePage ssr=SsrMode::Async />
+                <Route path=path!("/admin/sites") view=sites::SitesPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/sites/:id") view=sites::SitePage ssr=SsrMode::Async />
+                <Route path=path!("/admin/audit") view=sites::AuditPage ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

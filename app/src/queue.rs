@@ -88,7 +88,11 @@ pub fn TopBar(staff: hark_core::model::StaffMember, words: &'static Words) -> im
         <header class="topbar">
             <a class="brand" href="/admin" translate="no">"Hark"</a>
             <span class="who"><span translate="no">{format!("{} · {}", staff.org_name, staff.email)}</span>" · "{words.role(staff.role)}</span>
-            {(staff.role == hark_core::model::Role::Owner).then(|| view! { <a href="/admin/people">{words.people}</a> })}
+            {(staff.role == hark_core::model::Role::Owner).then(|| view! {
+                <a href="/admin/sites">{words.setup.sites}</a>
+                <a href="/admin/people">{words.people}</a>
+                <a href="/admin/audit">{words.setup.audit}</a>
+            })}
             <a href="/admin/settings">{words.settings}</a>
             <ActionForm action=logout>
                 <button type="submit" class="link">{words.sign_out}</button>

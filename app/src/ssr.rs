@@ -19,6 +19,7 @@ pub struct AdminContext {
     /// Whether replies are emailed (SMTP configured), and how their mail is made.
     pub mail: bool,
     pub composer: hark_core::store::SharedComposer,
+    pub invitation_mail: std::sync::Arc<hark_core::store::InvitationMail>,
 }
 
 /// The admin's Content-Security-Policy: its own scripts (the hydrate bundle and its
@@ -118,7 +119,7 @@ pub async fn current_staff() -> Result<Option<StaffRecord>, ServerFnError> {
         return Ok(None);
     };
     let staff = staff_of(&context.store, &parts.headers).await.map_err(internal)?;
-    Ok(staff.map(|(staff, _)| staff))
+    Ok(staff.map(|(staff, _)| hark_core::store::StaffRecord { client: Some(client_addr()), ..staff }))
 }
 
 /// The signed-in staff member, or the call is refused (401).

@@ -46,15 +46,16 @@ macro_rules! string_enum {
     };
 }
 
-/// Categories a new site starts with; merchants edit them.
+/// Categories a new site starts with: the after-sales problems shoppers raise most;
+/// merchants edit them, and add their own as they write them.
 pub const DEFAULT_CATEGORIES: &[&str] = &[
-    "product_quality",
     "delivery_delay",
-    "damaged_item",
-    "wrong_item",
+    "price_change",
+    "product_quality",
+    "installation",
     "billing",
-    "customer_service",
-    "website",
+    "missing_information",
+    "staff_attitude",
     "other",
 ];
 
@@ -304,6 +305,107 @@ pub struct StaffMember {
     pub locale: Option<String>,
     /// The organisation's time zone (IANA), in which dates are shown.
     pub time_zone: String,
+}
+
+/// A site's response targets, in minutes: how soon a submission that needs an answer
+/// gets its first reply and its resolution; tighter for key customers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Sla {
+    pub first_response: i64,
+    pub resolution: i64,
+    pub key_first_response: i64,
+    pub key_resolution: i64,
+}
+
+impl Sla {
+    /// A new site's targets (the columns' defaults): four hours to a first answer and two
+    /// days to a resolution; one hour and one day for key customers.
+    pub const DEFAULT: Sla =
+        Sla { first_response: 240, resolution: 2880, key_first_response: 60, key_resolution: 1440 };
+}
+
+/// What an owner changes of a site; a field left out stays as it is.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SiteChange {
+    /// 1 to 100 characters.
+    pub name: Option<String>,
+    /// Full origins (`https://shop.example`, a port if not the default), at most 20.
+    pub allowed_origins: Option<Vec<String>>,
+    /// 1 to 30; the default ones by their slug, a merchant's own as written (≤ 40
+    /// characters each).
+    pub categories: Option<Vec<String>>,
+    /// At least one.
+    pub enabled_kinds: Option<Vec<Kind>>,
+    /// `#rrggbb` for the launcher and buttons; empty: Hark's own.
+    pub theme_color: Option<String>,
+    /// Whether a complaint must come with an email address for the answer.
+    pub require_email: Option<bool>,
+    /// A disabled site's widget and collector answer `unknown_site`.
+    pub disabled: Option<bool>,
+    pub sla: Option<Sla>,
+}
+
+/// Where a site's widget was last seen: an allowed origin it loaded on, or one it was
+/// refused from (most often the shop's other host name, not yet added).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Sighting {
+    pub origin: String,
+    /// Whether the origin is one of the site's now.
+    pub allowed: bool,
+    pub last_seen_at: String,
+}
+
+/// A site as the admin shows it. `secret` only to owners.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SiteSettings {
+    pub id: String,
+    pub name: String,
+    /// The public key the tag names.
+    pub site_key: String,
+    pub allowed_origins: Vec<String>,
+    pub categories: Vec<String>,
+    pub enabled_kinds: Vec<Kind>,
+    pub theme_color: Option<String>,
+    pub require_email: bool,
+    pub disabled: bool,
+    pub sla: Sla,
+    pub created_at: String,
+    /// The signing secret for key customers' ids; owners only.
+    pub secret: Option<String>,
+    /// Until when the secret replaced last still verifies; owners only.
+    pub previous_secret_until: Option<String>,
+    /// The tag to paste into the shop's pages.
+    pub snippet: String,
+    /// What a shop with a Content-Security-Policy adds to it.
+    pub csp: String,
+    /// Allowed origins seen first, then refused ones; newest first within each.
+    pub seen: Vec<Sighting>,
+}
+
+/// One entry of an organisation's audit log.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditEntry {
+    pub id: String,
+    pub at: String,
+    /// Who did it; none for the command line.
+    pub actor: Option<Person>,
+    /// The client address the request came from.
+    pub client: Option<String>,
+    /// `site.create`, `site.update`, `site.secret`, `person.invite`, `person.join`,
+    /// `person.role`, `person.remove`, `invitation.withdraw`, `token.create`,
+    /// `token.revoke`, `org.update`, `password.change`, `sign_in`.
+    pub action: String,
+    /// What it names: a site's, a person's or a token's name.
+    pub target: String,
+    /// What changed, when there is more to say: `{"field": [old, new]}` and the like.
+    pub detail: Option<serde_json::Value>,
 }
 
 /// Formats milliseconds since the Unix epoch as RFC 3339 in UTC.

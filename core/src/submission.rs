@@ -1,7 +1,6 @@
 //! What a shopper's browser (or a merchant's server) may send, and its parse into a
 //! [`NewSubmission`] that can only hold values the contract allows.
 
-use crate::auth;
 use crate::error::FieldErrors;
 use crate::model::{Kind, Stage};
 use crate::store::Site;
@@ -310,8 +309,7 @@ fn build(request: SubmissionRequest, site: &Site, content_digest: String, errors
     });
     let customer = request.customer.and_then(|c| {
         let tier = c.tier.unwrap_or_default();
-        let signed =
-            c.sig.as_deref().is_some_and(|sig| auth::verify_customer_signature(&site.secret, &c.id, &tier, sig));
+        let signed = c.sig.as_deref().is_some_and(|sig| site.verifies_customer(&c.id, &tier, sig));
         signed.then(|| VerifiedCustomer { id: c.id, tier: Some(tier).filter(|t| !t.is_empty()) })
     });
     NewSubmission {
@@ -338,6 +336,7 @@ fn build(request: SubmissionRequest, site: &Site, content_digest: String, errors
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::auth;
 
     fn site() -> Site {
         Site { categories: vec!["billing".into()], ..Site::detached("pk", "secret") }

@@ -41,9 +41,10 @@ pub struct Words {
     /// The ratings 1 to 5, from "very dissatisfied" to "very satisfied", always shown
     /// with their number ("4 – Satisfied") so that no one has to read a colour or a face.
     pub ratings: [&'static str; 5],
-    /// Names of the default categories (`model::DEFAULT_CATEGORIES`); a site's own
-    /// categories are shown as the merchant wrote them.
-    pub categories: [(&'static str, &'static str); 8],
+    /// Names of the default categories (`model::DEFAULT_CATEGORIES`, then those of
+    /// earlier versions that sites may still have); a site's own categories are shown as
+    /// the merchant wrote them.
+    pub categories: &'static [(&'static str, &'static str)],
 }
 
 impl Words {
@@ -56,30 +57,38 @@ impl Words {
 pub const EN: Words = Words {
     lang: "en",
     ratings: ["Very dissatisfied", "Dissatisfied", "Neutral", "Satisfied", "Very satisfied"],
-    categories: [
-        ("product_quality", "Product quality"),
+    categories: &[
         ("delivery_delay", "Late delivery"),
+        ("price_change", "Price change"),
+        ("product_quality", "Product quality"),
+        ("installation", "Installation or setup"),
+        ("billing", "Payment or billing"),
+        ("missing_information", "Missing information"),
+        ("staff_attitude", "Staff attitude"),
+        ("other", "Something else"),
         ("damaged_item", "Damaged item"),
         ("wrong_item", "Wrong item"),
-        ("billing", "Billing and payment"),
         ("customer_service", "Customer service"),
         ("website", "The website"),
-        ("other", "Something else"),
     ],
 };
 
 pub const ZH_CN: Words = Words {
     lang: "zh-CN",
     ratings: ["非常不满意", "不满意", "一般", "满意", "非常满意"],
-    categories: [
-        ("product_quality", "商品质量"),
+    categories: &[
         ("delivery_delay", "配送延迟"),
+        ("price_change", "价格变动"),
+        ("product_quality", "商品质量"),
+        ("installation", "安装或设置"),
+        ("billing", "支付或账单"),
+        ("missing_information", "信息缺失"),
+        ("staff_attitude", "服务态度"),
+        ("other", "其他"),
         ("damaged_item", "商品损坏"),
         ("wrong_item", "发错商品"),
-        ("billing", "账单与支付"),
         ("customer_service", "客户服务"),
         ("website", "网站问题"),
-        ("other", "其他"),
     ],
 };
 

@@ -404,7 +404,7 @@ test("a rating of 1 or 2 becomes a complaint in one tap, with what was written, 
   await expect(panel).toHaveAccessibleName("Make a complaint");
   await expect(panel.getByLabel("What happened?")).toHaveValue(message);
   await expect(panel.getByText("Your email is used only to answer this complaint.")).toBeVisible();
-  await panel.getByLabel("Topic").selectOption({ label: "Damaged item" });
+  await panel.getByLabel("Topic").selectOption({ label: "Product quality" });
   await panel.getByLabel("Order number (optional)").fill("NW-2077");
   await panel.getByLabel("Email for the answer (optional)").fill("not an address");
   await page.waitForTimeout(1600);
@@ -423,7 +423,7 @@ test("a rating of 1 or 2 becomes a complaint in one tap, with what was written, 
   const track = panel.getByRole("link", { name: "Follow it and read the shop's answer" });
   expect(await (await page.request.get((await track.getAttribute("href"))!)).text()).toContain("class=\"current\">new</li>");
   const [stored] = await hark.queue();
-  expect(stored).toMatchObject({ kind: "complaint", rating: 2, category: "damaged_item", message, email: "ana@example.com" });
+  expect(stored).toMatchObject({ kind: "complaint", rating: 2, category: "product_quality", message, email: "ana@example.com" });
 
   // The merchant's code opens a kind by name; after a receipt the form starts afresh.
   await page.evaluate(() => (window as any).Hark.open("feedback"));

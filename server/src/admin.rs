@@ -26,14 +26,31 @@ impl FromRequestParts<AppState> for Staff {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let Some((staff, credential)) = app::ssr::staff_of(&state.store, &parts.headers).await? else {
+        let Some((mut staff, credential)) = app::ssr::staff_of(&state.store, &parts.headers).await? else {
             return Err(ApiError::unauthorized());
         };
+        let Ok(Client(client)) = Client::from_request_parts(parts, state).await;
+        staff.client = Some(client);
         let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
         if credential == app::ssr::Credential::Cookie && !safe && !app::ssr::same_origin_write(&parts.headers) {
             return Err(ApiError::forbidden("cross-site request refused"));
         }
         Ok(Staff(staff))
+    }
+}
+
+/// An owner of the organisation making the request: anyone else is refused 403.
+pub struct Owner(pub StaffRecord);
+
+impl FromRequestParts<AppState> for Owner {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let Staff(staff) = Staff::from_request_parts(parts, state).await?;
+        if !hark_core::store::may_configure(&staff) {
+            return Err(ApiError::forbidden("only owners manage the organisation's people, sites and audit log"));
+        }
+        Ok(Owner(staff))
     }
 }
 

@@ -1,9 +1,9 @@
 //! `hark` and its subcommands.
 
-use crate::config::{snippet, Cli, Command, Config, Output, ServeArgs, SiteCommand, TokenCommand, UserCommand};
+use crate::config::{Cli, Command, Config, Output, ServeArgs, SiteCommand, TokenCommand, UserCommand};
 use crate::{bootstrap, router, AppState};
 use anyhow::Context;
-use hark_core::store::{NewSite, Org};
+use hark_core::store::{snippet, NewSite, Org};
 use hark_core::Store;
 use serde_json::json;
 use std::io::{Read, Write};
@@ -41,7 +41,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 .add_site(&org, NewSite { name, allowed_origins: origins, require_email })
                 .await
                 .map_err(explain)?;
-            let snippet = snippet(public_url.trim_end_matches('/'), &site.site_key);
+            let snippet = snippet(public_url.trim_end_matches('/'), &site.site_key, None);
             print(
                 &output,
                 json!({ "site_id": site.id, "site_key": site.site_key, "secret": site.secret, "snippet": snippet }),

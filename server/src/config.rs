@@ -274,15 +274,6 @@ impl Config {
             secure: self.secure_cookies(),
         }
     }
-
-    pub fn snippet(&self, site_key: &str) -> String {
-        snippet(&self.public_url, site_key)
-    }
-}
-
-/// The tag a merchant pastes.
-pub fn snippet(public_url: &str, site_key: &str) -> String {
-    format!(r#"<script src="{public_url}/widget.js" data-site="{site_key}" defer></script>"#)
 }
 
 #[cfg(test)]

@@ -11,8 +11,23 @@ use leptos::prelude::*;
 pub const DEMO_CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
                             connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'";
 
-pub async fn demo(State(state): State<AppState>) -> Response {
-    let Ok(Some(site_key)) = state.store.setting(crate::bootstrap::DEMO_SITE_SETTING).await else {
+/// `?site=KEY`: the demo shop with another site's widget, as a merchant tries a new
+/// site's snippet before pasting it into their own shop.
+#[derive(serde::Deserialize)]
+pub struct DemoQuery {
+    site: Option<String>,
+}
+
+pub async fn demo(
+    State(state): State<AppState>,
+    query: Result<axum::extract::Query<DemoQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let chosen = query.ok().and_then(|q| q.0.site).filter(|key| hark_core::store::is_site_key(key));
+    let site_key = match chosen {
+        Some(key) => Ok(Some(key)),
+        None => state.store.setting(crate::bootstrap::DEMO_SITE_SETTING).await,
+    };
+    let Ok(Some(site_key)) = site_key else {
         let html = crate::page::document(
             "en",
             "No demo — Hark".into(),

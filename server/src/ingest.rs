@@ -45,6 +45,15 @@ async fn active_site(state: &AppState, site_key: &str) -> Result<Arc<Site>, ApiE
     state.sites.active(site_key).await?.ok_or_else(ApiError::unknown_site)
 }
 
+/// Notes where the site's widget is in use ("Is it installed?" in the admin): the
+/// browser's `Origin`, allowed or not. Only what has an origin's shape is noted.
+fn note_sighting(state: &AppState, site: &Site, headers: &HeaderMap) {
+    let origin = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok());
+    if let Some(origin) = origin.filter(|o| o.len() <= 200 && (o.starts_with("https://") || o.starts_with("http://"))) {
+        state.store.note_sighting(site, origin);
+    }
+}
+
 /// A browser's `Origin` must be one of the site's; requests without one (a merchant's
 /// own server) pass. This stops other websites, not scripts: see docs/API.md.
 fn check_origin(site: &Site, headers: &HeaderMap) -> Result<(), ApiError> {
@@ -99,6 +108,7 @@ pub async fn site_config(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let site = active_site(&state, &site_key).await?;
+    note_sighting(&state, &site, &headers);
     let body = serde_json::to_string(&SiteConfig {
         site_key: site.site_key.clone(),
         name: site.name.clone(),
@@ -106,7 +116,7 @@ pub async fn site_config(
         categories: site.categories.clone(),
         require_email: site.require_email,
         default_locale: "en".into(),
-        theme: Theme { color: None },
+        theme: Theme { color: site.theme_color.clone() },
     })
     .expect("plain data serializes");
     let etag = format!("\"{}\"", &hark_core::auth::token_digest(&body)[..16]);
@@ -155,6 +165,7 @@ pub async fn submit(
     // limiter state is kept for a key that names no site; the limiter last, so it counts
     // only requests that would be stored.
     let site = active_site(&state, &site_key).await?;
+    note_sighting(&state, &site, &headers);
     check_origin(&site, &headers)?;
     if !crate::body::is_type(&headers, "application/json") {
         return Err(ApiError::unsupported_media_type("application/json"));

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod assets;
+pub mod audit;
 pub mod body;
 pub mod bootstrap;
 pub mod cli;
@@ -85,6 +86,10 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(people::change_role, people::remove_person))
         .routes(routes!(people::revoke_invitation))
         .routes(routes!(people::accept))
+        .routes(routes!(sites::admin::list_sites, sites::admin::create_site))
+        .routes(routes!(sites::admin::get_site, sites::admin::update_site))
+        .routes(routes!(sites::admin::rotate_secret))
+        .routes(routes!(audit::audit_log))
         .layer(axum::extract::DefaultBodyLimit::max(json::MAX_BODY))
         // Shoppers' emails and messages: never kept by a cache on the way.
         .layer(SetResponseHeaderLayer::overriding(CACHE_CONTROL, HeaderValue::from_static("no-store")));

@@ -5,7 +5,7 @@
 
 use crate::config::{SmtpArgs, SmtpTls};
 use crate::shopper_text::Text;
-use hark_core::store::{Mail, OutboxMail, ReplyContext, SharedComposer};
+use hark_core::store::{InvitationMail, Mail, OutboxMail, ReplyContext, SharedComposer};
 use hark_core::words::Language;
 use hark_core::Store;
 use lettre::message::header::ContentType;
@@ -28,6 +28,33 @@ pub fn composer(public_url: &str, smtp: &SmtpArgs) -> SharedComposer {
             recipient: reply.email.to_owned(),
             subject: format!("{}{}", text.mail_subject, reply.site_name),
             body: format!("{}\n\n{}\n{link}\n", reply.body, text.mail_follow),
+        })
+    })
+}
+
+/// Where an invitation is accepted.
+pub fn invite_url(public_url: &str, token: &str) -> String {
+    format!("{public_url}/admin/invite/{token}")
+}
+
+/// How an invitation's email reads: in English and Chinese (the invitee's language is
+/// not known yet), with the link; none without an SMTP server.
+pub fn invitation_mail(public_url: &str, smtp: &SmtpArgs) -> Arc<InvitationMail> {
+    if smtp.host.is_none() {
+        return Arc::new(|_: &str, _: &str, _: &str| None);
+    }
+    let public_url = public_url.to_owned();
+    Arc::new(move |org: &str, email: &str, token: &str| {
+        let link = invite_url(&public_url, token);
+        let days = hark_core::store::INVITATION_DAYS;
+        Some(Mail {
+            recipient: email.to_owned(),
+            subject: format!("Join {org} on Hark · 加入 {org} 的 Hark"),
+            body: format!(
+                "You are invited to answer {org}'s customers with Hark. Choose a password here \
+                 (the link works once, for {days} days):\n{link}\n\n\
+                 {org} 邀请您使用 Hark 回复顾客。请在此设置密码（链接仅可使用一次，{days} 天内有效）：\n{link}\n"
+            ),
         })
     })
 }

@@ -1,33 +1,16 @@
 //! `/api/v1/admin/people` (owners only) and `/api/v1/invites/{token}`: inviting
 //! colleagues, changing their roles, removing them.
 
-use crate::admin::Staff;
+use crate::admin::Owner;
 use crate::error::{ApiError, ErrorBody};
 use crate::json::ApiJson;
 use crate::state::AppState;
-use axum::extract::{FromRequestParts, Path, State};
-use axum::http::request::Parts;
+use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use hark_core::model::{Invitation, Member, Role};
-use hark_core::store::StaffRecord;
 use serde::{Deserialize, Serialize};
-
-/// An owner of the organisation making the request: anyone else is refused 403.
-pub struct Owner(pub StaffRecord);
-
-impl FromRequestParts<AppState> for Owner {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let Staff(staff) = Staff::from_request_parts(parts, state).await?;
-        if !hark_core::store::may_configure(&staff) {
-            return Err(ApiError::forbidden("only owners manage people"));
-        }
-        Ok(Owner(staff))
-    }
-}
 
 /// The organisation's people and its open invitations.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -85,8 +68,8 @@ pub async fn invite(
     Owner(owner): Owner,
     ApiJson(body): ApiJson<NewInvitation>,
 ) -> Result<(StatusCode, Json<MadeInvitation>), ApiError> {
-    let (invitation, token) = state.store.invite(&owner, &body.email, body.role).await?;
-    let invite_url = format!("{}/admin/invite/{token}", state.config.public_url);
+    let (invitation, token) = state.store.invite(&owner, &body.email, body.role, &*state.invitation_mail).await?;
+    let invite_url = crate::mail::invite_url(&state.config.public_url, &token);
     Ok((StatusCode::CREATED, Json(MadeInvitation { invitation, invite_url })))
 }
 
@@ -157,7 +140,7 @@ pub async fn revoke_invitation(
     Owner(owner): Owner,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    state.store.revoke_invitation(&owner.org_id, &id).await?;
+    state.store.revoke_invitation(&owner, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

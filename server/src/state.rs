@@ -25,6 +25,8 @@ pub struct Shared {
     /// Makes a reply's email; none while no SMTP server is configured, and the tracking
     /// page is the channel.
     pub composer: SharedComposer,
+    /// Makes an invitation's email; none while no SMTP server is configured.
+    pub invitation_mail: Arc<hark_core::store::InvitationMail>,
 }
 
 impl AppState {
@@ -47,7 +49,10 @@ impl AppState {
         let writer = SubmissionWriter::spawn(store.clone(), Some(Arc::new(observe)));
         let sites = SiteCache::new(store.clone());
         let composer = crate::mail::composer(&config.public_url, &config.smtp);
-        AppState(Arc::new(Shared { config: Arc::new(config), store, assets, leptos, limiter, writer, sites, composer }))
+        let invitation_mail = crate::mail::invitation_mail(&config.public_url, &config.smtp);
+        crate::sites::spawn_sightings_writer(store.clone());
+        let config = Arc::new(config);
+        AppState(Arc::new(Shared { config, store, assets, leptos, limiter, writer, sites, composer, invitation_mail }))
     }
 }
 

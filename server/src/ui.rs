@@ -25,6 +25,7 @@ pub fn pages(state: &AppState) -> Router<AppState> {
         stylesheet: state.assets.admin_css.clone(),
         mail: state.config.smtp.host.is_some(),
         composer: state.composer.clone(),
+        invitation_mail: state.invitation_mail.clone(),
     };
     let options = state.leptos.clone();
     Router::new()

@@ -54,7 +54,8 @@ async fn ours(app: &TestApp, sub: &str) -> (Value, Value, Value) {
         .map(|t| &t["id"])
         .collect();
     let people = app.call("GET", "/api/v1/admin/people", &app.token, None).await.json();
-    (detail, replies, json!({"org": org, "tokens": owners, "people": people}))
+    let sites = app.call("GET", "/api/v1/admin/sites", &app.token, None).await.json();
+    (detail, replies, json!({"org": org, "tokens": owners, "people": people, "sites": sites}))
 }
 
 #[tokio::test]
@@ -96,6 +97,7 @@ async fn every_staff_route_hides_other_organisations_and_refuses_viewers_writes(
         }
 
         let sub = format!("/api/v1/admin/submissions/{id}");
+        let site = format!("/api/v1/admin/sites/{}", app.site.id);
         let saved_uri = format!("/api/v1/admin/saved-replies/{saved_id}");
         let change = json!({"priority": "low"});
         let reply_body = json!({"title": "T", "body": "B"});
@@ -186,6 +188,21 @@ async fn every_staff_route_hides_other_organisations_and_refuses_viewers_writes(
                 ("delete", "/api/v1/admin/invitations/{id}"),
                 case(Access::Owners, one(&format!("/api/v1/admin/invitations/{invitation_id}"), None)),
             ),
+            (("get", "/api/v1/admin/sites"), case(Access::Read, one("/api/v1/admin/sites", None))),
+            (
+                ("post", "/api/v1/admin/sites"),
+                case(Access::Owners, one("/api/v1/admin/sites", Some(json!({"name": "Walk", "allowed_origins": []})))),
+            ),
+            (("get", "/api/v1/admin/sites/{id}"), case(Access::Read, one(&site, None))),
+            (
+                ("patch", "/api/v1/admin/sites/{id}"),
+                case(Access::Owners, one(&site, Some(json!({"name": "Taken over", "disabled": true})))),
+            ),
+            (
+                ("post", "/api/v1/admin/sites/{id}/secret"),
+                case(Access::Owners, one(&format!("{site}/secret"), Some(json!({"grace_minutes": 0})))),
+            ),
+            (("get", "/api/v1/admin/audit"), case(Access::Owners, one("/api/v1/admin/audit", None))),
             (("post", "/api/v1/invites/{token}"), case(Access::Public, vec![])),
             (("post", "/api/v1/auth/login"), case(Access::Public, vec![])),
             (("post", "/api/v1/auth/logout"), case(Access::OwnAccount, one("/api/v1/auth/logout", None))),
@@ -282,9 +299,17 @@ async fn every_staff_route_hides_other_organisations_and_refuses_viewers_writes(
                             assert!(foreign.status.is_success(), "{what}: {} {}", foreign.status, foreign.text);
                             // What the request itself carried (the bulk's ids) is no news.
                             let sent = body.as_ref().map(Value::to_string).unwrap_or_default();
-                            for secret in [canary, id.as_str(), saved_id.as_str(), "Acme", "acme.test"]
-                                .into_iter()
-                                .filter(|s| !sent.contains(s))
+                            for secret in [
+                                canary,
+                                id.as_str(),
+                                saved_id.as_str(),
+                                "Acme",
+                                "acme.test",
+                                &app.site.site_key,
+                                &app.site.secret,
+                            ]
+                            .into_iter()
+                            .filter(|s| !sent.contains(s))
                             {
                                 assert!(!foreign.text.contains(secret), "{what}: another organisation sees {secret}");
                             }

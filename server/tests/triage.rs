@@ -161,7 +161,7 @@ async fn the_queue_filters_by_every_field_and_counts_by_status() {
         app.submitted(&rating(5, "lovely")).await;
         let mut staged = rating(4, "checkout was smooth");
         staged["stage"] = json!("in_sale");
-        staged["category"] = json!("website");
+        staged["category"] = json!("missing_information");
         app.submitted(&staged).await;
         let (spam, _) = app.submitted(&rating(3, "buy pills")).await;
         let patch = app
@@ -198,7 +198,7 @@ async fn the_queue_filters_by_every_field_and_counts_by_status() {
         assert_eq!(messages("rating_max=2", owner.clone()).await, ["meh"]);
         assert_eq!(messages("priority=high", owner.clone()).await, ["meh", "parcel lost"]);
         assert_eq!(messages("stage=in_sale", owner.clone()).await, ["checkout was smooth"]);
-        assert_eq!(messages("category=website", owner.clone()).await, ["checkout was smooth"]);
+        assert_eq!(messages("category=missing_information", owner.clone()).await, ["checkout was smooth"]);
         assert_eq!(messages("assignee=me", agent_token.clone()).await, ["parcel lost"]);
         assert_eq!(messages("assignee=none&kind=complaint", owner.clone()).await, Vec::<String>::new());
         assert_eq!(messages("status=new,spam&kind=csat&rating_max=3", owner.clone()).await, ["buy pills", "meh"]);

@@ -8,22 +8,30 @@ mod changes;
 pub use changes::{Changed, Changes, Watch};
 mod orgs;
 mod people;
-pub use people::INVITATION_DAYS;
+pub use people::{InvitationMail, INVITATION_DAYS};
 mod sessions;
 mod sign_in;
 pub use sessions::SessionPolicy;
 pub use sign_in::SIGN_IN_FREE_FAILURES;
 mod seed;
 pub use seed::Seeded;
+mod audit;
+pub use audit::AUDIT_PAGE;
 mod settings;
+mod sightings;
 mod sites;
 mod submissions;
 mod tokens;
 mod triage;
 mod writer;
 
+pub use crate::model::Sla;
 pub use orgs::{Org, StaffRecord};
-pub use sites::{is_site_key, normalize_origin, NewSite, Site, Sla};
+pub use sightings::SIGHTINGS_REFUSED_KEPT;
+pub use sites::{
+    check_origin, csp_line, is_site_key, normalize_origin, settings as site_settings, snippet, NewSite, Site,
+    MAX_GRACE_MINUTES,
+};
 pub use submissions::{Destination, Insert, Receipt};
 pub use triage::{
     may_configure, may_write, AssigneeFilter, Change, Composer, DueFilter, Mail, OutboxMail, QueueCursor, QueueFilter,
@@ -61,6 +69,7 @@ pub struct Store {
     location: std::sync::Arc<str>,
     changes: Changes,
     sessions: SessionPolicy,
+    sightings: std::sync::Arc<sightings::Sightings>,
 }
 
 /// Every SQLite connection's settings. WAL lets readers run beside the writer; FULL makes
@@ -105,7 +114,14 @@ impl Store {
                 AnyPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect(url).await?
             }
         };
-        let store = Store { pool, backend, location, changes: Changes::default(), sessions: SessionPolicy::default() };
+        let store = Store {
+            pool,
+            backend,
+            location,
+            changes: Changes::default(),
+            sessions: SessionPolicy::default(),
+            sightings: Default::default(),
+        };
         store.migrate().await?;
         Ok(store)
     }

@@ -19,6 +19,9 @@ pub struct StaffRecord {
     pub user_id: String,
     pub org_id: String,
     pub member: StaffMember,
+    /// The address the request acting as them came from, where there is one: the audit
+    /// log's "from where".
+    pub client: Option<std::net::IpAddr>,
 }
 
 pub(super) const STAFF_COLUMNS: &str =
@@ -35,6 +38,7 @@ pub(super) fn staff_from_row(row: &AnyRow) -> Result<StaffRecord> {
             locale: row.try_get("locale")?,
             time_zone: row.try_get("time_zone")?,
         },
+        client: None,
     })
 }
 
@@ -126,6 +130,7 @@ impl Store {
             user_id,
             org_id: org.id.clone(),
             member: StaffMember { email, role, org_name: org.name.clone(), locale: None, time_zone: "UTC".into() },
+            client: None,
         })
     }
 

@@ -2,11 +2,16 @@
 //! A removed person keeps their row, so the timeline still says who did what, but their
 //! sessions and tokens end at once and they can no longer sign in.
 
-use super::{new_id, now_millis, Org, StaffRecord, Store};
+use super::audit::Audit;
+use super::{new_id, now_millis, Mail, Org, StaffRecord, Store};
 use crate::auth;
 use crate::error::{Error, Result};
 use crate::model::{rfc3339_from_millis, Invitation, Member, Person, Role};
 use sqlx::Row;
+
+/// Makes an invitation's email from the organisation's name, the invitee's address and
+/// the link's token; none when email is not sent.
+pub type InvitationMail = dyn Fn(&str, &str, &str) -> Option<Mail> + Send + Sync;
 
 /// How long an invitation can be accepted.
 pub const INVITATION_DAYS: i64 = 7;
@@ -59,8 +64,16 @@ impl Store {
     }
 
     /// Invites `email` into `by`'s organisation as `role`; returns the invitation and
-    /// the token of its one-use link (only its digest is kept).
-    pub async fn invite(&self, by: &StaffRecord, email: &str, role: Role) -> Result<(Invitation, String)> {
+    /// the token of its one-use link (only its digest is kept). `mail` makes the email
+    /// that carries the link, when email is sent (else the link is only shown): it goes
+    /// to the outbox in the invitation's own transaction.
+    pub async fn invite(
+        &self,
+        by: &StaffRecord,
+        email: &str,
+        role: Role,
+        mail: &InvitationMail,
+    ) -> Result<(Invitation, String)> {
         let email = email.trim().to_lowercase();
         if !validator::ValidateEmail::validate_email(&email) {
             return Err(Error::field("email", "must be a valid email address"));
@@ -72,6 +85,7 @@ impl Store {
         let token = auth::random_hex(32);
         let (id, now) = (new_id(), now_millis());
         let expires = now + INVITATION_DAYS * 24 * 3600 * 1000;
+        let mut tx = self.write_tx().await?;
         sqlx::query(
             "INSERT INTO invitations (id, org_id, email, role, token_digest, invited_by, created_at, expires_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -84,8 +98,16 @@ impl Store {
         .bind(&by.user_id)
         .bind(now)
         .bind(expires)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        if let Some(mail) = mail(&by.member.org_name, &email, &token) {
+            mail.enqueue(&mut *tx, &by.org_id, None).await?;
+        }
+        let detail = serde_json::json!({"role": role});
+        Audit { org_id: &by.org_id, by: Some(by), action: "person.invite", target: &email, detail: Some(detail) }
+            .write(&mut *tx)
+            .await?;
+        tx.commit().await?;
         let invitation = Invitation {
             id,
             email,
@@ -97,16 +119,24 @@ impl Store {
         Ok((invitation, token))
     }
 
-    /// Withdraws one of the organisation's open invitations.
-    pub async fn revoke_invitation(&self, org_id: &str, id: &str) -> Result<()> {
+    /// Withdraws one of `by`'s organisation's open invitations.
+    pub async fn revoke_invitation(&self, by: &StaffRecord, id: &str) -> Result<()> {
+        let invitation = self.invitations(&by.org_id).await?.into_iter().find(|i| i.id == id);
+        let invitation = invitation.ok_or(Error::NotFound)?;
+        let mut tx = self.write_tx().await?;
         let revoked = sqlx::query("DELETE FROM invitations WHERE id = $1 AND org_id = $2 AND accepted_at IS NULL")
             .bind(id)
-            .bind(org_id)
-            .execute(&self.pool)
+            .bind(&by.org_id)
+            .execute(&mut *tx)
             .await?;
         if revoked.rows_affected() == 0 {
             return Err(Error::NotFound);
         }
+        let target = &invitation.email;
+        Audit { org_id: &by.org_id, by: Some(by), action: "invitation.withdraw", target, detail: None }
+            .write(&mut *tx)
+            .await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -142,6 +172,12 @@ impl Store {
             return Err(Error::NotFound);
         }
         let added = self.add_user(&org, &email, password, role).await;
+        if let Ok(staff) = &added {
+            let detail = serde_json::json!({"role": role});
+            Audit { org_id: &org.id, by: Some(staff), action: "person.join", target: &email, detail: Some(detail) }
+                .write(&self.pool)
+                .await?;
+        }
         if added.is_err() {
             // Still open: nothing was made of it.
             sqlx::query("UPDATE invitations SET accepted_at = NULL WHERE token_digest = $1")
@@ -167,6 +203,16 @@ impl Store {
             .await?;
         if member.role != role {
             self.end_sessions_of(id, None).await?;
+            let detail = serde_json::json!({"role": [member.role, role]});
+            Audit {
+                org_id: &by.org_id,
+                by: Some(by),
+                action: "person.role",
+                target: &member.email,
+                detail: Some(detail),
+            }
+            .write(&self.pool)
+            .await?;
         }
         Ok(Member { role, ..member })
     }
@@ -193,6 +239,16 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
+        let detail = serde_json::json!({"role": member.role});
+        Audit {
+            org_id: &by.org_id,
+            by: Some(by),
+            action: "person.remove",
+            target: &member.email,
+            detail: Some(detail),
+        }
+        .write(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(())
     }

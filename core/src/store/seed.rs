@@ -23,29 +23,29 @@ const MINUTE: i64 = 60_000;
 const EN: &[(&str, &str)] = &[
     ("delivery_delay", "The parcel arrived four days late and nobody told me why."),
     ("delivery_delay", "Delivery was slow, the tracking page did not update for a week."),
-    ("damaged_item", "The box was crushed and the mug inside was broken."),
-    ("damaged_item", "My linen throw arrived torn along one edge."),
-    ("wrong_item", "I ordered the blue one and received a green one."),
+    ("product_quality", "The box was crushed and the mug inside was broken."),
+    ("price_change", "The price went up by ten euros between my cart and the checkout."),
+    ("missing_information", "The page never said the lamp needs a separate adapter."),
     ("product_quality", "The fabric pilled after the first wash, disappointing quality."),
     ("product_quality", "Lovely quality, exactly as pictured. Will order again."),
     ("billing", "I was charged twice for the same order."),
-    ("customer_service", "Support answered quickly and sorted out my refund, thank you."),
-    ("customer_service", "I waited three days for an answer to a simple question."),
-    ("website", "Checkout kept failing on my phone until I switched browsers."),
+    ("staff_attitude", "Support answered quickly and sorted out my refund, thank you."),
+    ("staff_attitude", "The agent on the phone was rude and hung up on me."),
+    ("installation", "The shelf came without instructions and I could not put it together."),
     ("other", "Could you offer gift wrapping? It would make a great present."),
 ];
 
 const ZH: &[(&str, &str)] = &[
     ("delivery_delay", "快递太慢了，等了一个星期才到。"),
     ("delivery_delay", "物流信息一直不更新，不知道包裹到哪里了。"),
-    ("damaged_item", "包装破了，里面的杯子也碎了。"),
-    ("wrong_item", "我买的是蓝色的，收到的却是绿色的。"),
+    ("product_quality", "包装破了，里面的杯子也碎了。"),
+    ("price_change", "刚下单就降价了，能退差价吗？"),
     ("product_quality", "质量很好，和图片一样，会再来买。"),
     ("product_quality", "洗了一次就起球了，质量一般。"),
     ("billing", "同一个订单被扣了两次钱。"),
-    ("customer_service", "客服回复很快，退款也处理好了，谢谢！"),
-    ("customer_service", "等了三天都没人回复我的问题。"),
-    ("website", "手机上付款一直失败，换了浏览器才成功。"),
+    ("staff_attitude", "客服回复很快，退款也处理好了，谢谢！"),
+    ("missing_information", "商品页面没写尺寸，收到才发现太小了。"),
+    ("installation", "安装说明看不懂，师傅也没来上门安装。"),
 ];
 
 const REPLIES_EN: &[&str] = &[

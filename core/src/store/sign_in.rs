@@ -10,6 +10,7 @@
 //! An unknown email and a wrong password get the same answer after the same work (one
 //! Argon2 check, the same statements).
 
+use super::audit::Audit;
 use super::orgs::{staff_from_row, STAFF_COLUMNS};
 use super::{now_millis, StaffRecord, Store};
 use crate::auth;
@@ -59,6 +60,15 @@ impl Store {
     /// account or this address must wait. A stored hash made with less than today's
     /// costs is replaced by one made with them.
     pub async fn sign_in(&self, email: &str, password: &str, client: IpAddr) -> Result<StaffRecord> {
+        let staff = StaffRecord { client: Some(client), ..self.verify_sign_in(email, password, client).await? };
+        Audit { org_id: &staff.org_id, by: Some(&staff), action: "sign_in", target: &staff.member.email, detail: None }
+            .write(&self.pool)
+            .await?;
+        Ok(staff)
+    }
+
+    /// A sign-in's checks and throttle, without its entry in the audit log.
+    async fn verify_sign_in(&self, email: &str, password: &str, client: IpAddr) -> Result<StaffRecord> {
         let email = email.trim().to_lowercase();
         let account = account_key(&email);
         let client = client_key(client);
@@ -99,7 +109,7 @@ impl Store {
         keep: Option<&str>,
     ) -> Result<()> {
         auth::check_new_password("new", new, &staff.member.email)?;
-        match self.sign_in(&staff.member.email, current, client).await {
+        match self.verify_sign_in(&staff.member.email, current, client).await {
             Ok(_) => {}
             Err(Error::BadCredentials) => return Err(Error::field("current", "is not your password")),
             Err(other) => return Err(other),
@@ -111,6 +121,11 @@ impl Store {
             .execute(&self.pool)
             .await?;
         self.end_sessions_of(&staff.user_id, keep).await?;
+        let by = StaffRecord { client: Some(client), ..staff.clone() };
+        let target = &staff.member.email;
+        Audit { org_id: &staff.org_id, by: Some(&by), action: "password.change", target, detail: None }
+            .write(&self.pool)
+            .await?;
         Ok(())
     }
 

@@ -2,6 +2,7 @@
 //! organisation, their role at the time of each use), shown once, stored as a digest,
 //! marked when used, revocable.
 
+use super::audit::Audit;
 use super::orgs::{staff_from_row, STAFF_COLUMNS};
 use super::{new_id, now_millis, StaffRecord, Store, TOUCH_EVERY_MILLIS};
 use crate::auth;
@@ -21,14 +22,19 @@ impl Store {
         }
         let token = format!("hark_{}", auth::random_hex(32));
         let (id, now) = (new_id(), now_millis());
+        let mut tx = self.pool.begin().await?;
         sqlx::query("INSERT INTO api_tokens (id, token_digest, user_id, name, created_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(&id)
             .bind(auth::token_digest(&token))
             .bind(&staff.user_id)
             .bind(name)
             .bind(now)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
+        Audit { org_id: &staff.org_id, by: Some(staff), action: "token.create", target: name, detail: None }
+            .write(&mut *tx)
+            .await?;
+        tx.commit().await?;
         let person = Person { id: staff.user_id.clone(), email: staff.member.email.clone() };
         let made =
             ApiToken { id, name: name.to_owned(), person, created_at: rfc3339_from_millis(now), last_used_at: None };
@@ -86,19 +92,27 @@ impl Store {
 
     /// Revokes one of the tokens `staff` may see; any other is `NotFound`.
     pub async fn revoke_api_token(&self, staff: &StaffRecord, id: &str) -> Result<()> {
-        let revoked = sqlx::query(
-            "DELETE FROM api_tokens WHERE id = $1 AND user_id IN \
-             (SELECT id FROM users WHERE org_id = $2 AND (id = $3 OR $4 = 1))",
-        )
-        .bind(id)
-        .bind(&staff.org_id)
-        .bind(&staff.user_id)
-        .bind(i64::from(staff.member.role == Role::Owner))
-        .execute(&self.pool)
-        .await?;
+        let token = self.api_tokens(staff).await?.into_iter().find(|t| t.id == id).ok_or(Error::NotFound)?;
+        let mut tx = self.pool.begin().await?;
+        let revoked = sqlx::query("DELETE FROM api_tokens WHERE id = $1 AND user_id = $2")
+            .bind(id)
+            .bind(&token.person.id)
+            .execute(&mut *tx)
+            .await?;
         if revoked.rows_affected() == 0 {
             return Err(Error::NotFound);
         }
+        let detail = serde_json::json!({"of": token.person.email});
+        Audit {
+            org_id: &staff.org_id,
+            by: Some(staff),
+            action: "token.revoke",
+            target: &token.name,
+            detail: Some(detail),
+        }
+        .write(&mut *tx)
+        .await?;
+        tx.commit().await?;
         Ok(())
     }
 }

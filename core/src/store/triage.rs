@@ -211,6 +211,32 @@ pub struct Mail {
     pub body: String,
 }
 
+impl Mail {
+    /// Puts this email in the outbox, in the transaction of what it tells (a reply, an
+    /// invitation), so that the sender can never miss one that was acknowledged.
+    pub(super) async fn enqueue<'e, E>(&self, executor: E, org_id: &str, event_id: Option<&str>) -> Result<()>
+    where
+        E: sqlx::Executor<'e, Database = sqlx::Any>,
+    {
+        let now = now_millis();
+        sqlx::query(
+            "INSERT INTO outbox (id, event_id, org_id, recipient, subject, body, next_attempt_at, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(super::new_id())
+        .bind(event_id)
+        .bind(org_id)
+        .bind(&self.recipient)
+        .bind(&self.subject)
+        .bind(&self.body)
+        .bind(now)
+        .bind(now)
+        .execute(executor)
+        .await?;
+        Ok(())
+    }
+}
+
 /// What a reply's email is made from.
 pub struct ReplyContext<'a> {
     pub email: &'a str,
@@ -940,7 +966,7 @@ impl Store {
         })
     }
 
-    fn lock_clause(&self) -> &'static str {
+    pub(super) fn lock_clause(&self) -> &'static str {
         match self.backend {
             Backend::Sqlite => "",
             Backend::Postgres => " FOR UPDATE",
@@ -1089,20 +1115,7 @@ impl Store {
                 body,
             };
             if let Some(mail) = compose(&context) {
-                sqlx::query(
-                    "INSERT INTO outbox (id, event_id, org_id, recipient, subject, body, next_attempt_at, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                )
-                .bind(super::new_id())
-                .bind(&event_id)
-                .bind(&current.org_id)
-                .bind(&mail.recipient)
-                .bind(&mail.subject)
-                .bind(&mail.body)
-                .bind(now)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
+                mail.enqueue(&mut *tx, &current.org_id, Some(&event_id)).await?;
                 mailed = true;
             }
         }

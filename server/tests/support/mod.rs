@@ -185,12 +185,25 @@ impl TestApp {
 impl TestApp {
     /// Sends `body` (JSON, when given) to `uri` with `token` as the bearer.
     pub async fn call(&self, method: &str, uri: &str, token: &str, body: Option<Value>) -> TestResponse {
+        self.call_on(&self.router, method, uri, token, body).await
+    }
+
+    /// `call`, answered by `router` (another instance, say).
+    pub async fn call_on(
+        &self,
+        router: &Router,
+        method: &str,
+        uri: &str,
+        token: &str,
+        body: Option<Value>,
+    ) -> TestResponse {
         let request = Request::builder()
             .method(method)
             .uri(uri)
             .header(header::AUTHORIZATION, format!("Bearer {token}"))
             .header(header::CONTENT_TYPE, "application/json");
-        self.send(request.body(body.map_or_else(Body::empty, |b| Body::from(b.to_string()))).unwrap()).await
+        let request = request.body(body.map_or_else(Body::empty, |b| Body::from(b.to_string()))).unwrap();
+        TestResponse::read(router.clone().oneshot(request).await.expect("the router never fails")).await
     }
 
     /// Signs in through `POST /api/v1/auth/login`.
