@@ -1,4 +1,7 @@
 //! Server functions: the admin UI's calls to the server. Their bodies run only there.
+//! A form's fields are a function's arguments, one each (a plain form posts them so),
+//! however many the form has.
+#![allow(clippy::too_many_arguments)]
 
 #[cfg(feature = "ssr")]
 use hark_core::model::Status;
@@ -626,9 +629,9 @@ fn ago_labels<'a>(
 
 #[server(prefix = "/admin/fn", endpoint = "sites")]
 pub async fn load_sites() -> Result<SitesView, ServerFnError> {
-    use crate::ssr::{clock, internal, lang_of, owner, AdminContext};
+    use crate::ssr::{clock, internal, lang_of, AdminContext};
     let context = expect_context::<AdminContext>();
-    let staff = owner().await?;
+    let staff = crate::ssr::owner_else(|w| w.setup.owners_only).await?;
     let mut sites = Vec::new();
     for site in context.store.sites(&staff.org_id).await.map_err(internal)? {
         let seen = context.store.sightings_of(&site).await.map_err(internal)?;
@@ -645,9 +648,9 @@ pub async fn load_sites() -> Result<SitesView, ServerFnError> {
 /// then to its page.
 #[server(prefix = "/admin/fn", endpoint = "create-site")]
 pub async fn create_site(name: String, origins: String) -> Result<(), ServerFnError> {
-    use crate::ssr::{owner, store_error, AdminContext};
+    use crate::ssr::{store_error, AdminContext};
     let context = expect_context::<AdminContext>();
-    let staff = owner().await?;
+    let staff = crate::ssr::owner_else(|w| w.setup.owners_only).await?;
     let new = hark_core::store::NewSite { name, allowed_origins: split_list(&origins), require_email: false };
     let site = context.store.add_site_by(&staff, new).await.map_err(store_error)?;
     leptos_axum::redirect(&format!("/admin/sites/{}", site.id));
@@ -661,9 +664,9 @@ pub fn split_list(text: &str) -> Vec<String> {
 
 #[server(prefix = "/admin/fn", endpoint = "site")]
 pub async fn load_site(id: String) -> Result<SiteView, ServerFnError> {
-    use crate::ssr::{clock, internal, lang_of, owner, refuse, AdminContext};
+    use crate::ssr::{clock, internal, lang_of, refuse, AdminContext};
     let context = expect_context::<AdminContext>();
-    let staff = owner().await?;
+    let staff = crate::ssr::owner_else(|w| w.setup.owners_only).await?;
     let lang = lang_of(&staff);
     let site = match context.store.site(&staff.org_id, &id).await {
         Ok(site) => site,
@@ -683,7 +686,6 @@ pub async fn load_site(id: String) -> Result<SiteView, ServerFnError> {
 
 /// Saves a site's settings form. Categories one a line; a checkbox's field is present
 /// when ticked.
-#[allow(clippy::too_many_arguments)]
 #[server(prefix = "/admin/fn", endpoint = "save-site")]
 pub async fn save_site(
     id: String,
@@ -701,10 +703,10 @@ pub async fn save_site(
     key_first_response: i64,
     key_resolution: i64,
 ) -> Result<(), ServerFnError> {
-    use crate::ssr::{owner, store_error, AdminContext};
+    use crate::ssr::{store_error, AdminContext};
     use hark_core::model::{Kind, SiteChange, Sla};
     let context = expect_context::<AdminContext>();
-    let staff = owner().await?;
+    let staff = crate::ssr::owner_else(|w| w.setup.owners_only).await?;
     let kinds = [(Kind::Csat, kind_csat), (Kind::Feedback, kind_feedback), (Kind::Complaint, kind_complaint)];
     let change = SiteChange {
         name: Some(name),
@@ -716,7 +718,8 @@ pub async fn save_site(
         disabled: Some(disabled.is_some()),
         sla: Some(Sla { first_response, resolution, key_first_response, key_resolution }),
     };
-    context.store.update_site(&staff, &id, &change).await.map_err(store_error)?;
+    let site = context.store.update_site(&staff, &id, &change).await.map_err(store_error)?;
+    (context.site_changed)(site.site_key).await;
     crate::ssr::back_to_page(&format!("/admin/sites/{id}"));
     Ok(())
 }
@@ -724,10 +727,11 @@ pub async fn save_site(
 /// Gives a site a new signing secret; the old one verifies for `grace_minutes` more.
 #[server(prefix = "/admin/fn", endpoint = "rotate-secret")]
 pub async fn rotate_site_secret(id: String, grace_minutes: i64) -> Result<(), ServerFnError> {
-    use crate::ssr::{owner, store_error, AdminContext};
+    use crate::ssr::{store_error, AdminContext};
     let context = expect_context::<AdminContext>();
-    let staff = owner().await?;
-    context.store.rotate_secret(&staff, &id, grace_minutes).await.map_err(store_error)?;
+    let staff = crate::ssr::owner_else(|w| w.setup.owners_only).await?;
+    let site = context.store.rotate_secret(&staff, &id, grace_minutes).await.map_err(store_error)?;
+    (context.site_changed)(site.site_key).await;
     crate::ssr::back_to_page(&format!("/admin/sites/{id}"));
     Ok(())
 }
@@ -744,9 +748,9 @@ pub struct AuditView {
 
 #[server(prefix = "/admin/fn", endpoint = "audit")]
 pub async fn load_audit(#[server(default)] cursor: Option<String>) -> Result<AuditView, ServerFnError> {
-    use crate::ssr::{clock, lang_of, owner, store_error, AdminContext};
+    use crate::ssr::{clock, lang_of, store_error, AdminContext};
     let context = expect_context::<AdminContext>();
-    let staff = owner().await?;
+    let staff = crate::ssr::owner_else(|w| w.setup.owners_only).await?;
     let (entries, next_cursor) = context
         .store
         .audit_log(&staff.org_id, cursor.as_deref(), hark_core::store::AUDIT_PAGE)
@@ -759,14 +763,15 @@ pub async fn load_audit(#[server(default)] cursor: Option<String>) -> Result<Aud
 /// Adds `origin` (one the site was refused from) to the site's allowed origins.
 #[server(prefix = "/admin/fn", endpoint = "allow-origin")]
 pub async fn allow_site_origin(id: String, origin: String) -> Result<(), ServerFnError> {
-    use crate::ssr::{owner, store_error, AdminContext};
+    use crate::ssr::{store_error, AdminContext};
     let context = expect_context::<AdminContext>();
-    let staff = owner().await?;
+    let staff = crate::ssr::owner_else(|w| w.setup.owners_only).await?;
     let site = context.store.site(&staff.org_id, &id).await.map_err(store_error)?;
     let mut origins = site.allowed_origins;
     origins.push(origin);
     let change = hark_core::model::SiteChange { allowed_origins: Some(origins), ..Default::default() };
-    context.store.update_site(&staff, &id, &change).await.map_err(store_error)?;
+    let site = context.store.update_site(&staff, &id, &change).await.map_err(store_error)?;
+    (context.site_changed)(site.site_key).await;
     crate::ssr::back_to_page(&format!("/admin/sites/{id}"));
     Ok(())
 }

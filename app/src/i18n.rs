@@ -754,6 +754,7 @@ pub const ZH_CN: Words = Words {
 
 /// The words of the sites and audit pages.
 pub struct SetupWords {
+    pub owners_only: &'static str,
     pub sites: &'static str,
     pub sites_hint: &'static str,
     pub no_sites: &'static str,
@@ -839,6 +840,7 @@ impl Words {
 }
 
 pub const SETUP_EN: SetupWords = SetupWords {
+    owners_only: "Only owners can see and change the sites and the audit log.",
     sites: "Sites",
     sites_hint: "Each shop (or each language's shop) that carries the widget. Its tag is on its page.",
     no_sites: "No sites yet. Add your shop below.",
@@ -917,6 +919,7 @@ pub const SETUP_EN: SetupWords = SetupWords {
 };
 
 pub const SETUP_ZH_CN: SetupWords = SetupWords {
+    owners_only: "只有所有者可以查看和修改站点及审计日志。",
     sites: "站点",
     sites_hint: "每个装有小组件的商店（或每种语言的商店）。安装代码在各站点的页面上。",
     no_sites: "还没有站点。请在下方添加你的商店。",

@@ -190,7 +190,7 @@ fn SiteScreen(view: SiteView, actions: SiteActions) -> impl IntoView {
                 <h3>{setup.installed}</h3>
                 <InstallStatus seen=site.seen.clone() ago=ago setup add=(site.id.clone(), actions.allow) />
                 <p>
-                    <a href=here>{setup.check_again}</a>" · "
+                    <a href=here rel="external">{setup.check_again}</a>" · "
                     <a href=demo target="_blank" rel="noopener">{setup.try_demo}</a>
                 </p>
             </section>
@@ -250,6 +250,8 @@ fn SiteForm(site: SiteSettings, words: &'static Words, action: ServerAction<Save
     let setup = words.setup;
     let color = RwSignal::new(site.theme_color.clone().unwrap_or_default());
     let categories = site.categories.join("\n");
+    let origins = site.allowed_origins.join("\n");
+    let (categories_text, origins_text) = (categories.clone(), origins.clone());
     let kinds = Kind::ALL
         .iter()
         .map(|kind| {
@@ -277,8 +279,16 @@ fn SiteForm(site: SiteSettings, words: &'static Words, action: ServerAction<Save
                 <label for="name">{setup.site_name}</label>
                 <input id="name" name="name" value=site.name.clone() required maxlength="100" />
                 <label for="origins">{setup.origins}</label>
-                <textarea id="origins" name="origins" rows="3" aria-describedby="origins-hint" translate="no">
-                    {site.allowed_origins.join("\n")}
+                // The text for the page as sent, the property for the page as it changes.
+                <textarea
+                    id="origins"
+                    name="origins"
+                    rows="3"
+                    aria-describedby="origins-hint"
+                    translate="no"
+                    prop:value=origins
+                >
+                    {origins_text}
                 </textarea>
                 <p class="hint" id="origins-hint">{setup.origins_hint}</p>
                 <fieldset>
@@ -286,7 +296,9 @@ fn SiteForm(site: SiteSettings, words: &'static Words, action: ServerAction<Save
                     {kinds}
                 </fieldset>
                 <label for="categories">{setup.categories}</label>
-                <textarea id="categories" name="categories" rows="8" aria-describedby="categories-hint">{categories}</textarea>
+                <textarea id="categories" name="categories" rows="8" aria-describedby="categories-hint" prop:value=categories>
+                    {categories_text}
+                </textarea>
                 <p class="hint" id="categories-hint">{setup.categories_hint}</p>
                 <CategoryNames slugs=site.categories.clone() />
                 <label for="theme-color">{setup.theme_color}</label>
@@ -395,6 +407,30 @@ pub fn AuditPage() -> impl IntoView {
     }
 }
 
+/// An entry's detail as a person reads it: `field: old → new` for each change, one a
+/// line, else `field: value`.
+fn detail_text(detail: &serde_json::Value) -> String {
+    let show = |v: &serde_json::Value| match v {
+        serde_json::Value::String(text) => text.clone(),
+        serde_json::Value::Null => "—".to_owned(),
+        serde_json::Value::Array(items) => {
+            items.iter().map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_owned)).collect::<Vec<_>>().join(", ")
+        }
+        other => other.to_string(),
+    };
+    let Some(fields) = detail.as_object() else { return show(detail) };
+    fields
+        .iter()
+        .map(|(field, value)| match value.as_array().map(Vec::as_slice) {
+            Some([old, new]) if old.is_array() || new.is_array() || field != "allowed_origins" => {
+                format!("{field}: {} → {}", show(old), show(new))
+            }
+            _ => format!("{field}: {}", show(value)),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 #[component]
 fn AuditScreen(view: AuditView) -> impl IntoView {
     let words = words(&view.lang);
@@ -405,7 +441,7 @@ fn AuditScreen(view: AuditView) -> impl IntoView {
         .into_iter()
         .map(|entry| {
             let who = entry.actor.map_or_else(|| setup.command_line.to_owned(), |a| a.email);
-            let detail = entry.detail.map(|d| d.to_string()).unwrap_or_default();
+            let detail = entry.detail.as_ref().map(detail_text).unwrap_or_default();
             view! {
                 <tr>
                     <td><time datetime=entry.at.clone()>{clock.label(&entry.at)}</time></td>

@@ -20,7 +20,14 @@ pub struct AdminContext {
     pub mail: bool,
     pub composer: hark_core::store::SharedComposer,
     pub invitation_mail: std::sync::Arc<hark_core::store::InvitationMail>,
+    /// Tells the collector a site changed (by its key), so that this instance serves the
+    /// change at once.
+    pub site_changed: SiteChanged,
 }
+
+/// See `AdminContext::site_changed`.
+pub type SiteChanged =
+    std::sync::Arc<dyn Fn(String) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> + Send + Sync>;
 
 /// The admin's Content-Security-Policy: its own scripts (the hydrate bundle and its
 /// WebAssembly), inline scripts only with this response's nonce, its own styles, no
@@ -139,10 +146,17 @@ pub async fn writer() -> Result<StaffRecord, ServerFnError> {
 
 /// The signed-in staff member if they are an owner, or the call is refused (403).
 pub async fn owner() -> Result<StaffRecord, ServerFnError> {
+    owner_else(|words| words.owners_manage_people).await
+}
+
+/// The signed-in owner, or the call is refused (403) with what `refusal` says.
+pub async fn owner_else(
+    refusal: fn(&'static crate::i18n::Words) -> &'static str,
+) -> Result<StaffRecord, ServerFnError> {
     let staff = signed_in().await?;
     if !hark_core::store::may_configure(&staff) {
         let words = crate::i18n::words(&lang_of(&staff));
-        return Err(refuse(axum::http::StatusCode::FORBIDDEN, words.owners_manage_people));
+        return Err(refuse(axum::http::StatusCode::FORBIDDEN, refusal(words)));
     }
     Ok(staff)
 }

@@ -46,9 +46,16 @@ async fn active_site(state: &AppState, site_key: &str) -> Result<Arc<Site>, ApiE
 }
 
 /// Notes where the site's widget is in use ("Is it installed?" in the admin): the
-/// browser's `Origin`, allowed or not. Only what has an origin's shape is noted.
+/// browser's `Origin`, allowed or not; a page on Hark's own host (the demo shop) sends
+/// none with its reads, and its `Referer`'s origin stands in. Only what has an origin's
+/// shape is noted.
 fn note_sighting(state: &AppState, site: &Site, headers: &HeaderMap) {
-    let origin = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok());
+    let text = |name| headers.get(name).and_then(|v: &HeaderValue| v.to_str().ok());
+    let origin = text(header::ORIGIN).or_else(|| {
+        let referer = text(header::REFERER)?;
+        let host_at = referer.find("://")? + 3;
+        Some(referer[host_at..].find('/').map_or(referer, |end| &referer[..host_at + end]))
+    });
     if let Some(origin) = origin.filter(|o| o.len() <= 200 && (o.starts_with("https://") || o.starts_with("http://"))) {
         state.store.note_sighting(site, origin);
     }

@@ -26,6 +26,13 @@ pub fn pages(state: &AppState) -> Router<AppState> {
         mail: state.config.smtp.host.is_some(),
         composer: state.composer.clone(),
         invitation_mail: state.invitation_mail.clone(),
+        site_changed: {
+            let sites = state.sites.clone();
+            std::sync::Arc::new(move |key: String| {
+                let sites = sites.clone();
+                Box::pin(async move { sites.forget(&key).await })
+            })
+        },
     };
     let options = state.leptos.clone();
     Router::new()
