@@ -2,8 +2,8 @@
 // joins and signs in, cannot see the people page, and is signed out when removed; API
 // tokens made, used and revoked; a password changed (the other session ends); failed
 // sign-ins throttled with a clear message.
-import { test, expect, Browser, Page } from "@playwright/test";
-import { startHark, watchErrors, axeViolations, Hark } from "./hark";
+import { test, expect } from "@playwright/test";
+import { startHark, watchErrors, axeViolations, signIn, Hark } from "./hark";
 
 let hark: Hark;
 test.beforeAll(async () => {
@@ -13,18 +13,8 @@ test.afterAll(async () => {
   await hark?.stop();
 });
 
-async function signIn(browser: Browser, password: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: "en-GB" });
-  await page.goto(`${hark.url}/admin/login`);
-  await page.locator("#email").fill(hark.email);
-  await page.locator("#password").fill(password);
-  await page.locator("form button[type=submit]").click();
-  await expect(page).toHaveURL(/\/admin$/);
-  return page;
-}
-
 test("an owner invites an agent, who joins; the agent cannot manage people and is signed out when removed", async ({ browser }) => {
-  const owner = await signIn(browser, hark.password);
+  const owner = await signIn(browser, hark);
   const errors = watchErrors(owner);
   await owner.getByRole("link", { name: "People", exact: true }).click();
   await expect(owner.getByRole("heading", { level: 1 })).toHaveText("People");
@@ -69,13 +59,8 @@ test("an owner invites an agent, who joins; the agent cannot manage people and i
 
 for (const colorScheme of ["light", "dark"] as const) {
   test(`axe-core finds nothing wrong with the people and invitation pages (${colorScheme})`, async ({ browser }) => {
-    const context = await browser.newContext({ colorScheme, locale: "en-GB", viewport: { width: 1280, height: 800 } });
-    const page = await context.newPage();
-    await page.goto(`${hark.url}/admin/login`);
-    await page.locator("#email").fill(hark.email);
-    await page.locator("#password").fill(hark.password);
-    await page.locator("form button[type=submit]").click();
-    await expect(page).toHaveURL(/\/admin$/);
+    const page = await signIn(browser, hark, { colorScheme });
+    const context = page.context();
     await page.goto(`${hark.url}/admin/people`);
     await page.getByLabel("Email").fill(`a11y-${colorScheme}@northwind.example`);
     await page.getByRole("button", { name: "Invite", exact: true }).click();
@@ -92,7 +77,7 @@ for (const colorScheme of ["light", "dark"] as const) {
 const me = (token: string) => fetch(`${hark.url}/api/v1/auth/me`, { headers: { Authorization: `Bearer ${token}` } });
 
 test("a token is made and shown once, works, shows its last use and stops working when revoked", async ({ browser }) => {
-  const admin = await signIn(browser, hark.password);
+  const admin = await signIn(browser, hark);
   const errors = watchErrors(admin);
   await admin.getByRole("link", { name: "Settings", exact: true }).click();
   await admin.getByLabel("What it is for").fill("Nightly CRM export");
@@ -112,8 +97,8 @@ test("a token is made and shown once, works, shows its last use and stops workin
 });
 
 test("a password change checks both passwords and signs out every other session", async ({ browser }) => {
-  const elsewhere = await signIn(browser, hark.password);
-  const admin = await signIn(browser, hark.password);
+  const elsewhere = await signIn(browser, hark);
+  const admin = await signIn(browser, hark);
   await admin.getByRole("link", { name: "Settings", exact: true }).click();
   const change = async (current: string, next: string) => {
     await admin.getByLabel("Current password").fill(current);
@@ -134,7 +119,7 @@ test("a password change checks both passwords and signs out every other session"
   // Sign out everywhere ends this one too; the new password signs in.
   await admin.getByRole("button", { name: "Sign out everywhere" }).click();
   await expect(admin).toHaveURL(/\/admin\/login$/);
-  await signIn(browser, "a brand new passphrase");
+  await signIn(browser, hark, { password: "a brand new passphrase" });
   hark.password = "a brand new passphrase";
 });
 

@@ -1,6 +1,7 @@
 // Starts a real `hark` on a free port with a fresh SQLite file, as a person would run it.
 import { spawn, execFileSync, ChildProcess } from "node:child_process";
-import type { Page } from "@playwright/test";
+import { expect } from "@playwright/test";
+import type { Browser, Page } from "@playwright/test";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -77,6 +78,27 @@ export async function startHark(): Promise<Hark> {
         child.kill("SIGTERM");
       }),
   };
+}
+
+/** Signs the owner in through the sign-in page, in a browser of its own (its language,
+ * colour scheme, a 1280 px wide window), with `password` (default: the printed one). */
+export async function signIn(
+  browser: Browser,
+  hark: Hark,
+  options: { locale?: string; colorScheme?: "light" | "dark"; password?: string } = {},
+): Promise<Page> {
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 800 },
+    locale: options.locale ?? "en-GB",
+    colorScheme: options.colorScheme,
+  });
+  const page = await context.newPage();
+  await page.goto(`${hark.url}/admin/login`);
+  await page.locator("#email").fill(hark.email);
+  await page.locator("#password").fill(options.password ?? hark.password);
+  await page.locator("form button[type=submit]").click();
+  await expect(page).toHaveURL(/\/admin$/);
+  return page;
 }
 
 /** Collects console errors, uncaught exceptions (a CSP violation included) and HTTP

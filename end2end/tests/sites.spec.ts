@@ -2,10 +2,10 @@
 // tag copied, the demo shop opened with it and "Seen on …" appearing; a refused origin
 // added in one click; the colour previewed and served; the audit log; axe on every new
 // page, light and dark; the pages in Chinese.
-import { test, expect, Browser, Page } from "@playwright/test";
+import { test, expect } from "@playwright/test";
 import { createServer } from "node:http";
 import { AddressInfo } from "node:net";
-import { startHark, watchErrors, axeViolations, Hark } from "./hark";
+import { startHark, watchErrors, axeViolations, signIn, Hark } from "./hark";
 
 let hark: Hark;
 test.beforeAll(async () => {
@@ -15,19 +15,8 @@ test.afterAll(async () => {
   await hark?.stop();
 });
 
-async function signIn(browser: Browser, options: { locale?: string; colorScheme?: "light" | "dark" } = {}): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: options.locale ?? "en-GB", colorScheme: options.colorScheme });
-  const page = await context.newPage();
-  await page.goto(`${hark.url}/admin/login`);
-  await page.locator("#email").fill(hark.email);
-  await page.locator("#password").fill(hark.password);
-  await page.locator("form button[type=submit]").click();
-  await expect(page).toHaveURL(/\/admin$/);
-  return page;
-}
-
 test("a new owner adds a site, copies its tag, opens the demo shop with it and sees it installed", async ({ browser }) => {
-  const owner = await signIn(browser);
+  const owner = await signIn(browser, hark);
   await owner.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: hark.url });
   const errors = watchErrors(owner);
   await owner.getByRole("link", { name: "Sites", exact: true }).click();
@@ -114,7 +103,7 @@ test("a new owner adds a site, copies its tag, opens the demo shop with it and s
 
 for (const colorScheme of ["light", "dark"] as const) {
   test(`axe-core finds nothing wrong with the sites, site and audit pages (${colorScheme})`, async ({ browser }) => {
-    const page = await signIn(browser, { colorScheme });
+    const page = await signIn(browser, hark, { colorScheme });
     await page.goto(`${hark.url}/admin/sites`);
     expect(await axeViolations(page)).toEqual([]);
     await page.locator(".sites a.site-name").first().click();
@@ -127,7 +116,7 @@ for (const colorScheme of ["light", "dark"] as const) {
 }
 
 test("the sites, site and audit pages speak Chinese to a Chinese browser", async ({ browser }) => {
-  const page = await signIn(browser, { locale: "zh-CN" });
+  const page = await signIn(browser, hark, { locale: "zh-CN" });
   const english = ["Sites", "Add site", "Name", "Shop origins", "Not seen yet", "Seen on", "The tag to paste", "Copy",
     "Signing secret", "Replace the secret", "Colour", "Topics", "Save", "Audit log", "signed in as", "Disabled"];
   const leftovers = async () => {

@@ -1,8 +1,8 @@
 // Triage as staff and shoppers do it: an admin finds a complaint, takes it, answers and
 // resolves it; the shopper reads the answer on their tracking page, answers back and
 // rates how it was handled. And shopper-written markup never runs anywhere.
-import { test, expect, Page, Browser } from "@playwright/test";
-import { startHark, watchErrors, axeViolations, Hark } from "./hark";
+import { test, expect, Page } from "@playwright/test";
+import { startHark, watchErrors, axeViolations, signIn, Hark } from "./hark";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 
@@ -29,23 +29,12 @@ async function submit(body: Record<string, unknown>): Promise<string> {
   return new URL((await response.json()).track_url).pathname;
 }
 
-async function signIn(browser: Browser, locale = "en-GB"): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale });
-  await page.goto(`${hark.url}/admin/login`);
-  // The form is in the browser's language.
-  await page.locator("#email").fill(hark.email);
-  await page.locator("#password").fill(hark.password);
-  await page.locator("form button[type=submit]").click();
-  await expect(page).toHaveURL(/\/admin$/);
-  return page;
-}
-
 test("an admin takes a complaint, answers and resolves it; the shopper answers back and rates it", async ({ browser }) => {
   const track = await submit({ kind: "complaint", message: "My linen throw arrived torn", email: "ana@example.com", order_ref: "NW-2001" });
   await submit({ kind: "csat", rating: 5, message: "Lovely shop" });
   await submit({ kind: "complaint", message: "快递太慢了，等了一个星期", locale: "zh-CN", email: "mei@example.cn" });
 
-  const admin = await signIn(browser);
+  const admin = await signIn(browser, hark);
   const errors = watchErrors(admin);
   // Filter: complaints only; then search.
   await admin.getByLabel("Kind").selectOption("complaint");
@@ -118,7 +107,7 @@ test("shopper-written markup is shown as text in the queue, the detail and the t
     page_url: payloads[2],
     metadata: { note: payloads[0] },
   });
-  const admin = await signIn(browser);
+  const admin = await signIn(browser, hark);
   const errors = watchErrors(admin);
   await expect(admin.locator("table.queue")).toContainText(payloads[0]);
   expect(await admin.evaluate(() => (window as any).__pwned)).toBeUndefined();
@@ -174,7 +163,7 @@ test("the admin speaks Simplified Chinese to a browser that asks for it, with no
   await expect(login.getByRole("alert")).toHaveText("邮箱或密码错误。");
   await login.close();
 
-  const admin = await signIn(browser, "zh-CN");
+  const admin = await signIn(browser, hark, { locale: "zh-CN" });
   await expect(admin.getByRole("heading", { level: 1 })).toHaveText("待处理");
   await expect(admin.getByRole("link", { name: "未分配的投诉" })).toBeVisible();
   expect(await englishLeft(admin)).toEqual([]);
@@ -200,7 +189,7 @@ test("the admin speaks Simplified Chinese to a browser that asks for it, with no
 
 test("settings: a person's language, the organisation's time zone and saved replies", async ({ browser }) => {
   await submit({ kind: "complaint", message: "Settings check", email: "s@example.com" });
-  const admin = await signIn(browser);
+  const admin = await signIn(browser, hark);
   const errors = watchErrors(admin);
   const received = admin.locator("table.queue tbody tr", { hasText: "Settings check" }).locator("time").first();
   const utc = await received.getAttribute("datetime");
@@ -241,7 +230,7 @@ test("settings: a person's language, the organisation's time zone and saved repl
 test("keyboard-only triage: move, select, assign to me, resolve, open", async ({ browser }) => {
   await submit({ kind: "complaint", message: "Keyboard one", email: "k1@example.com" });
   await submit({ kind: "complaint", message: "Keyboard two", email: "k2@example.com" });
-  const admin = await signIn(browser);
+  const admin = await signIn(browser, hark);
   const errors = watchErrors(admin);
   await admin.goto(`${hark.url}/admin?kind=complaint&q=keyboard`);
   const rows = admin.locator("table.queue tbody tr");
@@ -273,7 +262,7 @@ test("keyboard-only triage: move, select, assign to me, resolve, open", async ({
 });
 
 test("new and changed submissions appear in the open queue without a reload, and what is typed stays", async ({ browser }) => {
-  const admin = await signIn(browser);
+  const admin = await signIn(browser, hark);
   const errors = watchErrors(admin);
   await admin.goto(`${hark.url}/admin?kind=complaint`);
   await expect(admin.getByRole("heading", { level: 1 })).toHaveText("Queue");
