@@ -248,7 +248,8 @@ fn CopyText(id: &'static str, text: String, setup: &'static SetupWords) -> impl 
 #[component]
 fn SiteForm(site: SiteSettings, words: &'static Words, action: ServerAction<SaveSite>) -> impl IntoView {
     let setup = words.setup;
-    let color = RwSignal::new(site.theme_color.clone().unwrap_or_default());
+    let initial_color = site.theme_color.clone().unwrap_or_default();
+    let color = RwSignal::new(initial_color.clone());
     let categories = site.categories.join("\n");
     let origins = site.allowed_origins.join("\n");
     let (categories_text, origins_text) = (categories.clone(), origins.clone());
@@ -310,6 +311,7 @@ fn SiteForm(site: SiteSettings, words: &'static Words, action: ServerAction<Save
                         pattern="#[0-9a-fA-F]{6}"
                         maxlength="7"
                         aria-describedby="theme-hint"
+                        value=initial_color
                         prop:value=move || color.get()
                         on:input=move |ev| color.set(event_target_value(&ev))
                     />

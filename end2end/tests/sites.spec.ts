@@ -71,6 +71,7 @@ test("a new owner adds a site, copies its tag, opens the demo shop with it and s
   await owner.getByRole("button", { name: `Add it ${otherHost}` }).click();
   await expect(owner.getByLabel("Shop origins")).toHaveValue(`${hark.url}\n${otherHost}`);
   await expect(owner.locator("ul.install .seen")).toHaveCount(2);
+  await owner.screenshot({ path: "../docs/screenshots/site.png" });
 
   // The colour: previewed as it is typed, then saved, in the tag and the widget's settings.
   await owner.getByLabel("Colour").fill("#0a7c66");
@@ -82,6 +83,13 @@ test("a new owner adds a site, copies its tag, opens the demo shop with it and s
   const config = await (await fetch(`${hark.url}/api/v1/sites/${key}/config`)).json();
   expect(config.theme.color).toBe("#0a7c66");
   expect(config.categories).toEqual(["delivery_delay", "Gift wrapping"]);
+  // A tag pasted before the colour was chosen gets it from the site's settings.
+  const recoloured = await owner.context().newPage();
+  const loaded = recoloured.waitForResponse((r) => r.url().includes(`/api/v1/sites/${key}/config`));
+  await recoloured.goto(`${hark.url}/demo?site=${key}`);
+  await loaded;
+  const accent = () => recoloured.locator("[data-hark]").evaluate((host) => (host as HTMLElement).style.getPropertyValue("--hark-accent"));
+  await expect.poll(accent).toBe("#0a7c66");
 
   // The secret, replaced with a day's grace.
   await owner.getByText("Show the secret").click();
@@ -97,7 +105,6 @@ test("a new owner adds a site, copies its tag, opens the demo shop with it and s
   await expect(rows.nth(1)).toContainText("changed the site Northwind outlet");
   await expect(owner.locator("table.audit")).toContainText("added the site Northwind outlet");
   await expect(owner.locator("table.audit")).toContainText(`signed in as ${hark.email}`);
-  await owner.screenshot({ path: "../docs/screenshots/audit.png" });
   expect(errors).toEqual([]);
 });
 
@@ -109,7 +116,6 @@ for (const colorScheme of ["light", "dark"] as const) {
     await page.locator(".sites a.site-name").first().click();
     await expect(page.getByRole("heading", { level: 2, name: "The tag to paste" })).toBeVisible();
     expect(await axeViolations(page)).toEqual([]);
-    if (colorScheme === "light") await page.screenshot({ path: "../docs/screenshots/site.png", fullPage: true });
     await page.goto(`${hark.url}/admin/audit`);
     expect(await axeViolations(page)).toEqual([]);
   });
