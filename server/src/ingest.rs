@@ -48,7 +48,9 @@ async fn active_site(state: &AppState, site_key: &str) -> Result<Arc<Site>, ApiE
 /// Notes where the site's widget is in use ("Is it installed?" in the admin): the
 /// browser's `Origin`, allowed or not; a page on Hark's own host (the demo shop) sends
 /// none with its reads, and its `Referer`'s origin stands in. Only what has an origin's
-/// shape is noted.
+/// shape is noted. Called for the widget's settings, which every panel asks for before
+/// it can send anything, and not on the submission path: that stays as fast as before
+/// (docs/PERFORMANCE.md).
 fn note_sighting(state: &AppState, site: &Site, headers: &HeaderMap) {
     let text = |name| headers.get(name).and_then(|v: &HeaderValue| v.to_str().ok());
     let origin = text(header::ORIGIN).or_else(|| {
@@ -172,7 +174,6 @@ pub async fn submit(
     // limiter state is kept for a key that names no site; the limiter last, so it counts
     // only requests that would be stored.
     let site = active_site(&state, &site_key).await?;
-    note_sighting(&state, &site, &headers);
     check_origin(&site, &headers)?;
     if !crate::body::is_type(&headers, "application/json") {
         return Err(ApiError::unsupported_media_type("application/json"));
