@@ -814,7 +814,7 @@ pub struct SetupWords {
     pub from_where: &'static str,
     pub command_line: &'static str,
     /// Audit actions' names, by the action's code.
-    pub actions: [(&'static str, &'static str); 13],
+    pub actions: [(&'static str, &'static str); 12],
     pub just_now: &'static str,
     /// "{n} minutes ago", hours, days: the number goes before.
     pub ago: [&'static str; 3],
@@ -912,7 +912,6 @@ pub const SETUP_EN: SetupWords = SetupWords {
         ("token.revoke", "revoked the API token"),
         ("password.change", "changed the password of"),
         ("sign_in", "signed in as"),
-        ("org.update", "changed the organisation"),
     ],
     just_now: "just now",
     ago: [" minutes ago", " hours ago", " days ago"],
@@ -991,7 +990,6 @@ pub const SETUP_ZH_CN: SetupWords = SetupWords {
         ("token.revoke", "吊销了接口令牌"),
         ("password.change", "修改了密码："),
         ("sign_in", "登录："),
-        ("org.update", "修改了组织设置"),
     ],
     just_now: "刚刚",
     ago: [" 分钟前", " 小时前", " 天前"],

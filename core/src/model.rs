@@ -400,7 +400,7 @@ pub struct AuditEntry {
     pub client: Option<String>,
     /// `site.create`, `site.update`, `site.secret`, `person.invite`, `person.join`,
     /// `person.role`, `person.remove`, `invitation.withdraw`, `token.create`,
-    /// `token.revoke`, `org.update`, `password.change`, `sign_in`.
+    /// `token.revoke`, `password.change`, `sign_in`.
     pub action: String,
     /// What it names: a site's, a person's or a token's name.
     pub target: String,

@@ -69,11 +69,17 @@ impl Mailing {
     }
 
     /// Stops both servers: what the SMTP server printed.
-    fn stop(mut self) -> String {
-        self.hark.kill().ok();
-        self.smtp.kill().ok();
+    fn stop(self) -> String {
         let mail = self.received.lock().unwrap().clone();
         mail
+    }
+}
+
+/// Both servers stop with the test, whether it passes or fails.
+impl Drop for Mailing {
+    fn drop(&mut self) {
+        self.hark.kill().ok();
+        self.smtp.kill().ok();
     }
 }
 
