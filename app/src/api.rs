@@ -632,11 +632,8 @@ pub async fn load_sites() -> Result<SitesView, ServerFnError> {
     use crate::ssr::{clock, internal, lang_of, AdminContext};
     let context = expect_context::<AdminContext>();
     let staff = crate::ssr::owner_else(|w| w.setup.owners_only).await?;
-    let mut sites = Vec::new();
-    for site in context.store.sites(&staff.org_id).await.map_err(internal)? {
-        let seen = context.store.sightings_of(&site).await.map_err(internal)?;
-        sites.push(hark_core::store::site_settings(&site, &context.public_url, true, &seen));
-    }
+    let sites = context.store.sites(&staff.org_id).await.map_err(internal)?;
+    let sites = context.store.site_settings(&sites, &context.public_url, true).await.map_err(internal)?;
     let lang = lang_of(&staff);
     let seen_at: Vec<&String> = sites.iter().flat_map(|s| s.seen.iter().map(|s| &s.last_seen_at)).collect();
     let ago = ago_labels(&lang, seen_at.iter().copied());
@@ -675,8 +672,7 @@ pub async fn load_site(id: String) -> Result<SiteView, ServerFnError> {
         }
         Err(other) => return Err(internal(other)),
     };
-    let seen = context.store.sightings_of(&site).await.map_err(internal)?;
-    let site = hark_core::store::site_settings(&site, &context.public_url, true, &seen);
+    let site = context.store.site_settings(&[site], &context.public_url, true).await.map_err(internal)?.remove(0);
     let times: Vec<&String> =
         site.seen.iter().map(|s| &s.last_seen_at).chain(site.previous_secret_until.as_ref()).collect();
     let ago = ago_labels(&lang, times.iter().copied());

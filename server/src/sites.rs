@@ -44,9 +44,7 @@ impl SiteCache {
     pub async fn active(&self, site_key: &str) -> Result<Option<Arc<Site>>, hark_core::Error> {
         Ok(self.get(site_key).await?.filter(|site| !site.disabled))
     }
-}
 
-impl SiteCache {
     /// Forgets what this instance holds of `site_key`, after a change made here: its
     /// next request reads the change at once (other instances within `TTL`).
     pub async fn forget(&self, site_key: &str) {
@@ -85,11 +83,14 @@ pub mod admin {
     use hark_core::store::{NewSite, Site, StaffRecord};
     use serde::Deserialize;
 
-    /// The site as `staff` may see it, with where it was seen.
-    async fn view(state: &AppState, staff: &StaffRecord, site: &Site) -> Result<SiteSettings, ApiError> {
-        let seen = state.store.sightings_of(site).await?;
+    /// The sites as `staff` may see them, with where each was seen.
+    async fn views(state: &AppState, staff: &StaffRecord, sites: &[Site]) -> Result<Vec<SiteSettings>, ApiError> {
         let owner = hark_core::store::may_configure(staff);
-        Ok(hark_core::store::site_settings(site, &state.config.public_url, owner, &seen))
+        Ok(state.store.site_settings(sites, &state.config.public_url, owner).await?)
+    }
+
+    async fn view(state: &AppState, staff: &StaffRecord, site: Site) -> Result<SiteSettings, ApiError> {
+        Ok(views(state, staff, &[site]).await?.remove(0))
     }
 
     #[utoipa::path(
@@ -104,11 +105,8 @@ pub mod admin {
         State(state): State<AppState>,
         Staff(staff): Staff,
     ) -> Result<Json<Vec<SiteSettings>>, ApiError> {
-        let mut views = Vec::new();
-        for site in state.store.sites(&staff.org_id).await? {
-            views.push(view(&state, &staff, &site).await?);
-        }
-        Ok(Json(views))
+        let sites = state.store.sites(&staff.org_id).await?;
+        Ok(Json(views(&state, &staff, &sites).await?))
     }
 
     /// A new site: its name and the origins of the shop's pages.
@@ -142,7 +140,7 @@ pub mod admin {
     ) -> Result<(StatusCode, Json<SiteSettings>), ApiError> {
         let new = NewSite { name: body.name, allowed_origins: body.allowed_origins, require_email: body.require_email };
         let site = state.store.add_site_by(&owner, new).await?;
-        Ok((StatusCode::CREATED, Json(view(&state, &owner, &site).await?)))
+        Ok((StatusCode::CREATED, Json(view(&state, &owner, site).await?)))
     }
 
     #[utoipa::path(
@@ -161,7 +159,7 @@ pub mod admin {
         Path(id): Path<String>,
     ) -> Result<Json<SiteSettings>, ApiError> {
         let site = state.store.site(&staff.org_id, &id).await?;
-        Ok(Json(view(&state, &staff, &site).await?))
+        Ok(Json(view(&state, &staff, site).await?))
     }
 
     #[utoipa::path(
@@ -187,7 +185,7 @@ pub mod admin {
     ) -> Result<Json<SiteSettings>, ApiError> {
         let site = state.store.update_site(&owner, &id, &change).await?;
         state.sites.forget(&site.site_key).await;
-        Ok(Json(view(&state, &owner, &site).await?))
+        Ok(Json(view(&state, &owner, site).await?))
     }
 
     /// How long the secret being replaced keeps verifying.
@@ -222,6 +220,6 @@ pub mod admin {
     ) -> Result<Json<SiteSettings>, ApiError> {
         let site = state.store.rotate_secret(&owner, &id, body.grace_minutes).await?;
         state.sites.forget(&site.site_key).await;
-        Ok(Json(view(&state, &owner, &site).await?))
+        Ok(Json(view(&state, &owner, site).await?))
     }
 }

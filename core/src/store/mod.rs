@@ -28,10 +28,7 @@ mod writer;
 pub use crate::model::Sla;
 pub use orgs::{Org, StaffRecord};
 pub use sightings::SIGHTINGS_REFUSED_KEPT;
-pub use sites::{
-    check_origin, csp_line, is_site_key, normalize_origin, settings as site_settings, snippet, NewSite, Site,
-    MAX_GRACE_MINUTES,
-};
+pub use sites::{check_origin, csp_line, is_site_key, normalize_origin, snippet, NewSite, Site, MAX_GRACE_MINUTES};
 pub use submissions::{Destination, Insert, Receipt};
 pub use triage::{
     may_configure, may_write, AssigneeFilter, Change, Composer, DueFilter, Mail, OutboxMail, QueueCursor, QueueFilter,

@@ -5,6 +5,7 @@
 
 use super::{now_millis, Site, Store};
 use crate::error::Result;
+use crate::model::SiteSettings;
 use sqlx::Row;
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -127,21 +128,43 @@ impl Store {
         Ok(())
     }
 
-    /// Where `site` was seen, by origin, with the latest time known here: the table's,
-    /// or this instance's when newer.
-    pub async fn sightings_of(&self, site: &Site) -> Result<Vec<(String, i64)>> {
-        let rows = sqlx::query("SELECT origin, last_seen_at FROM site_origins WHERE site_id = $1")
-            .bind(&site.id)
-            .fetch_all(&self.pool)
-            .await?;
-        let mut seen: HashMap<String, i64> = HashMap::new();
+    /// Where each of `sites` (all of one organisation) was seen, by site id: each origin
+    /// with the latest time known here, the table's or this instance's. One read.
+    async fn sightings(&self, sites: &[Site]) -> Result<HashMap<String, HashMap<String, i64>>> {
+        let mut seen: HashMap<String, HashMap<String, i64>> =
+            sites.iter().map(|site| (site.id.clone(), HashMap::new())).collect();
+        let Some(org_id) = sites.first().map(|s| &s.org_id) else { return Ok(seen) };
+        let rows = sqlx::query(
+            "SELECT so.site_id, so.origin, so.last_seen_at FROM site_origins so JOIN sites s ON s.id = so.site_id \
+             WHERE s.org_id = $1",
+        )
+        .bind(org_id)
+        .fetch_all(&self.pool)
+        .await?;
         for row in &rows {
-            seen.insert(row.try_get("origin")?, row.try_get("last_seen_at")?);
+            if let Some(origins) = seen.get_mut(&row.try_get::<String, _>("site_id")?) {
+                origins.insert(row.try_get("origin")?, row.try_get("last_seen_at")?);
+            }
         }
-        for (origin, at) in self.sightings.of_site(&site.id) {
-            let latest = seen.entry(origin).or_insert(at);
-            *latest = (*latest).max(at);
+        for (site, origins) in seen.iter_mut() {
+            for (origin, at) in self.sightings.of_site(site) {
+                let latest = origins.entry(origin).or_insert(at);
+                *latest = (*latest).max(at);
+            }
         }
-        Ok(seen.into_iter().collect())
+        Ok(seen)
+    }
+
+    /// `sites` as the admin shows them (see [`super::sites::settings`]), with where each
+    /// was seen; the secret only when `owner`.
+    pub async fn site_settings(&self, sites: &[Site], public_url: &str, owner: bool) -> Result<Vec<SiteSettings>> {
+        let mut seen = self.sightings(sites).await?;
+        Ok(sites
+            .iter()
+            .map(|site| {
+                let origins: Vec<(String, i64)> = seen.remove(&site.id).unwrap_or_default().into_iter().collect();
+                super::sites::settings(site, public_url, owner, &origins)
+            })
+            .collect())
     }
 }

@@ -98,11 +98,17 @@ pub fn csp_line(public_url: &str) -> String {
 /// The origin (`scheme://host[:port]`, default port left out) of an http(s) URL,
 /// or why it is not one.
 pub fn normalize_origin(input: &str) -> Result<String, String> {
+    parse_origin(input).map(|(_, origin)| origin)
+}
+
+/// The http(s) URL `input` and its origin, or why it is not one.
+fn parse_origin(input: &str) -> Result<(url::Url, String), String> {
     let url = url::Url::parse(input.trim()).map_err(|e| format!("{input}: {e}"))?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
         return Err(format!("{input}: must be an http or https origin"));
     }
-    Ok(url.origin().ascii_serialization())
+    let origin = url.origin().ascii_serialization();
+    Ok((url, origin))
 }
 
 /// An origin as a merchant typed it, normalised (`https://Shop.Example:443` →
@@ -110,14 +116,10 @@ pub fn normalize_origin(input: &str) -> Result<String, String> {
 /// query) is explained, not stored, since the browser's `Origin` never carries it.
 pub fn check_origin(input: &str) -> Result<String, String> {
     let typed = input.trim();
-    let origin = match normalize_origin(typed) {
-        Ok(origin) => origin,
-        Err(_) if !typed.contains("://") => {
-            return Err(format!("{typed}: write the whole origin with its scheme, such as https://{typed}"))
-        }
-        Err(err) => return Err(err),
-    };
-    let url = url::Url::parse(typed).map_err(|e| e.to_string())?;
+    if !typed.contains("://") {
+        return Err(format!("{typed}: write the whole origin with its scheme, such as https://{typed}"));
+    }
+    let (url, origin) = parse_origin(typed)?;
     if !url.username().is_empty() || url.password().is_some() {
         return Err(format!("{typed}: an origin has no user name or password; use {origin}"));
     }
@@ -467,7 +469,7 @@ impl Store {
 
 /// A site as the admin shows it to `staff`: the secret to owners only; where it was
 /// `seen` (origin, when in ms), allowed origins first, then the refused, newest first.
-pub fn settings(site: &Site, public_url: &str, owner: bool, seen: &[(String, i64)]) -> SiteSettings {
+pub(super) fn settings(site: &Site, public_url: &str, owner: bool, seen: &[(String, i64)]) -> SiteSettings {
     let mut sightings: Vec<Sighting> = seen
         .iter()
         .map(|(origin, at)| Sighting {
