@@ -771,3 +771,79 @@ pub async fn allow_site_origin(id: String, origin: String) -> Result<(), ServerF
     crate::ssr::back_to_page(&format!("/admin/sites/{id}"));
     Ok(())
 }
+
+/// The insights page: the figures, the sites to choose from and their categories.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InsightsView {
+    pub staff: StaffMember,
+    pub lang: String,
+    pub metrics: hark_core::metrics::Metrics,
+    /// Every site of the organisation: (id, name, categories).
+    pub sites: Vec<(String, String, Vec<String>)>,
+    /// The query the page was asked with, for the CSV link and the filters.
+    pub query: String,
+}
+
+/// The figures for the insights page (every role reads them).
+#[server(prefix = "/admin/fn", endpoint = "insights")]
+pub async fn load_insights(
+    #[server(default)] site: Option<String>,
+    #[server(default)] from: Option<String>,
+    #[server(default)] to: Option<String>,
+    #[server(default)] interval: Option<String>,
+) -> Result<InsightsView, ServerFnError> {
+    use crate::ssr::{internal, lang_of, signed_in, store_error, AdminContext};
+    use hark_core::metrics::{Interval, MetricsParams};
+    let context = expect_context::<AdminContext>();
+    let staff = signed_in().await?;
+    let blank = |v: Option<String>| v.filter(|v| !v.trim().is_empty());
+    let params = MetricsParams {
+        site: blank(site),
+        from: blank(from),
+        to: blank(to),
+        interval: match interval.as_deref() {
+            Some("week") => Some(Interval::Week),
+            Some("day") => Some(Interval::Day),
+            _ => None,
+        },
+    };
+    let metrics = context.store.metrics(&staff.org_id, &params).await.map_err(store_error)?;
+    let sites = context
+        .store
+        .sites(&staff.org_id)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|s| (s.id, s.name, s.categories))
+        .collect();
+    let query = serde_urlencoded::to_string(&params).unwrap_or_default();
+    Ok(InsightsView { lang: lang_of(&staff), staff: staff.member, metrics, sites, query })
+}
+
+/// Marks a change on a site (owners).
+#[server(prefix = "/admin/fn", endpoint = "add-mark")]
+pub async fn add_mark(
+    site: String,
+    day: String,
+    title: String,
+    #[server(default)] category: Option<String>,
+) -> Result<(), ServerFnError> {
+    use crate::ssr::{store_error, AdminContext};
+    let context = expect_context::<AdminContext>();
+    let staff = crate::ssr::owner_else(|w| w.setup.owners_only).await?;
+    let mark = hark_core::metrics::NewMark { category: category.filter(|c| !c.is_empty()), day, title };
+    context.store.add_mark(&staff.org_id, &site, &staff.user_id, &mark).await.map_err(store_error)?;
+    crate::ssr::back_to_page(&format!("/admin/insights?site={site}"));
+    Ok(())
+}
+
+/// Removes a mark (owners).
+#[server(prefix = "/admin/fn", endpoint = "remove-mark")]
+pub async fn remove_mark(site: String, id: String) -> Result<(), ServerFnError> {
+    use crate::ssr::{store_error, AdminContext};
+    let context = expect_context::<AdminContext>();
+    let staff = crate::ssr::owner_else(|w| w.setup.owners_only).await?;
+    context.store.delete_mark(&staff.org_id, &site, &id).await.map_err(store_error)?;
+    crate::ssr::back_to_page(&format!("/admin/insights?site={site}"));
+    Ok(())
+}

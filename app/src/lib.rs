@@ -5,6 +5,7 @@
 pub mod api;
 mod detail;
 pub mod i18n;
+mod insights;
 mod live;
 mod login;
 mod people;
@@ -38,6 +39,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/sites") view=sites::SitesPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/sites/:id") view=sites::SitePage ssr=SsrMode::Async />
                 <Route path=path!("/admin/audit") view=sites::AuditPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/insights") view=insights::InsightsPage ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

@@ -88,6 +88,7 @@ pub fn TopBar(staff: hark_core::model::StaffMember, words: &'static Words) -> im
         <header class="topbar">
             <a class="brand" href="/admin" translate="no">"Hark"</a>
             <span class="who"><span translate="no">{format!("{} · {}", staff.org_name, staff.email)}</span>" · "{words.role(staff.role)}</span>
+            <a href="/admin/insights">{words.insights.title}</a>
             {(staff.role == hark_core::model::Role::Owner).then(|| view! {
                 <a href="/admin/sites">{words.setup.sites}</a>
                 <a href="/admin/people">{words.people}</a>

@@ -1,6 +1,7 @@
 //! Hark's domain. The types in [`model`] travel between server and browser; the rest,
 //! behind the `db` feature, is the one storage layer and the rules every caller shares.
 
+pub mod metrics;
 pub mod model;
 pub mod privacy;
 pub mod search;
@@ -10,6 +11,8 @@ pub mod words;
 pub mod auth;
 #[cfg(feature = "db")]
 mod error;
+#[cfg(feature = "db")]
+pub mod phrases;
 #[cfg(feature = "db")]
 pub mod store;
 #[cfg(feature = "db")]

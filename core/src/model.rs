@@ -70,6 +70,17 @@ string_enum!(
 );
 
 string_enum!(
+    /// The five service-quality dimensions (SERVQUAL) a shopper may score 1–5.
+    Dimension {
+        Tangibles = "tangibles",
+        Reliability = "reliability",
+        Responsiveness = "responsiveness",
+        Assurance = "assurance",
+        Empathy = "empathy",
+    }
+);
+
+string_enum!(
     /// Where a submission stands in the triage workflow.
     Status { New = "new", Open = "open", Pending = "pending", Resolved = "resolved", Spam = "spam" }
 );

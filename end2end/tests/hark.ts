@@ -14,6 +14,10 @@ export interface Hark {
   addSite(name: string, origin: string, options?: { requireEmail?: boolean }): { key: string; secret: string };
   /** Every stored submission, newest first, spam included: the admin API with a CLI token. */
   queue(): Promise<any[]>;
+  /** GET of an admin API path with a CLI token, as JSON. */
+  api(path: string): Promise<any>;
+  /** `hark seed`: `submissions` across `sites` new sites over the last `days` days. */
+  seed(submissions: number, sites: number, days: number): void;
   stop(): Promise<void>;
 }
 
@@ -52,6 +56,11 @@ export async function startHark(): Promise<Hark> {
   const admin = field("Admin");
   let token: string | undefined;
   const cli = (args: string[]) => execFileSync(binary, args, { env: { ...process.env, DATABASE_URL: databaseUrl } }).toString();
+  const api = async (path: string) => {
+    token ??= JSON.parse(cli(["token", "create", "--email", field("Login"), "--json"])).token;
+    const response = await fetch(`${admin.replace(/\/admin$/, "")}${path}`, { headers: { Authorization: `Bearer ${token}` } });
+    return response.json();
+  };
   return {
     url: admin.replace(/\/admin$/, ""),
     email: field("Login"),
@@ -61,12 +70,10 @@ export async function startHark(): Promise<Hark> {
       const site = JSON.parse(cli(["site", "add", "--name", name, "--origin", origin, ...flags, "--json"]));
       return { key: site.site_key, secret: site.secret };
     },
-    queue: async () => {
-      token ??= JSON.parse(cli(["token", "create", "--email", field("Login"), "--json"])).token;
-      const response = await fetch(`${admin.replace(/\/admin$/, "")}/api/v1/admin/submissions?status=new,open,pending,resolved,spam`, {
-        headers: { Authorization: `Bearer ${token}` },
-      });
-      return (await response.json()).items;
+    queue: async () => (await api("/api/v1/admin/submissions?status=new,open,pending,resolved,spam")).items,
+    api,
+    seed: (submissions, sites, days) => {
+      cli(["seed", "--submissions", String(submissions), "--sites", String(sites), "--days", String(days)]);
     },
     stop: () =>
       new Promise((resolve) => {

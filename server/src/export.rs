@@ -41,7 +41,7 @@ const HEADER: [&str; 20] = [
 ];
 
 /// A cell a spreadsheet will show as text, never evaluate.
-fn cell(text: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn cell(text: &str) -> std::borrow::Cow<'_, str> {
     match text.chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}").into(),
         _ => text.into(),

@@ -15,6 +15,7 @@ pub mod form;
 pub mod health;
 pub mod indexer;
 pub mod ingest;
+pub mod insights;
 pub mod json;
 pub mod listen;
 pub mod mail;
@@ -90,6 +91,10 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(sites::admin::get_site, sites::admin::update_site))
         .routes(routes!(sites::admin::rotate_secret))
         .routes(routes!(audit::audit_log))
+        .routes(routes!(insights::metrics))
+        .routes(routes!(insights::metrics_csv))
+        .routes(routes!(insights::list_marks, insights::create_mark))
+        .routes(routes!(insights::delete_mark))
         .layer(axum::extract::DefaultBodyLimit::max(json::MAX_BODY))
         // Shoppers' emails and messages: never kept by a cache on the way.
         .layer(SetResponseHeaderLayer::overriding(CACHE_CONTROL, HeaderValue::from_static("no-store")));

@@ -40,6 +40,10 @@ impl AppState {
             .build();
         let limiter = SubmissionLimiter::new(&config);
         crate::telemetry_metrics::handle();
+        // The indexer cuts Chinese into words for the insights' phrases: the dictionary
+        // loads now, at the start (once a process), not in the writer's first quiet
+        // moment, and not while the server already runs (its memory would jump then).
+        hark_core::phrases::warm_up();
         let indexer = crate::indexer::spawn(store.clone());
         store.relay_changes();
         let observe = move |size| {

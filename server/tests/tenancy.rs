@@ -55,7 +55,8 @@ async fn ours(app: &TestApp, sub: &str) -> (Value, Value, Value) {
         .collect();
     let people = app.call("GET", "/api/v1/admin/people", &app.token, None).await.json();
     let sites = app.call("GET", "/api/v1/admin/sites", &app.token, None).await.json();
-    (detail, replies, json!({"org": org, "tokens": owners, "people": people, "sites": sites}))
+    let marks = app.call("GET", &format!("/api/v1/admin/sites/{}/marks", app.site.id), &app.token, None).await.json();
+    (detail, replies, json!({"org": org, "tokens": owners, "people": people, "sites": sites, "marks": marks}))
 }
 
 #[tokio::test]
@@ -87,6 +88,16 @@ async fn every_staff_route_hides_other_organisations_and_refuses_viewers_writes(
         let saved_id = saved.json()["id"].as_str().unwrap().to_owned();
         let made = app.call("POST", "/api/v1/admin/tokens", &app.token, Some(json!({"name": "walk"}))).await.json();
         let token_id = made["id"].as_str().unwrap().to_owned();
+        let marked = app
+            .call(
+                "POST",
+                &format!("/api/v1/admin/sites/{}/marks", app.site.id),
+                &app.token,
+                Some(json!({"day": "2026-03-01", "title": canary})),
+            )
+            .await;
+        assert_eq!(marked.status, StatusCode::CREATED, "{label}: {}", marked.text);
+        let mark_id = marked.json()["id"].as_str().unwrap().to_owned();
         // Searchable: the indexer has caught up.
         let search = format!("/api/v1/admin/submissions?q={}", canary.split(' ').next().unwrap());
         for _ in 0..100 {
@@ -203,6 +214,20 @@ async fn every_staff_route_hides_other_organisations_and_refuses_viewers_writes(
                 case(Access::Owners, one(&format!("{site}/secret"), Some(json!({"grace_minutes": 0})))),
             ),
             (("get", "/api/v1/admin/audit"), case(Access::Owners, one("/api/v1/admin/audit", None))),
+            (("get", "/api/v1/admin/metrics"), case(Access::Read, one("/api/v1/admin/metrics", None))),
+            (("get", "/api/v1/admin/metrics.csv"), case(Access::Read, one("/api/v1/admin/metrics.csv", None))),
+            (("get", "/api/v1/admin/sites/{id}/marks"), case(Access::Read, one(&format!("{site}/marks"), None))),
+            (
+                ("post", "/api/v1/admin/sites/{id}/marks"),
+                case(
+                    Access::Owners,
+                    one(&format!("{site}/marks"), Some(json!({"day": "2026-03-01", "title": "New courier"}))),
+                ),
+            ),
+            (
+                ("delete", "/api/v1/admin/sites/{id}/marks/{mark_id}"),
+                case(Access::Owners, one(&format!("{site}/marks/{mark_id}"), None)),
+            ),
             (("post", "/api/v1/invites/{token}"), case(Access::Public, vec![])),
             (("post", "/api/v1/auth/login"), case(Access::Public, vec![])),
             (("post", "/api/v1/auth/logout"), case(Access::OwnAccount, one("/api/v1/auth/logout", None))),

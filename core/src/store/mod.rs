@@ -6,6 +6,8 @@
 
 mod changes;
 pub use changes::{Changed, Changes, Watch};
+mod metrics;
+pub use metrics::MAX_DAYS;
 mod orgs;
 mod people;
 pub use people::{InvitationMail, INVITATION_DAYS};
@@ -14,7 +16,7 @@ mod sign_in;
 pub use sessions::SessionPolicy;
 pub use sign_in::SIGN_IN_FREE_FAILURES;
 mod seed;
-pub use seed::Seeded;
+pub use seed::{PastSubmission, Seeded};
 mod audit;
 pub use audit::AUDIT_PAGE;
 mod settings;
@@ -252,6 +254,33 @@ impl Columns for AnyRow {
     }
 }
 
+/// A rusqlite row with its statement's column names, looked up here: rusqlite asks
+/// SQLite for every name (under a lock) each time a column is read by name.
+pub(crate) struct Named<'a> {
+    pub(crate) row: &'a rusqlite::Row<'a>,
+    pub(crate) names: &'a [String],
+}
+
+impl Named<'_> {
+    fn index(&self, column: &str) -> Result<usize> {
+        Ok(self
+            .names
+            .iter()
+            .position(|n| n == column)
+            .ok_or_else(|| rusqlite::Error::InvalidColumnName(column.to_owned()))?)
+    }
+}
+
+impl Columns for Named<'_> {
+    fn text(&self, column: &str) -> Result<Option<String>> {
+        Ok(self.row.get(self.index(column)?)?)
+    }
+
+    fn int(&self, column: &str) -> Result<Option<i64>> {
+        Ok(self.row.get(self.index(column)?)?)
+    }
+}
+
 /// Reads a TEXT column holding one of the closed string sets of [`crate::model`].
 pub(crate) fn parse_column<T: FromStr>(row: &impl Columns, column: &str) -> Result<T>
 where
@@ -273,4 +302,41 @@ pub(crate) fn json_column<T: serde::de::DeserializeOwned>(row: &impl Columns, co
 /// Whether an error is a unique-constraint violation, on either backend.
 pub(crate) fn is_unique_violation(err: &sqlx::Error) -> bool {
     matches!(err, sqlx::Error::Database(db) if db.is_unique_violation())
+}
+
+/// A bind value of a query built at run time.
+#[derive(Clone, Debug)]
+pub(crate) enum Arg {
+    Text(String),
+    Int(i64),
+}
+
+/// SQL with its numbered arguments.
+#[derive(Default)]
+pub(crate) struct Sql {
+    text: String,
+    args: Vec<Arg>,
+}
+
+impl Sql {
+    /// Adds `arg` and returns its placeholder.
+    pub(crate) fn arg(&mut self, arg: Arg) -> String {
+        self.args.push(arg);
+        format!("${}", self.args.len())
+    }
+
+    pub(crate) fn push(&mut self, text: &str) {
+        self.text.push_str(text);
+    }
+
+    pub(crate) fn query(&self) -> sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments<'_>> {
+        let mut query = sqlx::query(&self.text);
+        for arg in &self.args {
+            query = match arg {
+                Arg::Text(text) => query.bind(text.as_str()),
+                Arg::Int(n) => query.bind(*n),
+            };
+        }
+        query
+    }
 }

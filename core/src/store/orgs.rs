@@ -85,11 +85,19 @@ impl Store {
             .ok()
             .and_then(|tz| tz.iana_name().map(str::to_owned))
             .ok_or_else(|| Error::field("time_zone", "must be a time zone name such as Asia/Shanghai or UTC"))?;
-        sqlx::query("UPDATE orgs SET time_zone = $1 WHERE id = $2")
+        let mut tx = self.write_tx().await?;
+        let changed = sqlx::query("UPDATE orgs SET time_zone = $1 WHERE id = $2 AND time_zone <> $1")
             .bind(&zone)
             .bind(org_id)
-            .execute(&self.pool)
-            .await?;
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+            > 0;
+        // The figures' days are the zone's: every submission may fall on another day now.
+        if changed {
+            self.recount(&mut tx, org_id).await?;
+        }
+        tx.commit().await?;
         Ok(zone)
     }
 

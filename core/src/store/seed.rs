@@ -97,14 +97,14 @@ impl Store {
         let mut written = 0;
         while written < count {
             let take = ROWS_PER_INSERT.min(count - written);
-            let rows: Vec<SeedRow> = (written..written + take)
+            let rows: Vec<PastSubmission> = (written..written + take)
                 .map(|i| {
                     let at = now - span + (span as f64 * (i as f64 + rng.gen::<f64>()) / count as f64) as i64;
                     let site = &made[rng.gen_range(0..made.len())];
-                    SeedRow::new(&mut rng, site, &staff, at.min(now), now)
+                    PastSubmission::seeded(&mut rng, site, &staff, at.min(now), now)
                 })
                 .collect();
-            self.insert_seed(&rows).await?;
+            self.insert_past(&rows).await?;
             written += take;
             // SQLite's WAL is only copied back by checkpoints, which the server's writer
             // runs; here the seed does, or the WAL grows by gigabytes.
@@ -124,12 +124,14 @@ impl Store {
         Ok(Seeded { org: org.clone(), sites: made, submissions: count })
     }
 
-    async fn insert_seed(&self, rows: &[SeedRow]) -> Result<()> {
+    /// Writes `rows` as they are (oldest first keeps the queue's order), in one
+    /// transaction; the search indexer counts them later, as any other.
+    pub async fn insert_past(&self, rows: &[PastSubmission]) -> Result<()> {
         const COLUMNS: &str = "id, site_id, org_id, kind, rating, category, stage, message, email, name, order_ref, \
                                locale, customer_id, customer_tier, content_digest, track_token, status, priority, \
                                received_at, assignee_id, first_response_due, resolution_due, first_response_at, \
-                               resolved_at, due_at, recovery_rating";
-        const PER_ROW: usize = 26;
+                               resolved_at, due_at, recovery_rating, dimensions";
+        const PER_ROW: usize = 27;
         let mut tx = self.pool.begin().await?;
         for rows in rows.chunks(ROWS_PER_STATEMENT) {
             let placeholders: Vec<String> = (0..rows.len())
@@ -155,7 +157,7 @@ impl Store {
                     .bind(row.email.clone())
                     .bind(row.name.clone())
                     .bind(row.order_ref.clone())
-                    .bind(row.locale)
+                    .bind(row.locale.clone())
                     .bind(row.customer.clone())
                     .bind(row.customer.as_ref().map(|_| "key"))
                     .bind(crate::auth::random_hex(16))
@@ -169,12 +171,13 @@ impl Store {
                     .bind(row.first_response_at)
                     .bind(row.resolved_at)
                     .bind(row.due_at())
-                    .bind(row.recovery);
+                    .bind(row.recovery)
+                    .bind(row.dimensions.clone());
             }
             query.execute(&mut *tx).await?;
         }
         for row in rows {
-            if let (Some(at), Some(reply)) = (row.first_response_at, row.reply) {
+            if let (Some(at), Some(reply)) = (row.first_response_at, &row.reply) {
                 sqlx::query(
                     "INSERT INTO submission_events (id, submission_id, org_id, actor_id, kind, body, at) \
                      VALUES ($1, $2, $3, $4, 'reply', $5, $6)",
@@ -225,33 +228,38 @@ impl Store {
     }
 }
 
-struct SeedRow {
-    id: String,
-    site_id: String,
-    org_id: String,
-    kind: Kind,
-    rating: Option<i64>,
-    category: Option<String>,
-    stage: Option<Stage>,
-    message: Option<String>,
-    email: Option<String>,
-    name: Option<String>,
-    order_ref: Option<String>,
-    locale: &'static str,
-    customer: Option<String>,
-    status: Status,
-    priority: Priority,
-    received_at: i64,
-    assignee: Option<String>,
-    due: Option<(i64, i64)>,
-    first_response_at: Option<i64>,
-    resolved_at: Option<i64>,
-    recovery: Option<i64>,
-    reply: Option<&'static str>,
+/// A submission with its history, written straight into the tables: what `hark seed`
+/// makes, and what tests build to check the figures against.
+#[derive(Clone, Debug)]
+pub struct PastSubmission {
+    pub id: String,
+    pub site_id: String,
+    pub org_id: String,
+    pub kind: Kind,
+    pub rating: Option<i64>,
+    pub category: Option<String>,
+    pub stage: Option<Stage>,
+    pub message: Option<String>,
+    pub email: Option<String>,
+    pub name: Option<String>,
+    pub order_ref: Option<String>,
+    pub locale: String,
+    pub customer: Option<String>,
+    pub status: Status,
+    pub priority: Priority,
+    pub received_at: i64,
+    pub assignee: Option<String>,
+    pub due: Option<(i64, i64)>,
+    pub first_response_at: Option<i64>,
+    pub resolved_at: Option<i64>,
+    pub recovery: Option<i64>,
+    pub reply: Option<String>,
+    /// The five dimensions as the collector stores them (a JSON object).
+    pub dimensions: Option<String>,
 }
 
-impl SeedRow {
-    fn new(rng: &mut StdRng, site: &Site, staff: &[String], at: i64, now: i64) -> SeedRow {
+impl PastSubmission {
+    fn seeded(rng: &mut StdRng, site: &Site, staff: &[String], at: i64, now: i64) -> PastSubmission {
         let chinese = rng.gen_bool(0.35);
         let (category, text) = if chinese { ZH[rng.gen_range(0..ZH.len())] } else { EN[rng.gen_range(0..EN.len())] };
         let kind = match rng.gen_range(0..100) {
@@ -290,7 +298,20 @@ impl SeedRow {
         let recovery = (status == Status::Resolved && kind == Kind::Complaint && rng.gen_bool(0.6))
             .then(|| [5, 5, 4, 4, 4, 3, 2, 1][rng.gen_range(0..8)]);
         let replies = if chinese { REPLIES_ZH } else { REPLIES_EN };
-        SeedRow {
+        // Some raters score the five dimensions too, near their rating; delivery
+        // (reliability) and answers (responsiveness) a little lower, as shops find.
+        let dimensions = rating.filter(|_| rng.gen_bool(0.3)).map(|r| {
+            let mut near = |shift: i64| (r + shift + rng.gen_range(-1..=1)).clamp(1, 5);
+            format!(
+                "{{\"tangibles\":{},\"reliability\":{},\"responsiveness\":{},\"assurance\":{},\"empathy\":{}}}",
+                near(0),
+                near(-1),
+                near(-1),
+                near(0),
+                near(0)
+            )
+        });
+        PastSubmission {
             // Time-ordered, as the widget's own ids are.
             id: uuid::Uuid::new_v7(uuid::Timestamp::from_unix(
                 uuid::NoContext,
@@ -309,7 +330,7 @@ impl SeedRow {
                 .then(|| format!("shopper{}@example.com", rng.gen_range(1..50_000))),
             name: rng.gen_bool(0.3).then(|| if chinese { "王芳".to_owned() } else { "Alex Morgan".to_owned() }),
             order_ref: rng.gen_bool(0.5).then(|| format!("NW-{}", rng.gen_range(1000..99_999))),
-            locale: if chinese { "zh-CN" } else { "en" },
+            locale: if chinese { "zh-CN" } else { "en" }.into(),
             customer: key.then(|| format!("c_{}", rng.gen_range(1..5_000))),
             status,
             priority,
@@ -319,7 +340,8 @@ impl SeedRow {
             first_response_at,
             resolved_at,
             recovery,
-            reply: first_response_at.map(|_| replies[rng.gen_range(0..replies.len())]),
+            reply: first_response_at.map(|_| replies[rng.gen_range(0..replies.len())].to_owned()),
+            dimensions,
         }
     }
 

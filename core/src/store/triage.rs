@@ -2,7 +2,8 @@
 //! and shoppers make to it. Each change is one transaction that writes the new state and
 //! the timeline events saying who did what, so the two never disagree.
 
-use super::{json_column, now_millis, parse_column, Backend, Columns, Store};
+use super::metrics::{Subject, Tally, SUBJECT_COLUMNS};
+use super::{json_column, now_millis, parse_column, Arg, Backend, Columns, Named, Sql, Store};
 use crate::error::{Error, Result};
 use crate::model::{
     rfc3339_from_millis, EventKind, Kind, Person, Priority, QueueItem, QueueParams, Role, SavedReply, Stage, Status,
@@ -302,43 +303,6 @@ pub const MAX_BODY_CHARS: usize = 5_000;
 const MAX_TAGS: usize = 20;
 const MAX_TAG_CHARS: usize = 40;
 
-/// A bind value of a query built at run time.
-#[derive(Clone, Debug)]
-enum Arg {
-    Text(String),
-    Int(i64),
-}
-
-/// SQL with its numbered arguments.
-#[derive(Default)]
-struct Sql {
-    text: String,
-    args: Vec<Arg>,
-}
-
-impl Sql {
-    /// Adds `arg` and returns its placeholder.
-    fn arg(&mut self, arg: Arg) -> String {
-        self.args.push(arg);
-        format!("${}", self.args.len())
-    }
-
-    fn push(&mut self, text: &str) {
-        self.text.push_str(text);
-    }
-
-    fn query(&self) -> sqlx::query::Query<'_, Any, sqlx::any::AnyArguments<'_>> {
-        let mut query = sqlx::query(&self.text);
-        for arg in &self.args {
-            query = match arg {
-                Arg::Text(text) => query.bind(text.as_str()),
-                Arg::Int(n) => query.bind(*n),
-            };
-        }
-        query
-    }
-}
-
 const ITEM_COLUMNS: &str = "s.id, s.site_id, t.name AS site_name, s.kind, s.rating, s.category, s.stage, \
                             s.message, s.email, s.name, s.order_ref, s.customer_tier, s.status, s.priority, \
                             s.assignee_id, u.email AS assignee_email, s.tags, s.received_at, s.first_response_due, \
@@ -349,33 +313,6 @@ const ITEM_JOINS: &str = "JOIN sites t ON t.id = s.site_id LEFT JOIN users u ON 
 /// A time column as RFC 3339.
 fn time_column(row: &impl Columns, column: &str) -> Result<Option<String>> {
     Ok(row.int(column)?.map(rfc3339_from_millis))
-}
-
-/// A rusqlite row with its statement's column names, looked up here: rusqlite asks
-/// SQLite for every name (under a lock) each time a column is read by name.
-struct Named<'a> {
-    row: &'a rusqlite::Row<'a>,
-    names: &'a [String],
-}
-
-impl Named<'_> {
-    fn index(&self, column: &str) -> Result<usize> {
-        Ok(self
-            .names
-            .iter()
-            .position(|n| n == column)
-            .ok_or_else(|| rusqlite::Error::InvalidColumnName(column.to_owned()))?)
-    }
-}
-
-impl Columns for Named<'_> {
-    fn text(&self, column: &str) -> Result<Option<String>> {
-        Ok(self.row.get(self.index(column)?)?)
-    }
-
-    fn int(&self, column: &str) -> Result<Option<i64>> {
-        Ok(self.row.get(self.index(column)?)?)
-    }
 }
 
 fn queue_item(row: &impl Columns) -> Result<QueueItem> {
@@ -1063,7 +1000,7 @@ impl Store {
         }
         let changed = next != current;
         if changed {
-            next.write(tx, Some(&actor.user_id), &current, now).await?;
+            next.write(self, tx, Some(&actor.user_id), &current, now).await?;
         }
         Ok(changed)
     }
@@ -1104,7 +1041,7 @@ impl Store {
             None => {}
         }
         next.take_first_contact(actor);
-        next.write(&mut tx, Some(&actor.user_id), &current, now).await?;
+        next.write(self, &mut tx, Some(&actor.user_id), &current, now).await?;
         let mut mailed = false;
         if let Some(email) = current.email.as_deref() {
             let context = ReplyContext {
@@ -1181,7 +1118,7 @@ impl Store {
         if current.kind == Kind::Complaint && matches!(current.status, Status::Pending | Status::Resolved) {
             let mut next = current.clone();
             next.set_status(Status::Open, now);
-            next.write(&mut tx, None, &current, now).await?;
+            next.write(self, &mut tx, None, &current, now).await?;
         }
         tx.commit().await?;
         self.changes.updated(&current.org_id, &current.id);
@@ -1213,6 +1150,9 @@ impl Store {
             }
             None => {}
         }
+        let before = current.subject();
+        let after = Subject { recovery_rating: Some(rating), ..before.clone() };
+        super::metrics::recounted(self, &mut tx, &before, &after).await?;
         sqlx::query("UPDATE submissions SET recovery_rating = $1, recovery_comment = $2 WHERE id = $3")
             .bind(rating)
             .bind(comment)
@@ -1336,6 +1276,8 @@ struct Current {
     locale: Option<String>,
     track_token: String,
     site_name: String,
+    /// As loaded: what the figures counted of it.
+    counted: Subject,
 }
 
 impl Current {
@@ -1350,8 +1292,7 @@ impl Current {
     ) -> Result<Self> {
         let org = if org_id.is_some() { " AND s.org_id = $2" } else { "" };
         let sql = format!(
-            "SELECT s.id, s.org_id, s.kind, s.status, s.priority, s.assignee_id, s.tags, s.first_response_due, \
-             s.resolution_due, s.first_response_at, s.resolved_at, s.email, s.locale, s.track_token, \
+            "SELECT {SUBJECT_COLUMNS}, s.id, s.priority, s.tags, s.email, s.locale, s.track_token, \
              (SELECT name FROM sites t WHERE t.id = s.site_id) AS site_name \
              FROM submissions s WHERE s.{column} = $1{org}{lock}"
         );
@@ -1376,7 +1317,19 @@ impl Current {
             locale: row.try_get("locale")?,
             track_token: row.try_get("track_token")?,
             site_name: row.try_get("site_name")?,
+            counted: Subject::from_row(&row)?,
         })
+    }
+
+    /// What the figures count of it in this state.
+    fn subject(&self) -> Subject {
+        Subject {
+            status: self.status,
+            assignee_id: self.assignee_id.clone(),
+            first_response_at: self.first_response_at,
+            resolved_at: self.resolved_at,
+            ..self.counted.clone()
+        }
     }
 
     fn set_status(&mut self, status: Status, now: i64) {
@@ -1408,11 +1361,13 @@ impl Current {
     /// Stores this state over `before`, with an event for each field that differs.
     async fn write(
         &self,
+        store: &Store,
         tx: &mut Transaction<'static, Any>,
         actor: Option<&str>,
         before: &Current,
         now: i64,
     ) -> Result<()> {
+        super::metrics::recounted(store, tx, &before.subject(), &self.subject()).await?;
         sqlx::query(
             "UPDATE submissions SET status = $1, priority = $2, assignee_id = $3, tags = $4, first_response_at = $5, \
              resolved_at = $6, due_at = $7 WHERE id = $8",
@@ -1477,7 +1432,7 @@ async fn insert_event(
 }
 
 /// Where the search index has got to: the highest `seq` indexed.
-const SEARCH_MARK: &str = "search_indexed_seq";
+pub(super) const SEARCH_MARK: &str = "search_indexed_seq";
 
 fn search_terms(fields: [Option<&str>; 4]) -> String {
     crate::search::document(&fields).join(" ")
@@ -1495,20 +1450,27 @@ pub(super) fn index_sqlite(conn: &mut rusqlite::Connection, limit: usize) -> rus
         .unwrap_or(0);
     let mut last = mark;
     let mut count = 0;
+    let mut tally = Tally::default();
     {
-        let mut select = tx.prepare_cached(
-            "SELECT seq, message, email, order_ref, name FROM submissions WHERE seq > ?1 ORDER BY seq LIMIT ?2",
-        )?;
+        let mut select = tx.prepare_cached(&format!(
+            "SELECT {SUBJECT_COLUMNS}, s.email, s.order_ref, s.name FROM submissions s WHERE s.seq > ?1 \
+             ORDER BY s.seq LIMIT ?2"
+        ))?;
+        let names: Vec<String> = select.column_names().into_iter().map(str::to_owned).collect();
         let mut insert = tx.prepare_cached("INSERT INTO submission_search (rowid, terms) VALUES (?1, ?2)")?;
         let mut rows = select.query(rusqlite::params![mark, limit as i64])?;
         while let Some(row) = rows.next()? {
-            let seq: i64 = row.get(0)?;
-            let fields: [Option<String>; 4] = [row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?];
-            insert.execute(rusqlite::params![seq, search_terms(fields.each_ref().map(Option::as_deref))])?;
-            last = seq;
+            let named = Named { row, names: &names };
+            let subject = Subject::from_row(&named).map_err(|e| rusqlite::Error::ToSqlConversionFailure(e.into()))?;
+            let fields: [Option<String>; 4] =
+                [subject.message.clone(), row.get("email")?, row.get("order_ref")?, row.get("name")?];
+            insert.execute(rusqlite::params![subject.seq, search_terms(fields.each_ref().map(Option::as_deref))])?;
+            tally.add(&subject, 1);
+            last = subject.seq;
             count += 1;
         }
     }
+    tally.write_sqlite(&tx)?;
     if count > 0 {
         tx.execute(
             "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -1517,6 +1479,12 @@ pub(super) fn index_sqlite(conn: &mut rusqlite::Connection, limit: usize) -> rus
     }
     tx.commit()?;
     Ok(count)
+}
+
+/// How far back past the mark the PostgreSQL indexer looks for submissions that
+/// committed after later ones.
+pub(super) fn lookback(mark: i64) -> i64 {
+    (mark - 8 * super::MAX_BATCH as i64).max(0)
 }
 
 /// The PostgreSQL search indexer (SQLite's runs in its writer, see `writer`).
@@ -1529,40 +1497,49 @@ impl Store {
             return Ok(0);
         }
         let mark: i64 = self.setting(SEARCH_MARK).await?.and_then(|v| v.parse().ok()).unwrap_or(0);
-        let since = (mark - 8 * super::MAX_BATCH as i64).max(0);
-        let rows = sqlx::query(
-            "SELECT s.seq, s.org_id, s.message, s.email, s.order_ref, s.name FROM submissions s \
+        let mut tx = self.pool.begin().await?;
+        // Locked: a triage change waits until these are counted, then moves their
+        // counts (see `metrics::counted`).
+        let rows = sqlx::query(&format!(
+            "SELECT {SUBJECT_COLUMNS}, s.email, s.order_ref, s.name FROM submissions s \
              WHERE s.seq > $1 AND NOT EXISTS (SELECT 1 FROM submission_search x WHERE x.seq = s.seq) \
-             ORDER BY s.seq LIMIT $2",
-        )
-        .bind(since)
+             ORDER BY s.seq LIMIT $2 FOR UPDATE OF s"
+        ))
+        .bind(lookback(mark))
         .bind(batch)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *tx)
         .await?;
         if rows.is_empty() {
             return Ok(0);
         }
+        let subjects = rows.iter().map(Subject::from_row).collect::<Result<Vec<_>>>()?;
         // One statement for the whole batch: a round trip per row cost the database as
         // much as the collector's own inserts while a flood was being indexed.
         let mut insert = Sql::default();
         insert.push("INSERT INTO submission_search (seq, org_id, terms) VALUES ");
         let mut last = mark;
-        for (i, row) in rows.iter().enumerate() {
-            let seq: i64 = row.try_get("seq")?;
+        for (i, (row, subject)) in rows.iter().zip(&subjects).enumerate() {
             let fields: [Option<String>; 4] =
-                [row.try_get("message")?, row.try_get("email")?, row.try_get("order_ref")?, row.try_get("name")?];
+                [subject.message.clone(), row.try_get("email")?, row.try_get("order_ref")?, row.try_get("name")?];
             let (seq_p, org_p, terms_p) = (
-                insert.arg(Arg::Int(seq)),
-                insert.arg(Arg::Text(row.try_get("org_id")?)),
+                insert.arg(Arg::Int(subject.seq)),
+                insert.arg(Arg::Text(subject.org_id.clone())),
                 insert.arg(Arg::Text(search_terms(fields.each_ref().map(Option::as_deref)))),
             );
             let comma = if i > 0 { ", " } else { "" };
             insert.push(&format!("{comma}({seq_p}, {org_p}, string_to_array({terms_p}, ' '))"));
-            last = last.max(seq);
+            last = last.max(subject.seq);
         }
-        insert.push(" ON CONFLICT (seq) DO NOTHING");
-        let mut tx = self.pool.begin().await?;
-        insert.query().execute(&mut *tx).await?;
+        // Another instance may have indexed some meanwhile: only what this one indexed
+        // is counted here.
+        insert.push(" ON CONFLICT (seq) DO NOTHING RETURNING seq");
+        let indexed: std::collections::HashSet<i64> =
+            insert.query().fetch_all(&mut *tx).await?.iter().map(|r| r.try_get("seq")).collect::<Result<_, _>>()?;
+        let mut tally = Tally::default();
+        for subject in subjects.iter().filter(|s| indexed.contains(&s.seq)) {
+            tally.add(subject, 1);
+        }
+        tally.write(self.backend, &mut tx).await?;
         sqlx::query(
             "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         )
