@@ -2,7 +2,8 @@
 # Benchmark: the admin's queue at scale. Seeds a fresh database with N submissions
 # (default 1,000,000) across 20 sites with `hark seed`, starts `hark serve` on it, and
 # prints p50/p95 of every filter and saved view, search, counts and one submission, and
-# the export's rows per second; on SQLite, then on PostgreSQL when one answers.
+# the export's rows per second, the insights' figures for a year (all sites and one) and
+# the insights page; on SQLite, then on PostgreSQL when one answers.
 #   bash scripts/bench-triage.sh [submissions, default 1000000] [rounds, default 20]
 # HARK_BENCH_BACKENDS="sqlite" (or "postgres") runs one of the two.
 set -euo pipefail
@@ -37,7 +38,7 @@ run() {
   HARK_ADDR="127.0.0.1:$port" HARK_LOG_FORMAT=json RUST_LOG=warn "$hark" serve >"$work/$label.log" 2>&1 &
   server=$!
   for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
-  "$client" "http://127.0.0.1:$port" "$token" "$rounds"
+  "$client" "http://127.0.0.1:$port" "$token" "$rounds" bench@hark.test 'a long enough password'
   kill "$server"; wait "$server" 2>/dev/null || true; server=
   unset DATABASE_URL
 }

@@ -1,8 +1,9 @@
 //! The triage benchmark's client (run by `scripts/bench-triage.sh`): asks a running Hark
 //! for every filter and saved view of the queue and their counts by status (the queue
 //! page asks for both), searches, single submissions and the whole export, one request
-//! at a time, and prints each one's p50 and p95.
-//!   bench_triage BASE_URL TOKEN [ROUNDS]
+//! at a time, and prints each one's p50 and p95; then the insights' figures for a year
+//! (all sites, one site) and, signed in as EMAIL, the insights page.
+//!   bench_triage BASE_URL TOKEN [ROUNDS] [EMAIL PASSWORD]
 
 use std::time::{Duration, Instant};
 
@@ -17,6 +18,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let base = args.next().ok_or("BASE_URL")?;
     let token = args.next().ok_or("TOKEN")?;
     let rounds: usize = args.next().map(|r| r.parse()).transpose()?.unwrap_or(20);
+    let sign_in = args.next().zip(args.next());
     let client = reqwest::Client::new();
     let get = |path: String| {
         let request = client.get(format!("{base}{path}")).bearer_auth(&token);
@@ -107,12 +109,53 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         took.as_secs_f64(),
         lines as f64 / took.as_secs_f64()
     );
+    let year = format!("from={}&to={}", &days_ago(364)[..10], &days_ago(-1)[..10]);
+    println!("{:<34} {:>9} {:>9}", "insights (a year)", "p50 ms", "p95 ms");
+    for (name, query) in [
+        ("metrics, all sites", year.clone()),
+        ("metrics, one site", format!("{year}&site={site}")),
+        ("metrics, 30 days", String::new()),
+    ] {
+        let mut times = Vec::new();
+        for _ in 0..rounds {
+            times.push(get(format!("/api/v1/admin/metrics?{query}")).await?.0);
+        }
+        times.sort();
+        println!("{name:<34} {:>9.1} {:>9.1}", percentile(&times, 0.5), percentile(&times, 0.95));
+    }
+    if let Some((email, password)) = sign_in {
+        let login = client
+            .post(format!("{base}/api/v1/auth/login"))
+            .json(&serde_json::json!({"email": email, "password": password}))
+            .send()
+            .await?;
+        let cookie = login.headers().get("set-cookie").and_then(|c| c.to_str().ok()).ok_or("no session cookie")?;
+        let cookie = cookie.split(';').next().unwrap_or_default().to_owned();
+        let mut times = Vec::new();
+        for _ in 0..rounds {
+            let started = Instant::now();
+            let page = client.get(format!("{base}/admin/insights?{year}")).header("cookie", &cookie).send().await?;
+            let status = page.status();
+            let body = page.text().await?;
+            if !status.is_success() || !body.contains("data-figure") {
+                return Err(format!("insights page: {status}").into());
+            }
+            times.push(started.elapsed());
+        }
+        times.sort();
+        println!(
+            "{:<34} {:>9.1} {:>9.1}",
+            "page /admin/insights (a year)",
+            percentile(&times, 0.5),
+            percentile(&times, 0.95)
+        );
+    }
     Ok(())
 }
 
 fn days_ago(days: i64) -> String {
-    let at = std::time::SystemTime::now() - Duration::from_secs(days as u64 * 86_400);
-    let secs = at.duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    let secs = now - days * 86_400;
     time::OffsetDateTime::from_unix_timestamp(secs)
         .unwrap()
         .format(&time::format_description::well_known::Rfc3339)

@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! The `hark` server: public collector, admin API and UI, widget assets.
 
 pub mod admin;
