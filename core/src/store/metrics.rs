@@ -1021,11 +1021,14 @@ impl Store {
         for table in ["metric_days", "metric_phrases"] {
             sqlx::query(&format!("DELETE FROM {table} WHERE org_id = $1")).bind(org_id).execute(&mut **tx).await?;
         }
-        let counted = match self.backend {
+        let counted: String = match self.backend {
             Backend::Sqlite => {
-                "s.seq <= COALESCE((SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'search_indexed_seq'), 0)"
+                format!(
+                    "s.seq <= COALESCE((SELECT CAST(value AS INTEGER) FROM settings WHERE key = '{}'), 0)",
+                    super::triage::SEARCH_MARK
+                )
             }
-            Backend::Postgres => "EXISTS (SELECT 1 FROM submission_search x WHERE x.seq = s.seq)",
+            Backend::Postgres => "EXISTS (SELECT 1 FROM submission_search x WHERE x.seq = s.seq)".into(),
         };
         let mut after = 0i64;
         loop {
@@ -1053,13 +1056,16 @@ impl Store {
 /// which on PostgreSQL holds the submission's row lock, so the indexer cannot count it
 /// meanwhile).
 pub(super) async fn counted(store: &Store, tx: &mut Transaction<'static, Any>, seq: i64) -> Result<bool> {
-    let sql = match store.backend {
+    let sql: String = match store.backend {
         Backend::Sqlite => {
-            "SELECT COUNT(*) AS n FROM settings WHERE key = 'search_indexed_seq' AND CAST(value AS INTEGER) >= $1"
+            format!(
+                "SELECT COUNT(*) AS n FROM settings WHERE key = '{}' AND CAST(value AS INTEGER) >= $1",
+                super::triage::SEARCH_MARK
+            )
         }
-        Backend::Postgres => "SELECT COUNT(*) AS n FROM submission_search WHERE seq = $1",
+        Backend::Postgres => "SELECT COUNT(*) AS n FROM submission_search WHERE seq = $1".into(),
     };
-    let n: i64 = sqlx::query(sql).bind(seq).fetch_one(&mut **tx).await?.try_get("n")?;
+    let n: i64 = sqlx::query(&sql).bind(seq).fetch_one(&mut **tx).await?.try_get("n")?;
     Ok(n > 0)
 }
 
