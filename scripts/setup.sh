@@ -52,3 +52,9 @@ fi
 
 # Debian's Chromium: Playwright drives it instead of a browser build of its own.
 [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || apt_install chromium
+
+# A Chinese font, so that Chromium draws the zh-CN pages and the screenshots' Chinese
+# text instead of empty boxes.
+if command -v fc-list >/dev/null 2>&1 && [ -z "$(fc-list :lang=zh 2>/dev/null)" ]; then
+  apt_install fonts-wqy-zenhei
+fi

@@ -5,9 +5,9 @@
 
 use crate::api::{load_insights, refusal, AddMark, InsightsView, RemoveMark};
 use crate::i18n::{words, InsightWords, Words};
-use crate::queue::{SignedOut, TopBar};
+use crate::queue::{queue_href, SignedOut, TopBar};
 use hark_core::metrics::{Count, Figures, MarkCheck, Metrics, Share, TrendPoint};
-use hark_core::model::{Role, Stage};
+use hark_core::model::{QueueParams, Role, Stage};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -73,7 +73,9 @@ fn InsightsScreen(view: InsightsView, add: ServerAction<AddMark>, remove: Server
             .map(|e| crate::api::error_text(&e))
             .or_else(|| refusal(remove.value().get()))
     };
-    let Metrics { site, from, to, interval, current, previous, trend, backlog, phrases, marks, .. } = metrics;
+    let Metrics {
+        site, from, to, starts_at, ends_at, interval, current, previous, trend, backlog, phrases, marks, ..
+    } = metrics;
     let site_options = sites
         .iter()
         .map(|(id, name, _)| view! { <option value=id.clone() selected=site.as_deref() == Some(id.as_str())>{name.clone()}</option> })
@@ -86,14 +88,15 @@ fn InsightsScreen(view: InsightsView, add: ServerAction<AddMark>, remove: Server
         .unwrap_or_default();
     let marks_days: Vec<(String, String)> = marks.iter().map(|m| (m.mark.day.clone(), m.mark.title.clone())).collect();
     let queue_link = {
-        let (site, from, to) = (site.clone(), from.clone(), to.clone());
+        let (site, from, to) = (site.clone(), starts_at, ends_at);
         move |phrase: &str| {
-            let mut pairs = vec![("q", phrase.to_owned()), ("from", from.clone()), ("to", to.clone())];
-            if let Some(site) = &site {
-                pairs.push(("site", site.clone()));
-            }
-            let query: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect();
-            format!("/admin?{}", query.join("&"))
+            queue_href(&QueueParams {
+                q: Some(phrase.to_owned()),
+                from: Some(from.clone()),
+                to: Some(to.clone()),
+                site: site.clone(),
+                ..QueueParams::default()
+            })
         }
     };
     view! {
@@ -168,25 +171,14 @@ fn InsightsScreen(view: InsightsView, add: ServerAction<AddMark>, remove: Server
                 <section class="card" aria-labelledby="phrases-title">
                     <h2 id="phrases-title">{w.phrases}</h2>
                     <p class="hint">{w.phrases_hint}</p>
-                    <PhraseTable id="phrases-top" phrases=phrases.top words link=queue_link.clone() w />
+                    <PhraseTable id="phrases-top" phrases=phrases.top empty=w.none words link=queue_link.clone() w />
                     <h3>{w.rising}</h3>
-                    <PhraseTable id="phrases-rising" phrases=phrases.rising words link=queue_link w />
+                    <PhraseTable id="phrases-rising" phrases=phrases.rising empty=w.nothing_rising words link=queue_link w />
                 </section>
             </div>
             <Marks checks=marks site=site.clone() categories owner add remove words />
         </main>
     }
-}
-
-/// Percent-encodes a query value.
-fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// The headline figures, each against the period before.
@@ -216,7 +208,7 @@ fn Headline(current: Figures, previous: Figures, w: &'static InsightWords) -> im
                 minutes(previous.first_response.p50, w))}
             {tile("iceberg", w.hidden, current.iceberg.per_complaint.map_or_else(|| "—".into(), |v| format!("{v:.1}")),
                 w.iceberg.to_owned(), previous.iceberg.per_complaint.map_or_else(|| "—".into(), |v| format!("{v:.1}")))}
-            {tile("recovery", w.recovery.split(' ').next().unwrap_or_default(), pct(current.recovery.rate),
+            {tile("recovery", w.recovery_title, pct(current.recovery.rate),
                 format!("{} · {} {}", w.recovery, current.recovery.responses, w.responses), pct(previous.recovery.rate))}
         </section>
     }
@@ -327,13 +319,13 @@ fn Bars(
         .iter()
         .enumerate()
         .map(|(i, (label, value, shown))| {
-            let width = 220.0 * value / max;
+            let width = 130.0 * value / max;
             let y = 4.0 + 24.0 * i as f64;
             view! {
                 <g>
                     <text x="0" y=format!("{:.0}", y + 14.0)>{label.clone()}</text>
-                    <rect x="130" y=format!("{y:.0}") width=format!("{width:.1}") height="16" class=if i % 2 == 0 { "bar" } else { "bar alt" } />
-                    <text x=format!("{:.1}", 134.0 + width) y=format!("{:.0}", y + 13.0) class="value">{shown.clone()}</text>
+                    <rect x="124" y=format!("{y:.0}") width=format!("{width:.1}") height="16" class=if i % 2 == 0 { "bar" } else { "bar alt" } />
+                    <text x=format!("{:.1}", 128.0 + width) y=format!("{:.0}", y + 13.0) class="value">{shown.clone()}</text>
                     <title>{format!("{label}: {shown}")}</title>
                 </g>
             }
@@ -345,7 +337,7 @@ fn Bars(
         .collect_view();
     let label = title.clone();
     view! {
-        <svg class="chart bars" viewBox=format!("0 0 520 {height:.0}") role="img" aria-label=label>
+        <svg class="chart bars" viewBox=format!("0 0 440 {height:.0}") role="img" aria-label=label>
             <title>{title}</title>
             {bars}
         </svg>
@@ -422,12 +414,14 @@ fn Handling(figures: Figures, backlog: Vec<hark_core::metrics::BacklogAge>, w: &
 fn PhraseTable(
     id: &'static str,
     phrases: Vec<hark_core::metrics::Phrase>,
+    /// What to say when there is none.
+    empty: &'static str,
     words: &'static Words,
     link: impl Fn(&str) -> String + 'static,
     w: &'static InsightWords,
 ) -> impl IntoView {
     if phrases.is_empty() {
-        return view! { <p class="empty">{w.none}</p> }.into_any();
+        return view! { <p class="empty">{empty}</p> }.into_any();
     }
     let rows = phrases
         .into_iter()
@@ -437,7 +431,7 @@ fn PhraseTable(
                     <th scope="row"><a href=link(&p.phrase)>{p.phrase.clone()}</a></th>
                     <td>{category_name(words, &p.category)}</td>
                     <td>{p.count}</td>
-                    <td>{format!("{}: {}", w.previous, p.previous)}</td>
+                    <td>{p.previous}</td>
                 </tr>
             }
         })
@@ -476,13 +470,15 @@ fn Marks(
                     <td>{format!("{} ({} {})", pct(c.before.score), c.before.responses, w.responses)}</td>
                     <td>{format!("{} ({} {})", pct(c.after.score), c.after.responses, w.responses)}</td>
                     <td>{format!("{} · {} {}", verdict, c.days, w.days_each_side)}</td>
-                    <td>{owner.then(|| view! {
-                        <ActionForm action=remove attr:class="inline">
-                            <input type="hidden" name="site" value=site_id />
-                            <input type="hidden" name="id" value=id />
-                            <button type="submit" class="link">{w.mark_remove}</button>
-                        </ActionForm>
-                    })}</td>
+                    {owner.then(|| view! {
+                        <td>
+                            <ActionForm action=remove attr:class="inline">
+                                <input type="hidden" name="site" value=site_id />
+                                <input type="hidden" name="id" value=id />
+                                <button type="submit" class="link">{w.mark_remove}</button>
+                            </ActionForm>
+                        </td>
+                    })}
                 </tr>
             }
         })
@@ -513,7 +509,9 @@ fn Marks(
             <h2 id="marks-title">{w.marks}</h2>
             <p class="hint">{w.marks_hint}</p>
             <table id="marks-table">
-                <thead><tr><th>{w.mark_title}</th><th>{w.mark_day}</th><th>{w.before}</th><th>{w.after}</th><th></th><th></th></tr></thead>
+                <thead><tr><th>{w.mark_title}</th><th>{w.mark_day}</th><th>{w.before}</th><th>{w.after}</th><th>{w.mark_verdict}</th>
+                    {owner.then(|| view! { <th>{w.mark_actions}</th> })}
+                </tr></thead>
                 <tbody>{rows}</tbody>
             </table>
             {form}

@@ -379,6 +379,10 @@ pub struct Metrics {
     /// The first day counted and the day after the last, `YYYY-MM-DD`.
     pub from: String,
     pub to: String,
+    /// The same bounds as times (RFC 3339): the start of `from` and of `to` in
+    /// `time_zone`, as the queue's `from` and `to` take them.
+    pub starts_at: String,
+    pub ends_at: String,
     pub time_zone: String,
     pub interval: Interval,
     #[serde(flatten)]

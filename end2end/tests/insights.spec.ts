@@ -57,10 +57,16 @@ test("the dashboard shows the API's figures, and a mark on the trend", async ({ 
 
   // A phrase opens the queue on the submissions that hold it.
   const phrase = page.locator("#phrases-top a").first();
-  if (one.phrases.top.length > 0) {
+  expect(one.phrases.top.length).toBeGreaterThan(0);
+  {
     await expect(phrase).toHaveText(one.phrases.top[0].phrase);
     await phrase.click();
-    await expect(page).toHaveURL(/\/admin\?q=/);
+    await expect(page).toHaveURL(new RegExp(`/admin\\?.*q=${encodeURIComponent(one.phrases.top[0].phrase)}`));
+    // The queue lists them over the same period: at least as many as the phrase counts
+    // (happy shoppers may say it too), a page at most.
+    const rows = page.locator("table.queue tbody tr");
+    await expect(rows.first()).toBeVisible();
+    expect(await rows.count()).toBeGreaterThanOrEqual(Math.min(one.phrases.top[0].count, 20));
   }
   await page.goto(`${hark.url}/admin/insights`);
   await page.screenshot({ path: join(screenshots, "insights.png"), fullPage: true });

@@ -679,3 +679,109 @@ async fn the_figures_export_as_csv() {
         assert!(text.contains("csat,score,"), "{text}");
     }
 }
+
+/// The phrases of unhappy shoppers against counts made here from the same texts: what
+/// the period's complaints and low ratings say, spam and happy shoppers left out, the
+/// period before for comparison, a word that only occurs inside a pair left out, and
+/// the queue's search finding the submissions behind a phrase.
+#[tokio::test]
+async fn the_phrases_are_what_unhappy_shoppers_wrote_and_lead_to_their_submissions() {
+    for db in backends().await {
+        let label = db.label;
+        let app = TestApp::start(db).await;
+        let zone = TimeZone::UTC;
+        let today = local_date(now(), &zone);
+        let start = today.checked_sub(jiff::Span::new().days(29)).unwrap();
+        let start_millis = start.to_zoned(zone.clone()).unwrap().timestamp().as_millisecond();
+        // (text, rating: None for a complaint, spam, how many in the period, how many before)
+        let texts: [(&str, Option<i64>, bool, i64, i64); 6] = [
+            ("The parcel arrived broken", None, false, 6, 1),
+            ("快递太慢了，包装破了", Some(1), false, 4, 4),
+            ("Charged twice for the order", Some(2), false, 3, 0),
+            ("Great service, parcel arrived early", Some(5), false, 5, 0),
+            ("Cheap watches cheap watches", None, true, 9, 0),
+            ("Courier lost the parcel", None, false, 2, 0),
+        ];
+        let mut rows = Vec::new();
+        for (text, rating, spam, now_count, before_count) in texts {
+            for i in 0..now_count + before_count {
+                let mut row = edges(&app, &zone).remove(0);
+                row.id = uuid::Uuid::new_v4().to_string();
+                let hours = 3 + 5 * i;
+                row.received_at =
+                    if i < now_count { start_millis + hours * 60 * MINUTE } else { start_millis - hours * 60 * MINUTE };
+                row.kind = if rating.is_some() { Kind::Csat } else { Kind::Complaint };
+                row.rating = rating;
+                row.status = if spam { Status::Spam } else { Status::New };
+                row.category = Some("delivery_delay".into());
+                row.message = Some(text.into());
+                rows.push(row);
+            }
+        }
+        app.store.insert_past(&rows).await.unwrap();
+        app.store.index_everything().await.unwrap();
+        let answer = metrics(&app, &format!("from={start}&to={}", today.tomorrow().unwrap())).await;
+        let in_period = |r: &&PastSubmission| r.received_at >= start_millis;
+        let unhappy = |r: &&PastSubmission| r.status != Status::Spam && r.rating.is_none_or(|n| n <= 2);
+        // How many of the unhappy texts in (or before) the period hold `phrase`.
+        let holding = |phrase: &str, current: bool| {
+            rows.iter()
+                .filter(unhappy)
+                .filter(|r| in_period(r) == current)
+                .filter(|r| hark_core::phrases::phrases(r.message.as_deref().unwrap()).contains(phrase))
+                .count() as i64
+        };
+        let listed = |list: &str| -> Vec<(String, i64, i64)> {
+            answer["phrases"][list]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| {
+                    (
+                        p["phrase"].as_str().unwrap().to_owned(),
+                        p["count"].as_i64().unwrap(),
+                        p["previous"].as_i64().unwrap(),
+                    )
+                })
+                .collect()
+        };
+        let top = listed("top");
+        assert!(!top.is_empty(), "{label}: {answer}");
+        for (phrase, count, previous) in &top {
+            assert_eq!((*count, *previous), (holding(phrase, true), holding(phrase, false)), "{label}: {phrase}");
+            assert!(*count >= 2, "{label}: {phrase}");
+        }
+        let phrases: Vec<&str> = top.iter().map(|(p, _, _)| p.as_str()).collect();
+        assert_eq!(phrases[0], "parcel", "{label}: the most frequent first: {phrases:?}");
+        assert!(top.windows(2).all(|w| w[0].1 >= w[1].1), "{label}: {top:?}");
+        assert!(phrases.iter().any(|p| p.contains("快递")), "{label}: Chinese is cut into words: {phrases:?}");
+        assert!(phrases.contains(&"charged twice"), "{label}: {phrases:?}");
+        // "parcel" also occurs without "arrived" (the lost parcel), so it stays; "arrived"
+        // only ever inside "parcel arrived", as often, so it goes.
+        assert!(phrases.contains(&"parcel"), "{label}: {phrases:?}");
+        assert!(!phrases.contains(&"arrived"), "{label}: {phrases:?}");
+        assert!(!phrases.iter().any(|p| p.contains("watches") || p.contains("great")), "{label}: {phrases:?}");
+        let rising: Vec<String> = listed("rising").into_iter().map(|(p, _, _)| p).collect();
+        assert!(rising.contains(&"parcel arrived".to_owned()), "{label}: {rising:?}");
+        assert!(rising.contains(&"charged twice".to_owned()), "{label}: {rising:?}");
+        assert!(!rising.iter().any(|p| p.contains("快递")), "{label}: as often as before: {rising:?}");
+
+        // The dashboard's link: the queue searched for the phrase over the period.
+        let (starts_at, ends_at) = (answer["starts_at"].as_str().unwrap(), answer["ends_at"].as_str().unwrap());
+        assert_eq!(starts_at.parse::<Timestamp>().unwrap().as_millisecond(), start_millis, "{label}");
+        let query = format!("q=parcel%20arrived&from={starts_at}&to={ends_at}");
+        let found = app.call("GET", &format!("/api/v1/admin/submissions?{query}"), &app.token, None).await;
+        assert_eq!(found.status, 200, "{}", found.text);
+        let found = found.json();
+        let ids: Vec<&str> = found["items"].as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap()).collect();
+        let broken: Vec<&str> = rows
+            .iter()
+            .filter(in_period)
+            .filter(|r| r.message.as_deref().is_some_and(|m| m.contains("arrived broken")))
+            .map(|r| r.id.as_str())
+            .collect();
+        for id in &broken {
+            assert!(ids.contains(id), "{label}: {id} not found by the phrase's search");
+        }
+    }
+}

@@ -324,6 +324,24 @@ fn facts(s: &Subject, out: &mut impl FnMut(&'static str, String, i64)) {
     }
 }
 
+/// The first `n` phrases, leaving out a word (or pair) that only ever occurs inside a
+/// longer phrase of the list: as often as the longer one, it says nothing more. Only a
+/// few times `n` are compared, since the longer phrase sorts next to it.
+fn shortlist(mut phrases: Vec<Phrase>, n: usize) -> Vec<Phrase> {
+    phrases.truncate(3 * n);
+    // English pairs are two words and a space; Chinese ones two words run together.
+    let holds = |pair: &str, word: &str| match pair.contains(' ') {
+        true => pair.split(' ').any(|part| part == word),
+        false => pair.contains(word),
+    };
+    let inside = |p: &Phrase| {
+        phrases.iter().any(|q| q.count == p.count && q.phrase.len() > p.phrase.len() && holds(&q.phrase, &p.phrase))
+    };
+    let mut kept: Vec<Phrase> = phrases.iter().filter(|p| !inside(p)).cloned().collect();
+    kept.truncate(n);
+    kept
+}
+
 /// Sums per (measure, key).
 type Sums = HashMap<(String, String), Sum>;
 
@@ -562,16 +580,9 @@ impl Store {
         let split = Split::At(period.start);
         let mut sums = self.sums(&mut read, &scope, both, &split, false).await?;
         let people = self.people_names(org_id).await?;
-        let undecided = [
-            self.undecided(&mut read, &scope, previous, now, false).await?,
-            self.undecided(&mut read, &scope, previous, now, true).await?,
-        ];
-        let undecided_now = [
-            self.undecided(&mut read, &scope, period, now, false).await?,
-            self.undecided(&mut read, &scope, period, now, true).await?,
-        ];
+        let [undecided_before, undecided_now] = self.undecided(&mut read, &scope, both, period.start, now).await?;
         let current = figures(sums.remove(&1).as_ref().unwrap_or(&Sums::default()), undecided_now, &people);
-        let before = figures(sums.remove(&0).as_ref().unwrap_or(&Sums::default()), undecided, &people);
+        let before = figures(sums.remove(&0).as_ref().unwrap_or(&Sums::default()), undecided_before, &people);
         let trend = self.trend(&mut read, &scope, period, interval).await?;
         let phrases = self.phrases(&mut read, &scope, period).await?;
         let backlog = self.backlog(&mut read, &scope, now).await?;
@@ -587,6 +598,8 @@ impl Store {
             site: params.site.clone(),
             from: date_of(period.start).to_string(),
             to: date_of(period.end).to_string(),
+            starts_at: rfc3339_from_millis(start_of(period.start, &zone)),
+            ends_at: rfc3339_from_millis(start_of(period.end, &zone)),
             time_zone,
             interval,
             current,
@@ -704,15 +717,17 @@ impl Store {
     }
 
     /// Promises received in `days` still open and not yet due at `now`: neither kept
-    /// nor broken yet (first response, resolution).
+    /// nor broken yet. One answer for the days before `split` and one for the rest, each
+    /// as `[all, key customers']` pairs of (first response, resolution).
     async fn undecided(
         &self,
         tx: &mut Transaction<'static, Any>,
         scope: &Scope<'_>,
         days: Days,
+        split: i64,
         now: i64,
-        key_customers: bool,
-    ) -> Result<(i64, i64)> {
+    ) -> Result<[[(i64, i64); 2]; 2]> {
+        let mut answer = [[(0, 0); 2]; 2];
         // Only what arrived within the longest target can still be before its due time.
         let longest: Option<i64> = sqlx::query(
             "SELECT MAX(CASE WHEN sla_resolution > sla_first_response THEN sla_resolution ELSE sla_first_response END) \
@@ -726,34 +741,39 @@ impl Store {
         let since = start_of(days.start, scope.zone).max(now - longest * MINUTE - MINUTE);
         let until = start_of(days.end, scope.zone);
         if since >= until {
-            return Ok((0, 0));
+            return Ok(answer);
         }
         let mut sql = Sql::default();
-        let (org, since, until, now) = (
+        let (org, since, until, split, now) = (
             sql.arg(Arg::Text(scope.org_id.into())),
             sql.arg(Arg::Int(since)),
             sql.arg(Arg::Int(until)),
+            sql.arg(Arg::Int(start_of(split, scope.zone))),
             sql.arg(Arg::Int(now)),
         );
+        let first = format!("first_response_at IS NULL AND first_response_due > {now}");
+        let resolution = format!("resolution_due > {now}");
+        let key = "customer_tier IS NOT NULL";
         sql.push(&format!(
-            "SELECT \
-             CAST(SUM(CASE WHEN first_response_at IS NULL AND first_response_due > {now} THEN 1 ELSE 0 END) AS BIGINT) AS first, \
-             CAST(SUM(CASE WHEN resolution_due > {now} THEN 1 ELSE 0 END) AS BIGINT) AS resolution \
+            "SELECT CAST(CASE WHEN received_at >= {split} THEN 1 ELSE 0 END AS BIGINT) AS side, \
+             CAST(SUM(CASE WHEN {first} THEN 1 ELSE 0 END) AS BIGINT) AS first, \
+             CAST(SUM(CASE WHEN {resolution} THEN 1 ELSE 0 END) AS BIGINT) AS resolution, \
+             CAST(SUM(CASE WHEN {first} AND {key} THEN 1 ELSE 0 END) AS BIGINT) AS key_first, \
+             CAST(SUM(CASE WHEN {resolution} AND {key} THEN 1 ELSE 0 END) AS BIGINT) AS key_resolution \
              FROM submissions WHERE org_id = {org} AND status IN ('new', 'open', 'pending') \
              AND received_at >= {since} AND received_at < {until} AND first_response_due IS NOT NULL"
         ));
-        if key_customers {
-            sql.push(" AND customer_tier IS NOT NULL");
-        }
         if let Some(site) = scope.site {
             let p = sql.arg(Arg::Text(site.into()));
             sql.push(&format!(" AND site_id = {p}"));
         }
-        let row = sql.query().fetch_one(&mut **tx).await?;
-        Ok((
-            row.try_get::<Option<i64>, _>("first")?.unwrap_or(0),
-            row.try_get::<Option<i64>, _>("resolution")?.unwrap_or(0),
-        ))
+        sql.push(" GROUP BY 1");
+        for row in sql.query().fetch_all(&mut **tx).await? {
+            let side = usize::from(row.try_get::<i64, _>("side")? == 1);
+            let count = |column: &str| row.try_get::<Option<i64>, _>(column).map(Option::unwrap_or_default);
+            answer[side] = [(count("first")?, count("resolution")?), (count("key_first")?, count("key_resolution")?)];
+        }
+        Ok(answer)
     }
 
     async fn trend(
@@ -839,9 +859,7 @@ impl Store {
         let mut rising: Vec<Phrase> =
             all.iter().filter(|p| p.count >= 3 && p.count >= 2 * p.previous.max(1)).cloned().collect();
         rising.sort_by(|a, b| (b.count - b.previous).cmp(&(a.count - a.previous)).then(a.phrase.cmp(&b.phrase)));
-        rising.truncate(10);
-        all.truncate(20);
-        Ok(Phrases { top: all, rising })
+        Ok(Phrases { top: shortlist(all, 20), rising: shortlist(rising, 10) })
     }
 
     /// Open promises by how long ago they arrived.
