@@ -325,8 +325,9 @@ fn facts(s: &Subject, out: &mut impl FnMut(&'static str, String, i64)) {
 }
 
 /// The first `n` phrases, leaving out a word (or pair) that only ever occurs inside a
-/// longer phrase of the list: as often as the longer one, it says nothing more. Only a
-/// few times `n` are compared, since the longer phrase sorts next to it.
+/// longer phrase of the list: as often as the longer one, it says nothing more. Only the
+/// first `3 n` are compared: in the top list the longer phrase sorts just ahead of its
+/// word (same count, longer first); in the rising one it is close by, not always.
 fn shortlist(mut phrases: Vec<Phrase>, n: usize) -> Vec<Phrase> {
     phrases.truncate(3 * n);
     // English pairs are two words and a space; Chinese ones two words run together.
