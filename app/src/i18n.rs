@@ -1076,6 +1076,7 @@ pub struct InsightWords {
     pub none: &'static str,
     /// Said when no phrase grew against the period before.
     pub nothing_rising: &'static str,
+    pub recounting: &'static str,
     pub pick_site: &'static str,
     pub submissions: &'static str,
     pub no_stage: &'static str,
@@ -1154,6 +1155,7 @@ pub const INSIGHTS_EN: InsightWords = InsightWords {
     numbers: "The numbers",
     none: "No answers in this period.",
     nothing_rising: "Nothing grew against the period before.",
+    recounting: "The time zone changed: the figures are being counted again by the new days. They are complete meanwhile, only slower to show.",
     pick_site: "Choose a site to mark a change on it.",
     submissions: "Submissions",
     no_stage: "Not given",
@@ -1232,6 +1234,7 @@ pub const INSIGHTS_ZH_CN: InsightWords = InsightWords {
     numbers: "数据",
     none: "此时段没有数据。",
     nothing_rising: "与上一时段相比，没有明显增多的词语。",
+    recounting: "时区已更改，正在按新的日期重新统计。统计期间数据依然完整，只是显示会慢一些。",
     pick_site: "请先选择一个站点再标记改变。",
     submissions: "反馈数",
     no_stage: "未注明",

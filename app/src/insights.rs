@@ -74,7 +74,20 @@ fn InsightsScreen(view: InsightsView, add: ServerAction<AddMark>, remove: Server
             .or_else(|| refusal(remove.value().get()))
     };
     let Metrics {
-        site, from, to, starts_at, ends_at, interval, current, previous, trend, backlog, phrases, marks, ..
+        site,
+        from,
+        to,
+        starts_at,
+        ends_at,
+        recounting,
+        interval,
+        current,
+        previous,
+        trend,
+        backlog,
+        phrases,
+        marks,
+        ..
     } = metrics;
     let site_options = sites
         .iter()
@@ -105,6 +118,7 @@ fn InsightsScreen(view: InsightsView, add: ServerAction<AddMark>, remove: Server
         <main class="page insights">
             <h1>{w.title}</h1>
             <p class="hint">{w.hint}</p>
+            {recounting.then(|| view! { <p class="notice" role="status">{w.recounting}</p> })}
             <form class="filters" method="get" action="/admin/insights">
                 <label>{w.site}" "
                     <select name="site">

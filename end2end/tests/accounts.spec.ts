@@ -3,7 +3,7 @@
 // tokens made, used and revoked; a password changed (the other session ends); failed
 // sign-ins throttled with a clear message.
 import { test, expect } from "@playwright/test";
-import { startHark, watchErrors, axeViolations, signIn, Hark } from "./hark";
+import { startHark, watchErrors, axeViolations, signIn, submitAndWait, Hark } from "./hark";
 
 let hark: Hark;
 test.beforeAll(async () => {
@@ -129,7 +129,7 @@ test("after five failed sign-ins the account waits, and the page says so", async
   for (let i = 0; i < 5; i++) {
     await page.locator("#email").fill(hark.email);
     await page.locator("#password").fill(`wrong password ${i}`);
-    await page.locator("form button[type=submit]").click();
+    await submitAndWait(page, page.locator("form button[type=submit]"), "login");
     await expect(page.getByRole("alert")).toHaveText("Wrong email or password.");
   }
   await page.locator("#email").fill(hark.email);

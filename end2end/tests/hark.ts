@@ -1,7 +1,7 @@
 // Starts a real `hark` on a free port with a fresh SQLite file, as a person would run it.
 import { spawn, execFileSync, ChildProcess } from "node:child_process";
 import { expect } from "@playwright/test";
-import type { Browser, Page } from "@playwright/test";
+import type { Browser, Locator, Page } from "@playwright/test";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -106,6 +106,18 @@ export async function signIn(
   await page.locator("form button[type=submit]").click();
   await expect(page).toHaveURL(/\/admin$/);
   return page;
+}
+
+/** Clicks `button` and waits for the server's answer to what it sends (the server
+ * function `endpoint` under /admin/fn/), then for the page's reload when `reload` names
+ * the one that follows: a page still showing the last answer cannot be taken for this
+ * one's, and a reload cannot overwrite what is typed next. */
+export async function submitAndWait(page: Page, button: Locator, endpoint: string, reload?: string): Promise<void> {
+  const answered = page.waitForResponse((r) => r.url().includes(`/admin/fn/${endpoint}`));
+  const reloaded = reload && page.waitForResponse((r) => r.url().includes(`/admin/fn/${reload}`));
+  await button.click();
+  await answered;
+  await reloaded;
 }
 
 /** Collects console errors, uncaught exceptions (a CSP violation included) and HTTP

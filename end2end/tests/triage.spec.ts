@@ -2,7 +2,7 @@
 // resolves it; the shopper reads the answer on their tracking page, answers back and
 // rates how it was handled. And shopper-written markup never runs anywhere.
 import { test, expect, Page } from "@playwright/test";
-import { startHark, watchErrors, axeViolations, signIn, Hark } from "./hark";
+import { startHark, watchErrors, axeViolations, signIn, submitAndWait, Hark } from "./hark";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 
@@ -197,10 +197,10 @@ test("settings: a person's language, the organisation's time zone and saved repl
   await expect(admin.getByRole("heading", { level: 1 })).toHaveText("Settings");
   // The organisation's time zone: every date moves with it.
   await admin.locator("#time_zone").fill("Asia/Shanghai");
-  await admin.getByRole("button", { name: "Save" }).nth(1).click();
+  await submitAndWait(admin, admin.getByRole("button", { name: "Save" }).nth(1), "time-zone", "settings");
   await expect(admin.locator("#time_zone")).toHaveValue("Asia/Shanghai");
   await admin.locator("#time_zone").fill("Nowhere/Special");
-  await admin.getByRole("button", { name: "Save" }).nth(1).click();
+  await submitAndWait(admin, admin.getByRole("button", { name: "Save" }).nth(1), "time-zone");
   await expect(admin.getByRole("alert").filter({ hasText: "time_zone" })).toBeVisible();
   // A saved reply, then it is offered in the reply box.
   await admin.getByLabel("Title").last().fill("Courier delay");

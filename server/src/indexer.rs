@@ -3,6 +3,9 @@
 //! for a quiet moment: when this instance's writer has committed nothing for a little
 //! while; under a flood it takes one batch now and then, so search falls behind but not
 //! without bound. It also picks up what other instances stored.
+//!
+//! Beside it runs the recount that follows a change of an organisation's time zone
+//! (`Store::recount_step`), on either database.
 
 use hark_core::store::Backend;
 use hark_core::Store;
@@ -37,12 +40,36 @@ impl Activity {
     }
 }
 
+/// Submissions one recount transaction takes: short enough that the collector's writer
+/// waits little for SQLite's write lock.
+const RECOUNT_BATCH: i64 = 1_000;
+
 pub fn spawn(store: Store) -> Arc<Activity> {
     let activity = Arc::new(Activity::default());
     if store.backend() == Backend::Postgres {
-        tokio::spawn(run(store, activity.clone()));
+        tokio::spawn(run(store.clone(), activity.clone()));
     }
+    tokio::spawn(recount(store));
     activity
+}
+
+/// Counts again, chunk by chunk, what a change of time zone asked to be; looks for such
+/// work a few times a second (every instance: each chunk is taken by one).
+async fn recount(store: Store) {
+    let mut tick = tokio::time::interval(Duration::from_millis(QUIET_MILLIS as u64));
+    loop {
+        tick.tick().await;
+        loop {
+            match store.recount_step(RECOUNT_BATCH).await {
+                Ok(true) => tokio::task::yield_now().await,
+                Ok(false) => break,
+                Err(err) => {
+                    tracing::warn!(error = %err, "recounting the figures failed; trying again");
+                    break;
+                }
+            }
+        }
+    }
 }
 
 async fn run(store: Store, activity: Arc<Activity>) {

@@ -94,13 +94,20 @@ impl Subject {
     }
 }
 
+/// The days of a block, the roll-ups' longer span: a long period reads its whole blocks
+/// and only its edges day by day.
+const BLOCK: i64 = 32;
+/// The site a fact of every site is also summed under.
+const ALL_SITES: &str = "";
+
 /// What a submission's facts are summed under: in `metric_days`, or a phrase in
-/// `metric_phrases`.
+/// `metric_phrases`. `day` is the first of the `span` (1 or `BLOCK`) days.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 struct Bucket {
     org_id: String,
-    day: i64,
     site_id: String,
+    span: i64,
+    day: i64,
     measure: &'static str,
     key: String,
 }
@@ -131,7 +138,8 @@ pub(super) struct Tally {
 }
 
 impl Tally {
-    /// Adds `subject`'s facts (`sign` 1) or takes them away (`sign` -1).
+    /// Adds `subject`'s facts (`sign` 1) or takes them away (`sign` -1): under its site
+    /// and all sites, its day and its block.
     pub(super) fn add(&mut self, subject: &Subject, sign: i64) {
         let zone = self
             .zones
@@ -139,10 +147,17 @@ impl Tally {
             .or_insert_with(|| TimeZone::get(&subject.time_zone).unwrap_or(TimeZone::UTC))
             .clone();
         let day = day_of(subject.received_at, &zone);
+        let block = day.div_euclid(BLOCK) * BLOCK;
         let sums = &mut self.sums;
         facts(subject, &mut |measure, key, value| {
-            let bucket = Bucket { org_id: subject.org_id.clone(), day, site_id: subject.site_id.clone(), measure, key };
-            sums.entry(bucket).or_default().add(Sum { n: 1, total: value, squares: value * value }, sign);
+            let sum = Sum { n: 1, total: value, squares: value * value };
+            for site_id in [subject.site_id.as_str(), ALL_SITES] {
+                for (span, day) in [(1, day), (BLOCK, block)] {
+                    let org_id = subject.org_id.clone();
+                    let bucket = Bucket { org_id, site_id: site_id.into(), span, day, measure, key: key.clone() };
+                    sums.entry(bucket).or_default().add(sum, sign);
+                }
+            }
         });
     }
 
@@ -162,13 +177,14 @@ impl Tally {
                 let mut sql = Sql::default();
                 let mut any = false;
                 sql.push(&format!(
-                    "INSERT INTO {table} (org_id, day, site_id, measure, key, n, total, squares) VALUES "
+                    "INSERT INTO {table} (org_id, site_id, span, day, measure, key, n, total, squares) VALUES "
                 ));
                 for (bucket, sum) in sums {
                     let args = [
                         sql.arg(Arg::Text(bucket.org_id.clone())),
-                        sql.arg(Arg::Int(bucket.day)),
                         sql.arg(Arg::Text(bucket.site_id.clone())),
+                        sql.arg(Arg::Int(bucket.span)),
+                        sql.arg(Arg::Int(bucket.day)),
                         sql.arg(Arg::Text(bucket.measure.into())),
                         sql.arg(Arg::Text(bucket.key.clone())),
                         sql.arg(Arg::Int(sum.n)),
@@ -179,7 +195,7 @@ impl Tally {
                     any = true;
                 }
                 sql.push(&format!(
-                    " ON CONFLICT (org_id, day, site_id, measure, key) DO UPDATE SET n = {table}.n + excluded.n, \
+                    " ON CONFLICT (org_id, site_id, span, day, measure, key) DO UPDATE SET n = {table}.n + excluded.n, \
                  total = {table}.total + excluded.total, squares = {table}.squares + excluded.squares"
                 ));
                 if any {
@@ -208,15 +224,15 @@ impl Tally {
     pub(super) fn write_sqlite(&self, tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
         for table in ["metric_days", "metric_phrases"] {
             let mut upsert = tx.prepare_cached(&format!(
-                "INSERT INTO {table} (org_id, day, site_id, measure, key, n, total, squares) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) \
-                 ON CONFLICT (org_id, day, site_id, measure, key) DO UPDATE SET n = n + excluded.n, \
+                "INSERT INTO {table} (org_id, site_id, span, day, measure, key, n, total, squares) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) \
+                 ON CONFLICT (org_id, site_id, span, day, measure, key) DO UPDATE SET n = n + excluded.n, \
                  total = total + excluded.total, squares = squares + excluded.squares"
             ))?;
             for (b, s) in &self.sums {
                 if (b.measure == PHRASE) == (table == "metric_phrases") && *s != Sum::default() {
                     upsert.execute(rusqlite::params![
-                        b.org_id, b.day, b.site_id, b.measure, b.key, s.n, s.total, s.squares
+                        b.org_id, b.site_id, b.span, b.day, b.measure, b.key, s.n, s.total, s.squares
                     ])?;
                 }
             }
@@ -244,9 +260,9 @@ fn start_of(day: i64, zone: &TimeZone) -> i64 {
     date_of(day).to_zoned(zone.clone()).map(|z| z.timestamp().as_millisecond()).unwrap_or(day * DAY_SECONDS * 1000)
 }
 
-/// Whole minutes from `from` to `to`.
+/// Whole minutes from `from` to `to`, as the roll-ups count them (`duration_step`).
 fn minutes(from: i64, to: i64) -> i64 {
-    (to - from).max(0) / MINUTE
+    duration_step((to - from).max(0) / MINUTE)
 }
 
 /// Every fact of `s`, as (measure, key, value). Spam has none.
@@ -508,6 +524,24 @@ fn parse_day(field: &str, text: &str, zone: &TimeZone) -> Result<i64> {
     Ok(day)
 }
 
+/// The roll-up rows that cover `days` exactly, as `(span, first days)`: the whole
+/// blocks inside, and the days at either edge one by one.
+fn spans(days: Days) -> Vec<(i64, Days)> {
+    let first = (days.start + BLOCK - 1).div_euclid(BLOCK) * BLOCK;
+    let last = days.end.div_euclid(BLOCK) * BLOCK;
+    if first >= last {
+        return vec![(1, days)];
+    }
+    [
+        (1, Days { start: days.start, end: first }),
+        (BLOCK, Days { start: first, end: last }),
+        (1, Days { start: last, end: days.end }),
+    ]
+    .into_iter()
+    .filter(|(_, d)| d.start < d.end)
+    .collect()
+}
+
 /// Which period a roll-up row's day falls in.
 enum Split {
     /// Before `at`: 0, from it: 1.
@@ -517,13 +551,19 @@ enum Split {
 }
 
 impl Split {
-    fn sql(&self, sql: &mut Sql) -> String {
+    /// The parts of `days`: each with the rows that cover it and what names the part in
+    /// SQL (`day` itself when daily).
+    fn parts(&self, days: Days) -> Vec<(String, Vec<(i64, Days)>)> {
         match self {
-            Split::At(day) => {
-                let p = sql.arg(Arg::Int(*day));
-                format!("CASE WHEN day >= {p} THEN 1 ELSE 0 END")
+            Split::At(at) => {
+                let at = (*at).clamp(days.start, days.end);
+                [(0, Days { start: days.start, end: at }), (1, Days { start: at, end: days.end })]
+                    .into_iter()
+                    .filter(|(_, d)| d.start < d.end)
+                    .map(|(part, d)| (format!("CAST({part} AS BIGINT)"), spans(d)))
+                    .collect()
             }
-            Split::Daily => "day".into(),
+            Split::Daily => vec![("day".into(), vec![(1, days)])],
         }
     }
 
@@ -587,6 +627,7 @@ impl Store {
         let trend = self.trend(&mut read, &scope, period, interval).await?;
         let phrases = self.phrases(&mut read, &scope, period).await?;
         let backlog = self.backlog(&mut read, &scope, now).await?;
+        let recounting = self.recounted_to(&mut read, org_id, false).await?.is_some();
         read.commit().await?;
         let mut marks = Vec::new();
         for mark in self.marks(org_id, params.site.as_deref()).await? {
@@ -602,6 +643,7 @@ impl Store {
             starts_at: rfc3339_from_millis(start_of(period.start, &zone)),
             ends_at: rfc3339_from_millis(start_of(period.end, &zone)),
             time_zone,
+            recounting,
             interval,
             current,
             previous: before,
@@ -639,45 +681,56 @@ impl Store {
         phrases: bool,
     ) -> Result<HashMap<i64, Sums>> {
         let mut sql = Sql::default();
-        let part = split.sql(&mut sql);
-        let (org, from, to) =
-            (sql.arg(Arg::Text(scope.org_id.into())), sql.arg(Arg::Int(days.start)), sql.arg(Arg::Int(days.end)));
+        let (org, site) =
+            (sql.arg(Arg::Text(scope.org_id.into())), sql.arg(Arg::Text(scope.site.unwrap_or(ALL_SITES).into())));
         let table = if phrases { "metric_phrases" } else { "metric_days" };
-        sql.push(&format!(
-            "SELECT {part} AS part, measure, key, CAST(SUM(n) AS BIGINT) AS n, CAST(SUM(total) AS BIGINT) AS total, \
-             CAST(SUM(squares) AS BIGINT) AS squares FROM {table} WHERE org_id = {org} AND day >= {from} AND day < {to}"
-        ));
-        if let Some(site) = scope.site {
-            let p = sql.arg(Arg::Text(site.into()));
-            sql.push(&format!(" AND site_id = {p}"));
+        // The trend reads only what it draws.
+        let measures = match split {
+            Split::Daily => " AND measure IN ('kind', 'rating')",
+            Split::At(_) => "",
+        };
+        let mut reads = Vec::new();
+        for (part, spans) in split.parts(days) {
+            for (span, d) in spans {
+                let (span, from, to) = (sql.arg(Arg::Int(span)), sql.arg(Arg::Int(d.start)), sql.arg(Arg::Int(d.end)));
+                reads.push(format!(
+                    "SELECT {part} AS part, measure, key, n, total, squares FROM {table} WHERE org_id = {org} \
+                     AND site_id = {site} AND span = {span} AND day >= {from} AND day < {to}{measures}"
+                ));
+            }
         }
-        if matches!(split, Split::Daily) {
-            sql.push(" AND measure IN ('kind', 'rating', 'csat_category', 'complaint_category')");
-        }
-        sql.push(" GROUP BY 1, measure, key");
         let mut out: HashMap<i64, Sums> = HashMap::new();
-        for row in sql.query().fetch_all(&mut **tx).await? {
-            let sum = Sum { n: row.try_get("n")?, total: row.try_get("total")?, squares: row.try_get("squares")? };
-            out.entry(row.try_get("part")?).or_default().insert((row.try_get("measure")?, row.try_get("key")?), sum);
+        if !reads.is_empty() {
+            sql.push(&format!(
+                "SELECT part, measure, key, CAST(SUM(n) AS BIGINT) AS n, CAST(SUM(total) AS BIGINT) AS total, \
+                 CAST(SUM(squares) AS BIGINT) AS squares FROM ({}) AS r GROUP BY part, measure, key",
+                reads.join(" UNION ALL ")
+            ));
+            for row in sql.query().fetch_all(&mut **tx).await? {
+                let sum = Sum { n: row.try_get("n")?, total: row.try_get("total")?, squares: row.try_get("squares")? };
+                let (measure, key) = (row.try_get("measure")?, row.try_get("key")?);
+                out.entry(row.try_get("part")?).or_default().insert((measure, key), sum);
+            }
         }
         let (since, until) = (start_of(days.start, scope.zone), start_of(days.end, scope.zone));
         for subject in self.uncounted(tx, scope, since, until).await? {
-            let mut tally = Tally::default();
-            tally.add(&subject, 1);
-            for (bucket, sum) in tally.sums {
-                if (bucket.measure == PHRASE) == phrases && bucket.day >= days.start && bucket.day < days.end {
-                    out.entry(split.of(bucket.day))
-                        .or_default()
-                        .entry((bucket.measure.into(), bucket.key))
-                        .or_default()
-                        .add(sum, 1);
-                }
+            let day = day_of(subject.received_at, scope.zone);
+            if day < days.start || day >= days.end {
+                continue;
             }
+            let sums = out.entry(split.of(day)).or_default();
+            facts(&subject, &mut |measure, key, value| {
+                if (measure == PHRASE) == phrases {
+                    let sum = Sum { n: 1, total: value, squares: value * value };
+                    sums.entry((measure.into(), key)).or_default().add(sum, 1);
+                }
+            });
         }
         Ok(out)
     }
 
-    /// Submissions received in `[since, until)` that the roll-ups do not hold yet.
+    /// Submissions received in `[since, until)` that the roll-ups do not hold yet: not
+    /// indexed yet, or not recounted yet after a change of time zone.
     async fn uncounted(
         &self,
         tx: &mut Transaction<'static, Any>,
@@ -693,8 +746,9 @@ impl Store {
             .transpose()?
             .and_then(|v| v.parse().ok())
             .unwrap_or(0);
+        let recounted_to = self.recounted_to(tx, scope.org_id, false).await?;
         let mut sql = Sql::default();
-        let unindexed = match self.backend {
+        let mut unindexed = match self.backend {
             Backend::Sqlite => {
                 let p = sql.arg(Arg::Int(mark));
                 format!("s.seq > {p}")
@@ -704,6 +758,10 @@ impl Store {
                 format!("s.seq > {p} AND NOT EXISTS (SELECT 1 FROM submission_search x WHERE x.seq = s.seq)")
             }
         };
+        if let Some(to) = recounted_to {
+            let p = sql.arg(Arg::Int(to));
+            unindexed = format!("(({unindexed}) OR s.seq > {p})");
+        }
         let (org, since, until) =
             (sql.arg(Arg::Text(scope.org_id.into())), sql.arg(Arg::Int(since)), sql.arg(Arg::Int(until)));
         sql.push(&format!(
@@ -1034,47 +1092,99 @@ impl Store {
         Ok(())
     }
 
-    /// Counts `org_id`'s submissions again from the start: after its time zone changed,
-    /// every submission's day may have. Runs inside `tx`, in chunks.
-    pub(super) async fn recount(&self, tx: &mut Transaction<'static, Any>, org_id: &str) -> Result<()> {
+    /// Has `org_id`'s submissions counted again from the start, inside `tx`: after its
+    /// time zone changed, every submission's day may have. Its roll-ups go now and
+    /// `recount_step` fills them again in the background; meanwhile the figures count
+    /// what is not recounted yet from the submissions themselves (`uncounted`), slower
+    /// but right.
+    pub(super) async fn restart_count(&self, tx: &mut Transaction<'static, Any>, org_id: &str) -> Result<()> {
         for table in ["metric_days", "metric_phrases"] {
             sqlx::query(&format!("DELETE FROM {table} WHERE org_id = $1")).bind(org_id).execute(&mut **tx).await?;
         }
-        let counted: String = match self.backend {
-            Backend::Sqlite => {
-                format!(
-                    "s.seq <= COALESCE((SELECT CAST(value AS INTEGER) FROM settings WHERE key = '{}'), 0)",
-                    super::triage::SEARCH_MARK
-                )
-            }
+        sqlx::query("UPDATE orgs SET recounted_to = 0 WHERE id = $1").bind(org_id).execute(&mut **tx).await?;
+        Ok(())
+    }
+
+    /// Counts again up to `limit` more submissions of an organisation whose count was
+    /// restarted, in one transaction; false when no organisation waits for one. An
+    /// organisation is done once none of its counted submissions is left.
+    pub async fn recount_step(&self, limit: i64) -> Result<bool> {
+        // Looked for first without the write lock, which SQLite's collector would wait for.
+        let waiting = sqlx::query("SELECT id FROM orgs WHERE recounted_to IS NOT NULL LIMIT 1")
+            .fetch_optional(&self.pool)
+            .await?
+            .is_some();
+        if !waiting {
+            return Ok(false);
+        }
+        let mut tx = self.write_tx().await?;
+        // Locked on PostgreSQL: the indexer and triage changes wait for this step (see
+        // `counted`), so that none counts a submission this step counts too, or misses.
+        let lock = self.lock_clause();
+        let Some(org) =
+            sqlx::query(&format!("SELECT id, recounted_to FROM orgs WHERE recounted_to IS NOT NULL LIMIT 1{lock}"))
+                .fetch_optional(&mut *tx)
+                .await?
+        else {
+            return Ok(false);
+        };
+        let (org_id, after): (String, i64) = (org.try_get("id")?, org.try_get("recounted_to")?);
+        let indexed: String = match self.backend {
+            Backend::Sqlite => format!(
+                "s.seq <= COALESCE((SELECT CAST(value AS INTEGER) FROM settings WHERE key = '{}'), 0)",
+                super::triage::SEARCH_MARK
+            ),
             Backend::Postgres => "EXISTS (SELECT 1 FROM submission_search x WHERE x.seq = s.seq)".into(),
         };
-        let mut after = 0i64;
-        loop {
-            let rows = sqlx::query(&format!(
-                "SELECT {SUBJECT_COLUMNS} FROM submissions s WHERE s.org_id = $1 AND s.seq > $2 AND {counted} \
-                 ORDER BY s.seq LIMIT 5000"
-            ))
-            .bind(org_id)
-            .bind(after)
-            .fetch_all(&mut **tx)
-            .await?;
-            let Some(last) = rows.last() else { break };
-            after = last.try_get("seq")?;
-            let mut tally = Tally::default();
-            for row in &rows {
-                tally.add(&Subject::from_row(row)?, 1);
-            }
-            tally.write(self.backend, tx).await?;
+        let rows = sqlx::query(&format!(
+            "SELECT {SUBJECT_COLUMNS} FROM submissions s WHERE s.org_id = $1 AND s.seq > $2 AND {indexed} \
+             ORDER BY s.seq LIMIT $3"
+        ))
+        .bind(&org_id)
+        .bind(after)
+        .bind(limit)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut tally = Tally::default();
+        for row in &rows {
+            tally.add(&Subject::from_row(row)?, 1);
         }
-        Ok(())
+        tally.write(self.backend, &mut tx).await?;
+        let to: Option<i64> = rows.last().map(|r| r.try_get("seq")).transpose()?;
+        sqlx::query("UPDATE orgs SET recounted_to = $1 WHERE id = $2").bind(to).bind(&org_id).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// How far `org_id`'s restarted count has got (`None`: not restarted), read inside
+    /// `tx`. `locked` (in a write transaction) on PostgreSQL waits for a recount step
+    /// working on it and holds the next one off until `tx` ends (see `counted`).
+    pub(super) async fn recounted_to(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        org_id: &str,
+        locked: bool,
+    ) -> Result<Option<i64>> {
+        let share = match self.backend {
+            Backend::Postgres if locked => " FOR SHARE",
+            _ => "",
+        };
+        let row = sqlx::query(&format!("SELECT recounted_to FROM orgs WHERE id = $1{share}"))
+            .bind(org_id)
+            .fetch_optional(&mut **tx)
+            .await?;
+        Ok(row.map(|r| r.try_get("recounted_to")).transpose()?.flatten())
     }
 }
 
-/// Whether the roll-ups already hold the submission `seq` (inside a write transaction,
-/// which on PostgreSQL holds the submission's row lock, so the indexer cannot count it
-/// meanwhile).
-pub(super) async fn counted(store: &Store, tx: &mut Transaction<'static, Any>, seq: i64) -> Result<bool> {
+/// Whether the roll-ups already hold the submission `seq` of `org_id` (inside a write
+/// transaction, which on PostgreSQL holds the submission's row lock, so the indexer
+/// cannot count it meanwhile, and the organisation's share lock, so a recount step
+/// cannot either): indexed, and not waiting for its organisation's recount.
+pub(super) async fn counted(store: &Store, tx: &mut Transaction<'static, Any>, org_id: &str, seq: i64) -> Result<bool> {
+    if store.recounted_to(tx, org_id, true).await?.is_some_and(|to| seq > to) {
+        return Ok(false);
+    }
     let sql: String = match store.backend {
         Backend::Sqlite => {
             format!(
@@ -1095,7 +1205,7 @@ pub(super) async fn recounted(
     before: &Subject,
     after: &Subject,
 ) -> Result<()> {
-    if before == after || !counted(store, tx, before.seq).await? {
+    if before == after || !counted(store, tx, &before.org_id, before.seq).await? {
         return Ok(());
     }
     let mut tally = Tally::default();

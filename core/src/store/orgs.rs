@@ -95,7 +95,7 @@ impl Store {
             > 0;
         // The figures' days are the zone's: every submission may fall on another day now.
         if changed {
-            self.recount(&mut tx, org_id).await?;
+            self.restart_count(&mut tx, org_id).await?;
         }
         tx.commit().await?;
         Ok(zone)
