@@ -79,6 +79,7 @@ fn InsightsScreen(view: InsightsView, add: ServerAction<AddMark>, remove: Server
         to,
         starts_at,
         ends_at,
+        time_zone,
         recounting,
         interval,
         current,
@@ -118,7 +119,14 @@ fn InsightsScreen(view: InsightsView, add: ServerAction<AddMark>, remove: Server
         <main class="page insights">
             <h1>{w.title}</h1>
             <p class="hint">{w.hint}</p>
-            {recounting.then(|| view! { <p class="notice" role="status">{w.recounting}</p> })}
+            {recounting
+                .then(|| {
+                    view! {
+                        <p class="notice" role="status">
+                            {w.recounting}" ("<span translate="no">{time_zone}</span>")"
+                        </p>
+                    }
+                })}
             <form class="filters" method="get" action="/admin/insights">
                 <label>{w.site}" "
                     <select name="site">

@@ -242,6 +242,9 @@ pub struct Config {
     pub credential_recheck: std::time::Duration,
     pub session_idle: std::time::Duration,
     pub session_absolute: std::time::Duration,
+    /// Whether this instance does the recount a change of time zone leaves, in the
+    /// background (every instance does; a test steps it by hand instead).
+    pub recount: bool,
 }
 
 impl Config {
@@ -257,6 +260,7 @@ impl Config {
             credential_recheck: std::time::Duration::from_secs(60),
             session_idle: std::time::Duration::from_secs(args.session_idle_minutes.saturating_mul(60)),
             session_absolute: std::time::Duration::from_secs(args.session_max_hours.saturating_mul(3600)),
+            recount: true,
         }
     }
 

@@ -44,18 +44,21 @@ impl Activity {
 /// waits little for SQLite's write lock.
 const RECOUNT_BATCH: i64 = 1_000;
 
-pub fn spawn(store: Store) -> Arc<Activity> {
+/// Starts the indexer where one is needed, and the recount when `recount`.
+pub fn spawn(store: Store, recount: bool) -> Arc<Activity> {
     let activity = Arc::new(Activity::default());
     if store.backend() == Backend::Postgres {
         tokio::spawn(run(store.clone(), activity.clone()));
     }
-    tokio::spawn(recount(store));
+    if recount {
+        tokio::spawn(recount_in_background(store));
+    }
     activity
 }
 
 /// Counts again, chunk by chunk, what a change of time zone asked to be; looks for such
 /// work a few times a second (every instance: each chunk is taken by one).
-async fn recount(store: Store) {
+async fn recount_in_background(store: Store) {
     let mut tick = tokio::time::interval(Duration::from_millis(QUIET_MILLIS as u64));
     loop {
         tick.tick().await;

@@ -44,7 +44,7 @@ impl AppState {
         // loads now, at the start (once a process), not in the writer's first quiet
         // moment, and not while the server already runs (its memory would jump then).
         hark_core::phrases::warm_up();
-        let indexer = crate::indexer::spawn(store.clone());
+        let indexer = crate::indexer::spawn(store.clone(), config.recount);
         store.relay_changes();
         let observe = move |size| {
             crate::telemetry_metrics::batch(size);

@@ -1,7 +1,8 @@
 //! The insights' figures (`GET /api/v1/admin/metrics`) against the same figures worked
 //! out here, in plain Rust, from the data set the test wrote: on SQLite and PostgreSQL,
 //! before and after the roll-ups hold it, with late arrivals, changes after the fact,
-//! spam, local-day edges, an empty period, a single response and a change of time zone.
+//! spam, local-day edges, an empty period, a single response and a change of time zone
+//! (counted again in the background, the figures whole meanwhile).
 //! Roles and tenancy of the routes: tenancy.rs.
 
 mod support;
@@ -432,18 +433,7 @@ async fn every_figure_matches_the_data_set_before_and_after_the_roll_ups_hold_it
         let answer =
             app.call("PATCH", "/api/v1/admin/org", &app.token, Some(json!({"time_zone": "Asia/Shanghai"}))).await;
         assert_eq!(answer.status, 200, "{}", answer.text);
-        let second = app
-            .store
-            .add_site(
-                &app.org,
-                hark_core::store::NewSite {
-                    name: "Second".into(),
-                    allowed_origins: vec!["https://second.example".into()],
-                    require_email: false,
-                },
-            )
-            .await
-            .unwrap();
+        let second = second_site(&app).await;
         let mut rng = StdRng::seed_from_u64(7);
         let mut rows = data_set(&app, &second.id, &mut rng, 400);
         rows.extend(edges(&app, &zone));
@@ -542,15 +532,120 @@ async fn every_figure_matches_the_data_set_before_and_after_the_roll_ups_hold_it
         let answer =
             app.call("PATCH", "/api/v1/admin/org", &app.token, Some(json!({"time_zone": "America/Los_Angeles"}))).await;
         assert_eq!(answer.status, 200, "{}", answer.text);
+        // The recount runs in the background (stepped by hand, and each state checked:
+        // the next test); once done, the roll-ups alone agree.
         let zone = TimeZone::get("America/Los_Angeles").unwrap();
-        check(&app, &rows, &zone, &second.id, &format!("{label}, Los Angeles, being recounted")).await;
-        // The recount runs in the background; once done, the roll-ups alone agree.
         let waited = std::time::Instant::now();
         while metrics(&app, "").await["recounting"] == json!(true) {
             assert!(waited.elapsed().as_secs() < 60, "{label}: the recount never ended");
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
         check(&app, &rows, &zone, &second.id, &format!("{label}, Los Angeles, recounted")).await;
+    }
+}
+
+/// The distinct keys the roll-ups are under (one an organisation, once the background
+/// work is done).
+async fn roll_up_keys(app: &TestApp) -> Vec<String> {
+    use sqlx::Connection;
+    let mut conn = sqlx::AnyConnection::connect(&app.db.url).await.unwrap();
+    let mut keys = Vec::new();
+    for table in ["metric_days", "metric_phrases"] {
+        let rows = sqlx::query(&format!("SELECT DISTINCT org_id FROM {table}")).fetch_all(&mut conn).await.unwrap();
+        keys.extend(rows.iter().map(|r| sqlx::Row::get::<String, _>(r, "org_id")));
+    }
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// A second site of the organisation, for figures of one site among two.
+async fn second_site(app: &TestApp) -> hark_core::store::Site {
+    let site = hark_core::store::NewSite {
+        name: "Second".into(),
+        allowed_origins: vec!["https://second.example".into()],
+        require_email: false,
+    };
+    app.store.add_site(&app.org, site).await.unwrap()
+}
+
+async fn set_zone(app: &TestApp, zone: &str) {
+    let answer = app.call("PATCH", "/api/v1/admin/org", &app.token, Some(json!({"time_zone": zone}))).await;
+    assert_eq!(answer.status, 200, "{}", answer.text);
+}
+
+#[tokio::test]
+async fn a_change_of_time_zone_is_counted_again_in_the_background_and_the_figures_stay_whole() {
+    for db in backends().await {
+        let label = db.label;
+        // The recount is stepped by hand here, to see each state between the steps.
+        let app =
+            TestApp::start_with_config(db, hark_server::config::Config { recount: false, ..support::test_config() })
+                .await;
+        set_zone(&app, "Asia/Shanghai").await;
+        let shanghai = TimeZone::get("Asia/Shanghai").unwrap();
+        let los_angeles = TimeZone::get("America/Los_Angeles").unwrap();
+        let second = second_site(&app).await;
+        let mut rng = StdRng::seed_from_u64(11);
+        let mut rows = data_set(&app, &second.id, &mut rng, 400);
+        let (first, late) = rows.split_at(300);
+        app.store.insert_past(first).await.unwrap();
+        app.store.index_everything().await.unwrap();
+        let late = late.to_vec();
+
+        // Until the recount is done, the figures stay whole, by the days they were
+        // counted by, and say so.
+        set_zone(&app, "America/Los_Angeles").await;
+        let answer = metrics(&app, "").await;
+        assert_eq!((&answer["recounting"], &answer["time_zone"]), (&json!(true), &json!("Asia/Shanghai")), "{label}");
+        check(&app, &rows[..300], &shanghai, &second.id, &format!("{label}, before the recount")).await;
+
+        // Part way: changes to submissions on both sides of where it has got to, and
+        // submissions indexed meanwhile, land in both counts.
+        assert!(app.store.recount_step(100).await.unwrap());
+        let changed: Vec<String> = rows[..300]
+            .iter()
+            .filter(|r| r.status != Status::Spam && r.kind == Kind::Complaint)
+            .enumerate()
+            .filter(|(i, _)| i % 12 == 0)
+            .map(|(_, r)| r.id.clone())
+            .collect();
+        assert!(changed.len() >= 4, "{label}: {changed:?}");
+        for id in &changed {
+            let patched = app
+                .call("PATCH", &format!("/api/v1/admin/submissions/{id}"), &app.token, Some(json!({"status": "spam"})))
+                .await;
+            assert_eq!(patched.status, 200, "{}", patched.text);
+        }
+        refresh(&app, &mut rows, &changed).await;
+        app.store.insert_past(&late).await.unwrap();
+        app.store.index_everything().await.unwrap();
+        check(&app, &rows, &shanghai, &second.id, &format!("{label}, part way")).await;
+        let mut steps = 1;
+        while app.store.recount_step(100).await.unwrap() {
+            steps += 1;
+        }
+        assert!(steps >= 4, "{label}: {steps} steps for 400 submissions, 100 a step");
+        let answer = metrics(&app, "").await;
+        assert_eq!(
+            (&answer["recounting"], &answer["time_zone"]),
+            (&json!(false), &json!("America/Los_Angeles")),
+            "{label}"
+        );
+        check(&app, &rows, &los_angeles, &second.id, &format!("{label}, recounted")).await;
+        let keys = roll_up_keys(&app).await;
+        assert_eq!(keys.len(), 1, "{label}: the old roll-ups are gone: {keys:?}");
+        assert_ne!(keys[0], app.org.id, "{label}: the recount's key took over");
+
+        // Changed again and back before a recount ends: the one under way is dropped,
+        // the figures never stopped being by the zone they are counted by.
+        set_zone(&app, "Europe/London").await;
+        assert!(app.store.recount_step(100).await.unwrap());
+        set_zone(&app, "America/Los_Angeles").await;
+        assert_eq!(metrics(&app, "").await["recounting"], json!(false), "{label}");
+        while app.store.recount_step(100).await.unwrap() {}
+        check(&app, &rows, &los_angeles, &second.id, &format!("{label}, back again")).await;
+        assert_eq!(roll_up_keys(&app).await, keys, "{label}: the dropped recount's rows are gone");
     }
 }
 

@@ -1,5 +1,6 @@
 -- Insights: roll-ups of what each submission contributes to the figures (see
--- `store::metrics`), per organisation, site (and '' for all its sites), span of days
+-- `store::metrics`), per organisation (`org_id` holds its count key, see below), site
+-- (and '' for all its sites), span of days
 -- (1, or a block of 32 days starting at a multiple of 32), first local day (days since
 -- 1970-01-01 in the organisation's time zone), measure and key: how many, the sum of
 -- their values and of the values' squares. Each fact is added four times, once per site
@@ -34,10 +35,21 @@ CREATE TABLE metric_phrases (
     PRIMARY KEY (org_id, site_id, span, day, measure, key)
 );
 
--- While a change of time zone has the figures counted again (in the background, in
--- chunks): the highest submission `seq` counted again so far. NULL when the roll-ups
--- hold every counted submission of the organisation.
+-- Where an organisation's roll-ups are: under `count_key` in their `org_id` column
+-- (NULL: the organisation's id), by the days of `count_zone` (NULL: its time zone).
+-- After a change of time zone they stay, complete, while a recount fills `recount_key`
+-- by the new zone's days in the background, `recounted_to` being the highest submission
+-- `seq` it has counted; complete, it takes over (see `store::metrics::Counts`).
+ALTER TABLE orgs ADD COLUMN count_key TEXT;
+ALTER TABLE orgs ADD COLUMN count_zone TEXT;
+ALTER TABLE orgs ADD COLUMN recount_key TEXT;
 ALTER TABLE orgs ADD COLUMN recounted_to BIGINT;
+
+-- Roll-ups no longer read (a recount replaced them, or was dropped), deleted a part
+-- at a time in the background.
+CREATE TABLE stale_counts (
+    key TEXT PRIMARY KEY
+);
 
 -- Plan–do–check: a change the shop made, on a local day (YYYY-MM-DD), for a site and
 -- optionally one of its categories.

@@ -32,12 +32,73 @@ const MAX_MARK_TITLE: usize = 200;
 /// A mark's check compares at most this many days on each side of it.
 const MARK_WINDOW_DAYS: i64 = 28;
 
-/// The columns a submission's facts are made of (aliased `s`), with its organisation's
-/// time zone.
+/// The columns a submission's facts are made of (aliased `s`), with where its
+/// organisation's roll-ups are (`Counts`).
 pub(super) const SUBJECT_COLUMNS: &str = "s.seq, s.org_id, s.site_id, s.received_at, s.kind, s.rating, \
      s.dimensions, s.category, s.stage, s.status, s.customer_tier, s.assignee_id, s.first_response_due, \
      s.resolution_due, s.first_response_at, s.resolved_at, s.recovery_rating, s.message, \
-     (SELECT o.time_zone FROM orgs o WHERE o.id = s.org_id) AS time_zone";
+     (SELECT COALESCE(o.count_key, o.id) FROM orgs o WHERE o.id = s.org_id) AS count_key, \
+     (SELECT COALESCE(o.count_zone, o.time_zone) FROM orgs o WHERE o.id = s.org_id) AS count_zone, \
+     (SELECT o.recount_key FROM orgs o WHERE o.id = s.org_id) AS recount_key, \
+     (SELECT o.time_zone FROM orgs o WHERE o.id = s.org_id) AS time_zone, \
+     (SELECT o.recounted_to FROM orgs o WHERE o.id = s.org_id) AS recounted_to";
+
+/// The same of an organisation's row (aliased `o`), for `Counts::from_row`.
+const COUNTS_COLUMNS: &str = "COALESCE(o.count_key, o.id) AS count_key, \
+     COALESCE(o.count_zone, o.time_zone) AS count_zone, o.recount_key, o.time_zone, o.recounted_to";
+
+/// Where an organisation's roll-ups are: under `key` (in its `org_id` column), by the
+/// days of `zone`. After a change of time zone they stay there, complete, while a
+/// recount fills another key by the new zone's days; then that key takes over.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) struct Counts {
+    pub key: String,
+    pub zone: String,
+    /// A recount's key, zone and the highest `seq` it has counted.
+    pub recount: Option<(String, String, i64)>,
+}
+
+impl Counts {
+    pub(super) fn from_row(row: &impl Columns) -> Result<Counts> {
+        let recount = match (row.text("recount_key")?, row.text("time_zone")?, row.int("recounted_to")?) {
+            (Some(key), Some(zone), Some(to)) => Some((key, zone, to)),
+            _ => None,
+        };
+        Ok(Counts {
+            key: row.required("count_key", row.text("count_key")?)?,
+            zone: row.text("count_zone")?.unwrap_or_else(|| "UTC".into()),
+            recount,
+        })
+    }
+
+    /// The organisation `org_id`'s, read inside `tx`; on PostgreSQL `locked` (in a write
+    /// transaction) waits for a recount step working on it and holds the next one off
+    /// until `tx` ends, so that what is counted and what the recount counts agree.
+    pub(super) async fn of(
+        backend: Backend,
+        tx: &mut Transaction<'static, Any>,
+        org_id: &str,
+        locked: bool,
+    ) -> Result<Counts> {
+        let share = match backend {
+            Backend::Postgres if locked => " FOR SHARE",
+            _ => "",
+        };
+        let row = sqlx::query(&format!("SELECT {COUNTS_COLUMNS} FROM orgs o WHERE o.id = $1{share}"))
+            .bind(org_id)
+            .fetch_one(&mut **tx)
+            .await?;
+        Counts::from_row(&row)
+    }
+
+    /// Where a submission's facts go: the roll-ups read now, and the recount's once it
+    /// has passed the submission (`seq`).
+    fn targets(&self, seq: i64) -> impl Iterator<Item = (&str, &str)> {
+        let recount = self.recount.as_ref().filter(|(_, _, to)| seq <= *to);
+        std::iter::once((self.key.as_str(), self.zone.as_str()))
+            .chain(recount.map(|(key, zone, _)| (key.as_str(), zone.as_str())))
+    }
+}
 
 /// What the figures need of one submission.
 #[derive(Clone, Debug, PartialEq)]
@@ -60,7 +121,7 @@ pub(super) struct Subject {
     pub resolved_at: Option<i64>,
     pub recovery_rating: Option<i64>,
     pub message: Option<String>,
-    pub time_zone: String,
+    pub counts: Counts,
 }
 
 impl Subject {
@@ -84,7 +145,7 @@ impl Subject {
             resolved_at: row.int("resolved_at")?,
             recovery_rating: row.int("recovery_rating")?,
             message: row.text("message")?,
-            time_zone: row.text("time_zone")?.unwrap_or_else(|| "UTC".into()),
+            counts: Counts::from_row(row)?,
         })
     }
 
@@ -138,23 +199,28 @@ pub(super) struct Tally {
 }
 
 impl Tally {
-    /// Adds `subject`'s facts (`sign` 1) or takes them away (`sign` -1): under its site
-    /// and all sites, its day and its block.
+    /// Adds `subject`'s facts (`sign` 1) or takes them away (`sign` -1) wherever its
+    /// organisation's roll-ups are (`Counts::targets`).
     pub(super) fn add(&mut self, subject: &Subject, sign: i64) {
-        let zone = self
-            .zones
-            .entry(subject.time_zone.clone())
-            .or_insert_with(|| TimeZone::get(&subject.time_zone).unwrap_or(TimeZone::UTC))
-            .clone();
+        for (key, zone) in subject.counts.targets(subject.seq) {
+            self.add_to(subject, key, zone, sign);
+        }
+    }
+
+    /// Adds `subject`'s facts to the roll-ups under `key`, by the days of `zone`: under
+    /// its site and all sites, its day and its block.
+    pub(super) fn add_to(&mut self, subject: &Subject, key: &str, zone: &str, sign: i64) {
+        let zone =
+            self.zones.entry(zone.to_owned()).or_insert_with(|| TimeZone::get(zone).unwrap_or(TimeZone::UTC)).clone();
         let day = day_of(subject.received_at, &zone);
         let block = day.div_euclid(BLOCK) * BLOCK;
         let sums = &mut self.sums;
-        facts(subject, &mut |measure, key, value| {
+        facts(subject, &mut |measure, fact, value| {
             let sum = Sum { n: 1, total: value, squares: value * value };
             for site_id in [subject.site_id.as_str(), ALL_SITES] {
                 for (span, day) in [(1, day), (BLOCK, block)] {
-                    let org_id = subject.org_id.clone();
-                    let bucket = Bucket { org_id, site_id: site_id.into(), span, day, measure, key: key.clone() };
+                    let (org_id, site_id, key) = (key.to_owned(), site_id.to_owned(), fact.clone());
+                    let bucket = Bucket { org_id, site_id, span, day, measure, key };
                     sums.entry(bucket).or_default().add(sum, sign);
                 }
             }
@@ -575,9 +641,11 @@ impl Split {
     }
 }
 
-/// What to read: which roll-up rows of whose.
+/// What to read: which roll-up rows of whose. The roll-ups are under `key`, by the
+/// days of `zone` (`Counts`).
 struct Scope<'a> {
     org_id: &'a str,
+    key: &'a str,
     site: Option<&'a str>,
     category: Option<&'a str>,
     zone: &'a TimeZone,
@@ -586,11 +654,11 @@ struct Scope<'a> {
 impl Store {
     /// The insights of `org_id` for `params` (API.md "Metrics, defined").
     pub async fn metrics(&self, org_id: &str, params: &MetricsParams) -> Result<Metrics> {
-        let time_zone: String = sqlx::query("SELECT time_zone FROM orgs WHERE id = $1")
-            .bind(org_id)
-            .fetch_one(&self.pool)
-            .await?
-            .try_get("time_zone")?;
+        let mut read = self.read_tx().await?;
+        // Days are those of the zone the roll-ups are by: the organisation's, or while a
+        // change of it is being counted, the one before.
+        let counts = Counts::of(self.backend, &mut read, org_id, false).await?;
+        let time_zone = counts.zone.clone();
         let zone = TimeZone::get(&time_zone).unwrap_or(TimeZone::UTC);
         if let Some(site) = &params.site {
             self.site(org_id, site).await?;
@@ -614,9 +682,7 @@ impl Store {
         let period = Days { start, end };
         let previous = Days { start: start - period.len(), end: start };
         let interval = params.interval.unwrap_or(if period.len() > 92 { Interval::Week } else { Interval::Day });
-        let scope = Scope { org_id, site: params.site.as_deref(), category: None, zone: &zone };
-
-        let mut read = self.read_tx().await?;
+        let scope = Scope { org_id, key: &counts.key, site: params.site.as_deref(), category: None, zone: &zone };
         let both = Days { start: previous.start, end: period.end };
         let split = Split::At(period.start);
         let mut sums = self.sums(&mut read, &scope, both, &split, false).await?;
@@ -627,13 +693,12 @@ impl Store {
         let trend = self.trend(&mut read, &scope, period, interval).await?;
         let phrases = self.phrases(&mut read, &scope, period).await?;
         let backlog = self.backlog(&mut read, &scope, now).await?;
-        let recounting = self.recounted_to(&mut read, org_id, false).await?.is_some();
         read.commit().await?;
         let mut marks = Vec::new();
         for mark in self.marks(org_id, params.site.as_deref()).await? {
             let day = parse_day("day", &mark.day, &zone)?;
             if day >= period.start && day < period.end {
-                marks.push(self.check_mark(org_id, &zone, mark, day, today).await?);
+                marks.push(self.check_mark(&scope, mark, day, today).await?);
             }
         }
         Ok(Metrics {
@@ -643,7 +708,7 @@ impl Store {
             starts_at: rfc3339_from_millis(start_of(period.start, &zone)),
             ends_at: rfc3339_from_millis(start_of(period.end, &zone)),
             time_zone,
-            recounting,
+            recounting: counts.recount.is_some(),
             interval,
             current,
             previous: before,
@@ -682,7 +747,7 @@ impl Store {
     ) -> Result<HashMap<i64, Sums>> {
         let mut sql = Sql::default();
         let (org, site) =
-            (sql.arg(Arg::Text(scope.org_id.into())), sql.arg(Arg::Text(scope.site.unwrap_or(ALL_SITES).into())));
+            (sql.arg(Arg::Text(scope.key.into())), sql.arg(Arg::Text(scope.site.unwrap_or(ALL_SITES).into())));
         let table = if phrases { "metric_phrases" } else { "metric_days" };
         // The trend reads only what it draws.
         let measures = match split {
@@ -729,8 +794,7 @@ impl Store {
         Ok(out)
     }
 
-    /// Submissions received in `[since, until)` that the roll-ups do not hold yet: not
-    /// indexed yet, or not recounted yet after a change of time zone.
+    /// Submissions received in `[since, until)` that the roll-ups do not hold yet.
     async fn uncounted(
         &self,
         tx: &mut Transaction<'static, Any>,
@@ -746,9 +810,8 @@ impl Store {
             .transpose()?
             .and_then(|v| v.parse().ok())
             .unwrap_or(0);
-        let recounted_to = self.recounted_to(tx, scope.org_id, false).await?;
         let mut sql = Sql::default();
-        let mut unindexed = match self.backend {
+        let unindexed = match self.backend {
             Backend::Sqlite => {
                 let p = sql.arg(Arg::Int(mark));
                 format!("s.seq > {p}")
@@ -758,10 +821,6 @@ impl Store {
                 format!("s.seq > {p} AND NOT EXISTS (SELECT 1 FROM submission_search x WHERE x.seq = s.seq)")
             }
         };
-        if let Some(to) = recounted_to {
-            let p = sql.arg(Arg::Int(to));
-            unindexed = format!("(({unindexed}) OR s.seq > {p})");
-        }
         let (org, since, until) =
             (sql.arg(Arg::Text(scope.org_id.into())), sql.arg(Arg::Int(since)), sql.arg(Arg::Int(until)));
         sql.push(&format!(
@@ -959,9 +1018,9 @@ impl Store {
 
     /// The figures before and after a mark, over as many days after it as have passed
     /// (at most four weeks) and as many before.
-    async fn check_mark(&self, org_id: &str, zone: &TimeZone, mark: Mark, day: i64, today: i64) -> Result<MarkCheck> {
+    async fn check_mark(&self, of: &Scope<'_>, mark: Mark, day: i64, today: i64) -> Result<MarkCheck> {
         let days = (today + 1 - day).clamp(0, MARK_WINDOW_DAYS);
-        let scope = Scope { org_id, site: Some(&mark.site_id), category: mark.category.as_deref(), zone };
+        let scope = Scope { site: Some(&mark.site_id), category: mark.category.as_deref(), ..*of };
         let mut read = self.read_tx().await?;
         let mut sums = self
             .sums(&mut read, &scope, Days { start: day - days.max(1), end: day + days }, &Split::At(day), false)
@@ -1092,99 +1151,148 @@ impl Store {
         Ok(())
     }
 
-    /// Has `org_id`'s submissions counted again from the start, inside `tx`: after its
-    /// time zone changed, every submission's day may have. Its roll-ups go now and
-    /// `recount_step` fills them again in the background; meanwhile the figures count
-    /// what is not recounted yet from the submissions themselves (`uncounted`), slower
-    /// but right.
-    pub(super) async fn restart_count(&self, tx: &mut Transaction<'static, Any>, org_id: &str) -> Result<()> {
-        for table in ["metric_days", "metric_phrases"] {
-            sqlx::query(&format!("DELETE FROM {table} WHERE org_id = $1")).bind(org_id).execute(&mut **tx).await?;
+    /// Sets `org_id`'s time zone to `zone` inside `tx`; false when it already was. The
+    /// figures' days are the zone's, so its submissions are counted again by the new
+    /// days: the roll-ups read now stay, and `recount_step` fills new ones under a new
+    /// key in the background, which take over once complete. A recount under way is
+    /// dropped; back to the zone the roll-ups are by, or with nothing stored, none is
+    /// needed.
+    pub(super) async fn change_time_zone(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        org_id: &str,
+        zone: &str,
+    ) -> Result<bool> {
+        let lock = self.lock_clause();
+        let row = sqlx::query(&format!("SELECT {COUNTS_COLUMNS} FROM orgs o WHERE o.id = $1{lock}"))
+            .bind(org_id)
+            .fetch_one(&mut **tx)
+            .await?;
+        if row.try_get::<String, _>("time_zone")? == zone {
+            return Ok(false);
         }
-        sqlx::query("UPDATE orgs SET recounted_to = 0 WHERE id = $1").bind(org_id).execute(&mut **tx).await?;
-        Ok(())
+        let counts = Counts::from_row(&row)?;
+        if let Some((key, _, _)) = &counts.recount {
+            sqlx::query("INSERT INTO stale_counts (key) VALUES ($1)").bind(key).execute(&mut **tx).await?;
+        }
+        // Nothing stored yet (a new organisation setting its zone): nothing to count again.
+        // One stored meanwhile is indexed after this commits (its indexer waits for the
+        // organisation's row), by the new zone.
+        let none_yet = sqlx::query("SELECT seq FROM submissions WHERE org_id = $1 LIMIT 1")
+            .bind(org_id)
+            .fetch_optional(&mut **tx)
+            .await?
+            .is_none();
+        let recount_key = (counts.zone != zone && !none_yet).then(|| format!("{org_id}/{}", uuid::Uuid::now_v7()));
+        sqlx::query(
+            "UPDATE orgs SET time_zone = $1, count_key = $2, count_zone = $3, recount_key = $4, recounted_to = $5 \
+             WHERE id = $6",
+        )
+        .bind(zone)
+        .bind(&counts.key)
+        .bind(recount_key.as_ref().map(|_| &counts.zone))
+        .bind(&recount_key)
+        .bind(recount_key.as_ref().map(|_| 0i64))
+        .bind(org_id)
+        .execute(&mut **tx)
+        .await?;
+        Ok(true)
     }
 
-    /// Counts again up to `limit` more submissions of an organisation whose count was
-    /// restarted, in one transaction; false when no organisation waits for one. An
-    /// organisation is done once none of its counted submissions is left.
+    /// One step of the background work a change of time zone leaves: counts up to
+    /// `limit` more submissions into a recount, makes a complete recount the roll-ups
+    /// read, or deletes part of roll-ups no longer read; false when nothing waits.
     pub async fn recount_step(&self, limit: i64) -> Result<bool> {
         // Looked for first without the write lock, which SQLite's collector would wait for.
-        let waiting = sqlx::query("SELECT id FROM orgs WHERE recounted_to IS NOT NULL LIMIT 1")
-            .fetch_optional(&self.pool)
-            .await?
-            .is_some();
+        let waiting = sqlx::query(
+            "SELECT id FROM orgs WHERE recount_key IS NOT NULL UNION ALL SELECT key FROM stale_counts LIMIT 1",
+        )
+        .fetch_optional(&self.pool)
+        .await?
+        .is_some();
         if !waiting {
             return Ok(false);
         }
         let mut tx = self.write_tx().await?;
         // Locked on PostgreSQL: the indexer and triage changes wait for this step (see
-        // `counted`), so that none counts a submission this step counts too, or misses.
+        // `Counts::of`), so that none counts a submission this step counts too, or misses.
         let lock = self.lock_clause();
-        let Some(org) =
-            sqlx::query(&format!("SELECT id, recounted_to FROM orgs WHERE recounted_to IS NOT NULL LIMIT 1{lock}"))
-                .fetch_optional(&mut *tx)
-                .await?
-        else {
-            return Ok(false);
-        };
-        let (org_id, after): (String, i64) = (org.try_get("id")?, org.try_get("recounted_to")?);
-        let indexed: String = match self.backend {
-            Backend::Sqlite => format!(
-                "s.seq <= COALESCE((SELECT CAST(value AS INTEGER) FROM settings WHERE key = '{}'), 0)",
-                super::triage::SEARCH_MARK
-            ),
-            Backend::Postgres => "EXISTS (SELECT 1 FROM submission_search x WHERE x.seq = s.seq)".into(),
-        };
-        let rows = sqlx::query(&format!(
-            "SELECT {SUBJECT_COLUMNS} FROM submissions s WHERE s.org_id = $1 AND s.seq > $2 AND {indexed} \
-             ORDER BY s.seq LIMIT $3"
+        let org = sqlx::query(&format!(
+            "SELECT o.id, {COUNTS_COLUMNS} FROM orgs o WHERE o.recount_key IS NOT NULL LIMIT 1{lock}"
         ))
-        .bind(&org_id)
-        .bind(after)
-        .bind(limit)
-        .fetch_all(&mut *tx)
+        .fetch_optional(&mut *tx)
         .await?;
-        let mut tally = Tally::default();
-        for row in &rows {
-            tally.add(&Subject::from_row(row)?, 1);
+        if let Some(org) = org {
+            let org_id: String = org.try_get("id")?;
+            let counts = Counts::from_row(&org)?;
+            let Some((key, zone, after)) = counts.recount else { return Ok(false) };
+            let indexed: String = match self.backend {
+                Backend::Sqlite => format!(
+                    "s.seq <= COALESCE((SELECT CAST(value AS INTEGER) FROM settings WHERE key = '{}'), 0)",
+                    super::triage::SEARCH_MARK
+                ),
+                Backend::Postgres => "EXISTS (SELECT 1 FROM submission_search x WHERE x.seq = s.seq)".into(),
+            };
+            let rows = sqlx::query(&format!(
+                "SELECT {SUBJECT_COLUMNS} FROM submissions s WHERE s.org_id = $1 AND s.seq > $2 AND {indexed} \
+                 ORDER BY s.seq LIMIT $3"
+            ))
+            .bind(&org_id)
+            .bind(after)
+            .bind(limit)
+            .fetch_all(&mut *tx)
+            .await?;
+            if let Some(last) = rows.last() {
+                let mut tally = Tally::default();
+                for row in &rows {
+                    tally.add_to(&Subject::from_row(row)?, &key, &zone, 1);
+                }
+                tally.write(self.backend, &mut tx).await?;
+                let to: i64 = last.try_get("seq")?;
+                sqlx::query("UPDATE orgs SET recounted_to = $1 WHERE id = $2")
+                    .bind(to)
+                    .bind(&org_id)
+                    .execute(&mut *tx)
+                    .await?;
+            } else {
+                // Complete: the recount is what the figures read from now on.
+                sqlx::query("INSERT INTO stale_counts (key) VALUES ($1)").bind(&counts.key).execute(&mut *tx).await?;
+                sqlx::query(
+                    "UPDATE orgs SET count_key = recount_key, count_zone = NULL, recount_key = NULL, \
+                     recounted_to = NULL WHERE id = $1",
+                )
+                .bind(&org_id)
+                .execute(&mut *tx)
+                .await?;
+            }
+        } else if let Some(stale) = sqlx::query("SELECT key FROM stale_counts LIMIT 1").fetch_optional(&mut *tx).await?
+        {
+            // One site's rows (or all sites') at a time, to keep the write lock short.
+            let key: String = stale.try_get("key")?;
+            let mut left = false;
+            for table in ["metric_days", "metric_phrases"] {
+                let deleted = sqlx::query(&format!(
+                    "DELETE FROM {table} WHERE org_id = $1 AND site_id = \
+                     (SELECT site_id FROM {table} WHERE org_id = $1 LIMIT 1)"
+                ))
+                .bind(&key)
+                .execute(&mut *tx)
+                .await?;
+                left |= deleted.rows_affected() > 0;
+            }
+            if !left {
+                sqlx::query("DELETE FROM stale_counts WHERE key = $1").bind(&key).execute(&mut *tx).await?;
+            }
         }
-        tally.write(self.backend, &mut tx).await?;
-        let to: Option<i64> = rows.last().map(|r| r.try_get("seq")).transpose()?;
-        sqlx::query("UPDATE orgs SET recounted_to = $1 WHERE id = $2").bind(to).bind(&org_id).execute(&mut *tx).await?;
         tx.commit().await?;
         Ok(true)
     }
-
-    /// How far `org_id`'s restarted count has got (`None`: not restarted), read inside
-    /// `tx`. `locked` (in a write transaction) on PostgreSQL waits for a recount step
-    /// working on it and holds the next one off until `tx` ends (see `counted`).
-    pub(super) async fn recounted_to(
-        &self,
-        tx: &mut Transaction<'static, Any>,
-        org_id: &str,
-        locked: bool,
-    ) -> Result<Option<i64>> {
-        let share = match self.backend {
-            Backend::Postgres if locked => " FOR SHARE",
-            _ => "",
-        };
-        let row = sqlx::query(&format!("SELECT recounted_to FROM orgs WHERE id = $1{share}"))
-            .bind(org_id)
-            .fetch_optional(&mut **tx)
-            .await?;
-        Ok(row.map(|r| r.try_get("recounted_to")).transpose()?.flatten())
-    }
 }
 
-/// Whether the roll-ups already hold the submission `seq` of `org_id` (inside a write
-/// transaction, which on PostgreSQL holds the submission's row lock, so the indexer
-/// cannot count it meanwhile, and the organisation's share lock, so a recount step
-/// cannot either): indexed, and not waiting for its organisation's recount.
-pub(super) async fn counted(store: &Store, tx: &mut Transaction<'static, Any>, org_id: &str, seq: i64) -> Result<bool> {
-    if store.recounted_to(tx, org_id, true).await?.is_some_and(|to| seq > to) {
-        return Ok(false);
-    }
+/// Whether the roll-ups already hold the submission `seq` (inside a write transaction,
+/// which on PostgreSQL holds the submission's row lock, so the indexer cannot count it
+/// meanwhile).
+pub(super) async fn counted(store: &Store, tx: &mut Transaction<'static, Any>, seq: i64) -> Result<bool> {
     let sql: String = match store.backend {
         Backend::Sqlite => {
             format!(
@@ -1205,12 +1313,14 @@ pub(super) async fn recounted(
     before: &Subject,
     after: &Subject,
 ) -> Result<()> {
-    if before == after || !counted(store, tx, &before.org_id, before.seq).await? {
+    if before == after || !counted(store, tx, before.seq).await? {
         return Ok(());
     }
+    // Where the roll-ups are now, locked against a recount step (see `Counts::of`).
+    let counts = Counts::of(store.backend, tx, &before.org_id, true).await?;
     let mut tally = Tally::default();
-    tally.add(before, -1);
-    tally.add(after, 1);
+    tally.add(&Subject { counts: counts.clone(), ..before.clone() }, -1);
+    tally.add(&Subject { counts, ..after.clone() }, 1);
     if !tally.is_empty() {
         tally.write(store.backend, tx).await?;
     }

@@ -86,17 +86,7 @@ impl Store {
             .and_then(|tz| tz.iana_name().map(str::to_owned))
             .ok_or_else(|| Error::field("time_zone", "must be a time zone name such as Asia/Shanghai or UTC"))?;
         let mut tx = self.write_tx().await?;
-        let changed = sqlx::query("UPDATE orgs SET time_zone = $1 WHERE id = $2 AND time_zone <> $1")
-            .bind(&zone)
-            .bind(org_id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected()
-            > 0;
-        // The figures' days are the zone's: every submission may fall on another day now.
-        if changed {
-            self.restart_count(&mut tx, org_id).await?;
-        }
+        self.change_time_zone(&mut tx, org_id, &zone).await?;
         tx.commit().await?;
         Ok(zone)
     }

@@ -2,7 +2,7 @@
 //! and shoppers make to it. Each change is one transaction that writes the new state and
 //! the timeline events saying who did what, so the two never disagree.
 
-use super::metrics::{Subject, Tally, SUBJECT_COLUMNS};
+use super::metrics::{Counts, Subject, Tally, SUBJECT_COLUMNS};
 use super::{json_column, now_millis, parse_column, Arg, Backend, Columns, Named, Sql, Store};
 use crate::error::{Error, Result};
 use crate::model::{
@@ -1452,12 +1452,6 @@ pub(super) fn index_sqlite(conn: &mut rusqlite::Connection, limit: usize) -> rus
     let mut last = mark;
     let mut count = 0;
     let mut tally = Tally::default();
-    // Organisations being recounted (see `Store::restart_count`): what their recount
-    // has not reached yet, it counts itself.
-    let recounting: HashMap<String, i64> = tx
-        .prepare_cached("SELECT id, recounted_to FROM orgs WHERE recounted_to IS NOT NULL")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
     {
         let mut select = tx.prepare_cached(&format!(
             "SELECT {SUBJECT_COLUMNS}, s.email, s.order_ref, s.name FROM submissions s WHERE s.seq > ?1 \
@@ -1472,9 +1466,7 @@ pub(super) fn index_sqlite(conn: &mut rusqlite::Connection, limit: usize) -> rus
             let fields: [Option<String>; 4] =
                 [subject.message.clone(), row.get("email")?, row.get("order_ref")?, row.get("name")?];
             insert.execute(rusqlite::params![subject.seq, search_terms(fields.each_ref().map(Option::as_deref))])?;
-            if recounting.get(&subject.org_id).is_none_or(|to| subject.seq <= *to) {
-                tally.add(&subject, 1);
-            }
+            tally.add(&subject, 1);
             last = subject.seq;
             count += 1;
         }
@@ -1544,23 +1536,18 @@ impl Store {
         insert.push(" ON CONFLICT (seq) DO NOTHING RETURNING seq");
         let indexed: std::collections::HashSet<i64> =
             insert.query().fetch_all(&mut *tx).await?.iter().map(|r| r.try_get("seq")).collect::<Result<_, _>>()?;
-        // The organisations' time zones and recounts as of now, locked so that none
-        // changes before this commits: what a recount has not reached yet, it counts
-        // itself (see `Store::recount_step`).
-        let mut orgs = Sql::default();
-        let ids: std::collections::BTreeSet<&str> = subjects.iter().map(|s| s.org_id.as_str()).collect();
-        let ids: Vec<String> = ids.into_iter().map(|id| orgs.arg(Arg::Text(id.into()))).collect();
-        orgs.push(&format!("SELECT id, time_zone, recounted_to FROM orgs WHERE id IN ({}) FOR SHARE", ids.join(", ")));
-        let mut now_of: HashMap<String, (String, Option<i64>)> = HashMap::new();
-        for row in orgs.query().fetch_all(&mut *tx).await? {
-            now_of.insert(row.try_get("id")?, (row.try_get("time_zone")?, row.try_get("recounted_to")?));
+        // Where each organisation's roll-ups are as of now, locked so that none moves
+        // before this commits (see `Counts::of`).
+        let mut counts: HashMap<&str, Counts> = HashMap::new();
+        for subject in &subjects {
+            if !counts.contains_key(subject.org_id.as_str()) {
+                counts.insert(&subject.org_id, Counts::of(self.backend, &mut tx, &subject.org_id, true).await?);
+            }
         }
         let mut tally = Tally::default();
         for subject in subjects.iter().filter(|s| indexed.contains(&s.seq)) {
-            let Some((time_zone, recounted_to)) = now_of.get(&subject.org_id) else { continue };
-            if recounted_to.is_none_or(|to| subject.seq <= to) {
-                tally.add(&Subject { time_zone: time_zone.clone(), ..subject.clone() }, 1);
-            }
+            let counts = counts[subject.org_id.as_str()].clone();
+            tally.add(&Subject { counts, ..subject.clone() }, 1);
         }
         tally.write(self.backend, &mut tx).await?;
         sqlx::query(

@@ -109,6 +109,7 @@ pub fn test_config() -> Config {
         credential_recheck: CREDENTIAL_RECHECK,
         session_idle: std::time::Duration::from_secs(12 * 3600),
         session_absolute: std::time::Duration::from_secs(7 * 24 * 3600),
+        recount: true,
     }
 }
 
