@@ -41,8 +41,11 @@ impl Activity {
 }
 
 /// Submissions one recount transaction takes: short enough that the collector's writer
-/// waits little for SQLite's write lock.
-const RECOUNT_BATCH: i64 = 1_000;
+/// waits little for SQLite's write lock (about 80 ms at a million submissions).
+const RECOUNT_BATCH: i64 = 500;
+/// The least pause between two recount steps: SQLite's busy handler tries again at
+/// most this long apart, so a writer that waited gets its turn in the pause.
+const RECOUNT_PAUSE: Duration = Duration::from_millis(100);
 
 /// Starts the indexer where one is needed, and the recount when `recount`.
 pub fn spawn(store: Store, recount: bool) -> Arc<Activity> {
@@ -57,14 +60,17 @@ pub fn spawn(store: Store, recount: bool) -> Arc<Activity> {
 }
 
 /// Counts again, chunk by chunk, what a change of time zone asked to be; looks for such
-/// work a few times a second (every instance: each chunk is taken by one).
+/// work a few times a second (every instance: each chunk is taken by one). A step holds
+/// SQLite's one write lock: after each, it waits at least as long as the step took,
+/// so that the collector and staff's changes are never starved of it.
 async fn recount_in_background(store: Store) {
     let mut tick = tokio::time::interval(Duration::from_millis(QUIET_MILLIS as u64));
     loop {
         tick.tick().await;
         loop {
+            let started = std::time::Instant::now();
             match store.recount_step(RECOUNT_BATCH).await {
-                Ok(true) => tokio::task::yield_now().await,
+                Ok(true) => tokio::time::sleep(started.elapsed().max(RECOUNT_PAUSE)).await,
                 Ok(false) => break,
                 Err(err) => {
                     tracing::warn!(error = %err, "recounting the figures failed; trying again");
