@@ -51,6 +51,11 @@ CREATE TABLE stale_counts (
     key TEXT PRIMARY KEY
 );
 
+-- The open promises' index, widened so that the backlog by age (when each arrived, on
+-- which site) is read from it alone, not from 40,000 rows of the table at a million.
+DROP INDEX submissions_due;
+CREATE INDEX submissions_due ON submissions (org_id, due_at, seq) INCLUDE (received_at, site_id) WHERE due_at IS NOT NULL;
+
 -- Plan–do–check: a change the shop made, on a local day (YYYY-MM-DD), for a site and
 -- optionally one of its categories.
 CREATE TABLE marks (

@@ -118,7 +118,9 @@ impl Store {
         // read from its index alone (autovacuum may be off, or not have run yet).
         let analyze = match self.backend {
             super::Backend::Sqlite => "ANALYZE",
-            super::Backend::Postgres => "VACUUM (ANALYZE) submissions, submission_search, submission_events",
+            super::Backend::Postgres => {
+                "VACUUM (ANALYZE) submissions, submission_search, submission_events, metric_days, metric_phrases"
+            }
         };
         sqlx::query(analyze).execute(&self.pool).await?;
         Ok(Seeded { org: org.clone(), sites: made, submissions: count })
