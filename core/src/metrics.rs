@@ -396,8 +396,8 @@ pub struct Metrics {
     pub starts_at: String,
     pub ends_at: String,
     pub time_zone: String,
-    /// True while the figures are counted again after a change of time zone: they are
-    /// complete, read partly from the submissions themselves, and slower until done.
+    /// True while the figures are counted again after a change of time zone: until
+    /// done they stay complete, by the days of `time_zone`, the zone before the change.
     pub recounting: bool,
     pub interval: Interval,
     #[serde(flatten)]

@@ -11,7 +11,7 @@
 //! mark (one writer, in order), on PostgreSQL every one with a search row (instances
 //! commit out of order); see `counted` and `Store::uncounted`.
 
-use super::{now_millis, parse_column, Arg, Backend, Columns, Sql, Store};
+use super::{now_millis, parse_column, Arg, Backend, Columns, Named, Sql, Store};
 use crate::error::{Error, Result};
 use crate::metrics::*;
 use crate::model::{rfc3339_from_millis, Dimension, Kind, Status};
@@ -32,18 +32,12 @@ const MAX_MARK_TITLE: usize = 200;
 /// A mark's check compares at most this many days on each side of it.
 const MARK_WINDOW_DAYS: i64 = 28;
 
-/// The columns a submission's facts are made of (aliased `s`), with where its
-/// organisation's roll-ups are (`Counts`).
+/// The columns a submission's facts are made of (aliased `s`).
 pub(super) const SUBJECT_COLUMNS: &str = "s.seq, s.org_id, s.site_id, s.received_at, s.kind, s.rating, \
      s.dimensions, s.category, s.stage, s.status, s.customer_tier, s.assignee_id, s.first_response_due, \
-     s.resolution_due, s.first_response_at, s.resolved_at, s.recovery_rating, s.message, \
-     (SELECT COALESCE(o.count_key, o.id) FROM orgs o WHERE o.id = s.org_id) AS count_key, \
-     (SELECT COALESCE(o.count_zone, o.time_zone) FROM orgs o WHERE o.id = s.org_id) AS count_zone, \
-     (SELECT o.recount_key FROM orgs o WHERE o.id = s.org_id) AS recount_key, \
-     (SELECT o.time_zone FROM orgs o WHERE o.id = s.org_id) AS time_zone, \
-     (SELECT o.recounted_to FROM orgs o WHERE o.id = s.org_id) AS recounted_to";
+     s.resolution_due, s.first_response_at, s.resolved_at, s.recovery_rating, s.message";
 
-/// The same of an organisation's row (aliased `o`), for `Counts::from_row`.
+/// Where an organisation's roll-ups are, of its row (aliased `o`), for `Counts::from_row`.
 const COUNTS_COLUMNS: &str = "COALESCE(o.count_key, o.id) AS count_key, \
      COALESCE(o.count_zone, o.time_zone) AS count_zone, o.recount_key, o.time_zone, o.recounted_to";
 
@@ -91,6 +85,21 @@ impl Counts {
         Counts::from_row(&row)
     }
 
+    /// Every organisation's, by id, on the SQLite writer's own connection (inside its
+    /// transaction, which no other writer shares).
+    pub(super) fn all_sqlite(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<HashMap<String, Counts>> {
+        let mut select = tx.prepare_cached(&format!("SELECT o.id, {COUNTS_COLUMNS} FROM orgs o"))?;
+        let names: Vec<String> = select.column_names().into_iter().map(str::to_owned).collect();
+        let mut rows = select.query([])?;
+        let mut all = HashMap::new();
+        while let Some(row) = rows.next()? {
+            let counts = Counts::from_row(&Named { row, names: &names })
+                .map_err(|e| rusqlite::Error::ToSqlConversionFailure(e.into()))?;
+            all.insert(row.get("id")?, counts);
+        }
+        Ok(all)
+    }
+
     /// Where a submission's facts go: the roll-ups read now, and the recount's once it
     /// has passed the submission (`seq`).
     fn targets(&self, seq: i64) -> impl Iterator<Item = (&str, &str)> {
@@ -121,7 +130,6 @@ pub(super) struct Subject {
     pub resolved_at: Option<i64>,
     pub recovery_rating: Option<i64>,
     pub message: Option<String>,
-    pub counts: Counts,
 }
 
 impl Subject {
@@ -145,7 +153,6 @@ impl Subject {
             resolved_at: row.int("resolved_at")?,
             recovery_rating: row.int("recovery_rating")?,
             message: row.text("message")?,
-            counts: Counts::from_row(row)?,
         })
     }
 
@@ -200,9 +207,9 @@ pub(super) struct Tally {
 
 impl Tally {
     /// Adds `subject`'s facts (`sign` 1) or takes them away (`sign` -1) wherever its
-    /// organisation's roll-ups are (`Counts::targets`).
-    pub(super) fn add(&mut self, subject: &Subject, sign: i64) {
-        for (key, zone) in subject.counts.targets(subject.seq) {
+    /// organisation's roll-ups are (`counts`, see `Counts::targets`).
+    pub(super) fn add(&mut self, subject: &Subject, counts: &Counts, sign: i64) {
+        for (key, zone) in counts.targets(subject.seq) {
             self.add_to(subject, key, zone, sign);
         }
     }
@@ -1319,8 +1326,8 @@ pub(super) async fn recounted(
     // Where the roll-ups are now, locked against a recount step (see `Counts::of`).
     let counts = Counts::of(store.backend, tx, &before.org_id, true).await?;
     let mut tally = Tally::default();
-    tally.add(&Subject { counts: counts.clone(), ..before.clone() }, -1);
-    tally.add(&Subject { counts, ..after.clone() }, 1);
+    tally.add(before, &counts, -1);
+    tally.add(after, &counts, 1);
     if !tally.is_empty() {
         tally.write(store.backend, tx).await?;
     }

@@ -1452,6 +1452,7 @@ pub(super) fn index_sqlite(conn: &mut rusqlite::Connection, limit: usize) -> rus
     let mut last = mark;
     let mut count = 0;
     let mut tally = Tally::default();
+    let counts = Counts::all_sqlite(&tx)?;
     {
         let mut select = tx.prepare_cached(&format!(
             "SELECT {SUBJECT_COLUMNS}, s.email, s.order_ref, s.name FROM submissions s WHERE s.seq > ?1 \
@@ -1466,7 +1467,9 @@ pub(super) fn index_sqlite(conn: &mut rusqlite::Connection, limit: usize) -> rus
             let fields: [Option<String>; 4] =
                 [subject.message.clone(), row.get("email")?, row.get("order_ref")?, row.get("name")?];
             insert.execute(rusqlite::params![subject.seq, search_terms(fields.each_ref().map(Option::as_deref))])?;
-            tally.add(&subject, 1);
+            if let Some(counts) = counts.get(&subject.org_id) {
+                tally.add(&subject, counts, 1);
+            }
             last = subject.seq;
             count += 1;
         }
@@ -1546,8 +1549,7 @@ impl Store {
         }
         let mut tally = Tally::default();
         for subject in subjects.iter().filter(|s| indexed.contains(&s.seq)) {
-            let counts = counts[subject.org_id.as_str()].clone();
-            tally.add(&Subject { counts, ..subject.clone() }, 1);
+            tally.add(subject, &counts[subject.org_id.as_str()], 1);
         }
         tally.write(self.backend, &mut tx).await?;
         sqlx::query(
