@@ -13,7 +13,7 @@
   var site = data("site");
   var locale = data("locale") || navigator.language || "en";
   var pending = (window.Hark && window.Hark.q) || [];
-  var root, launcher, loading, widget;
+  var root, launcher, loading, widget, broken;
   // Kept here until the panel has loaded, then handed to it: nothing said early is lost.
   var customer = data("customer-id") ? [data("customer-id"), data("customer-tier"), data("customer-sig")] : null;
   var orderRef = "";
@@ -31,6 +31,7 @@
   }
 
   function load() {
+    if (broken) return Promise.reject(broken);
     if (!loading) {
       document.removeEventListener("pointermove", near);
       var css = fetch(base + "/pkg/__WIDGET_CSS__").then(function (r) { return r.text(); });
@@ -44,9 +45,14 @@
         var theme = got[2] && got[2].theme;
         if (!data("color") && theme && theme.color) root.host.style.setProperty("--hark-accent", theme.color);
         return m.default({ module_or_path: base + "/pkg/__WIDGET_WASM__" }).then(function () {
-          m.mount(root, site, base, locale, got[2]);
-          if (customer) m.identify.apply(null, customer);
-          m.order(orderRef);
+          try {
+            m.mount(root, site, base, locale, got[2]);
+            if (customer) m.identify.apply(null, customer);
+            m.order(orderRef);
+          } catch (error) {
+            broken = error; // a panel that failed once it ran is not tried again
+            throw error;
+          }
           widget = m;
           return m;
         });
@@ -74,13 +80,18 @@
   }
 
   // kind: "csat", "feedback" or "complaint"; anything else (a click event, nothing): the
-  // one shown last.
+  // one shown last. A panel that will not load, start or open gives way to the form.
   function open(kind) {
     if (typeof kind !== "string") kind = undefined;
     load().then(function (m) {
+      try {
+        m.open(kind);
+      } catch (error) {
+        broken = error;
+        throw error;
+      }
       launcher.setAttribute("aria-expanded", "true");
-      m.open(kind);
-    }, function () { fallback(kind); });
+    }).catch(function () { fallback(kind); });
   }
 
   var api = {

@@ -1,6 +1,7 @@
 //! Hark's domain. The types in [`model`] travel between server and browser; the rest,
 //! behind the `db` feature, is the one storage layer and the rules every caller shares.
 
+pub mod form;
 pub mod metrics;
 pub mod model;
 pub mod privacy;

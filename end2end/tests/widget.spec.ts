@@ -254,7 +254,7 @@ test("where WebAssembly is refused, the launcher opens Hark's plain form and the
   await form.waitForTimeout(1600);
   await form.getByRole("radio", { name: "2 – Dissatisfied" }).check();
   const message = "The parcel was late, no wasm needed to say so.";
-  await form.getByLabel("Your message").fill(message);
+  await form.getByLabel("Anything to add? (optional)").fill(message);
   const id = await form.locator('input[name="id"]').inputValue();
   await form.getByRole("button", { name: "Send" }).click();
   await expect(form.getByRole("heading", { name: "Thank you!" })).toBeVisible();
@@ -275,17 +275,43 @@ test("where WebAssembly is refused, the launcher opens Hark's plain form and the
   await page.evaluate(() => (window as any).Hark.open("complaint"));
   const complaint = await complaintOpened;
   await expect(complaint).toHaveURL(`${hark.url}/f/${siteKey}?lang=en&kind=complaint`);
-  await expect(complaint.getByRole("radio", { name: "Make a complaint" })).toBeChecked();
+  await expect(complaint.getByRole("heading", { name: "Make a complaint" })).toBeVisible();
+  await expect(complaint.getByRole("link", { name: "Complaint" })).toHaveAttribute("aria-current", "page");
+});
+
+test("a panel that fails as it starts or opens gives way to the plain form, every time after", async ({ page }) => {
+  for (const call of ["mount", "open"]) {
+    // The panel's module, with its call into the wasm for `call` gone: it throws there,
+    // as a panic would.
+    await page.unrouteAll();
+    await page.route(/\/pkg\/widget\.[0-9a-f]+\.js$/, async (route) => {
+      const response = await route.fetch();
+      const glue = await response.text();
+      expect(glue).toContain(`.${call}(`);
+      await route.fulfill({ response, body: glue.replaceAll(`.${call}(`, `.${call}_gone(`) });
+    });
+    await page.goto(`${shopUrl}/plain`);
+    for (const attempt of [1, 2]) {
+      const opened = page.waitForEvent("popup");
+      await page.getByRole("button", { name: "Feedback" }).click();
+      const form = await opened;
+      await expect(form, `${call}, attempt ${attempt}`).toHaveURL(`${hark.url}/f/${siteKey}?lang=en`);
+      await expect(form.getByRole("radio", { name: "5 – Very satisfied" })).toBeVisible();
+      await form.close();
+    }
+    await expect(page.getByRole("dialog")).toBeHidden();
+  }
 });
 
 test("the plain form says what to fix and keeps what was typed", async ({ page }) => {
   await page.goto(`${hark.url}/f/${siteKey}`);
-  await page.getByRole("radio", { name: "Make a complaint" }).check();
+  // Each kind is a page of its own: the same form as the widget's panel.
+  await page.getByRole("link", { name: "Complaint" }).click();
   await page.getByLabel("Order number (optional)").fill("NW-1042");
   await page.getByRole("button", { name: "Send" }).click();
   await expect(page.getByRole("alert")).toContainText("message");
   await expect(page.getByLabel("Order number (optional)")).toHaveValue("NW-1042");
-  await expect(page.getByRole("radio", { name: "Make a complaint" })).toBeChecked();
+  await expect(page.getByRole("heading", { name: "Make a complaint" })).toBeVisible();
 });
 
 test("the plain form speaks the shopper's language: Simplified Chinese throughout", async ({ browser }) => {
@@ -303,11 +329,12 @@ test("the plain form speaks the shopper's language: Simplified Chinese throughou
       return body.textContent!.replaceAll("Test shop", "");
     });
   expect(await words()).not.toMatch(/[A-Za-z]/);
-  await page.getByRole("radio", { name: "提交投诉" }).check();
+  await page.getByRole("link", { name: "投诉" }).click();
+  expect(await words()).not.toMatch(/[A-Za-z]/);
   await page.getByRole("button", { name: "发送" }).click();
   await expect(page.getByRole("alert")).toContainText("请填写留言");
   expect(await words()).not.toMatch(/[A-Za-z]/);
-  await page.getByLabel("您的留言").fill("包裹破损，需要换货。");
+  await page.getByLabel("发生了什么？").fill("包裹破损，需要换货。");
   await page.getByRole("button", { name: "发送" }).click();
   await expect(page.getByRole("heading", { name: "谢谢！" })).toBeVisible();
   expect(await words()).not.toMatch(/[A-Za-z]/);

@@ -25,7 +25,6 @@ pub mod page;
 pub mod people;
 pub mod ratelimit;
 pub mod request_limits;
-pub mod shopper_text;
 pub mod sites;
 pub mod state;
 pub mod telemetry;

@@ -4,7 +4,6 @@
 //! no email is written and the tracking page is the shopper's channel.
 
 use crate::config::{SmtpArgs, SmtpTls};
-use crate::shopper_text::Text;
 use hark_core::store::{InvitationMail, Mail, OutboxMail, ReplyContext, SharedComposer};
 use hark_core::words::Language;
 use hark_core::Store;
@@ -22,7 +21,7 @@ pub fn composer(public_url: &str, smtp: &SmtpArgs) -> SharedComposer {
     }
     let public_url = public_url.to_owned();
     Arc::new(move |reply: &ReplyContext<'_>| {
-        let text = Text::of(Language::from_locale(reply.locale.unwrap_or_default()));
+        let text = Language::from_locale(reply.locale.unwrap_or_default()).words();
         let link = format!("{public_url}/track/{}", reply.track_token);
         Some(Mail {
             recipient: reply.email.to_owned(),

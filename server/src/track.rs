@@ -6,7 +6,6 @@
 
 use crate::error::{ApiError, ErrorBody};
 use crate::json::ApiJson;
-use crate::shopper_text::Text;
 use crate::state::AppState;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, Query, State};
@@ -124,14 +123,14 @@ pub async fn page(
     outcome: Result<Query<Outcome>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Some(tracked) = state.store.tracked(&token).await? else {
-        let text = Text::of(Language::En);
+        let text = Language::En.words();
         let html = render(Language::En, text.track_not_found, move || {
             view! { <h1>{text.track_not_found}</h1> }
         });
         return Ok((StatusCode::NOT_FOUND, PAGE_HEADERS, Html(html)).into_response());
     };
     let language = Language::from_locale(tracked.locale.as_deref().unwrap_or_default());
-    let text = Text::of(language);
+    let text = language.words();
     let outcome = outcome.map(|Query(o)| o).unwrap_or_default();
     let now = hark_core::store::now_millis();
     let html = render(language, text.track_title, move || view! { <TrackPage tracked token text outcome now /> });
@@ -159,7 +158,13 @@ fn step(status: Status) -> usize {
 }
 
 #[component]
-fn TrackPage(tracked: Tracked, token: String, text: &'static Text, outcome: Outcome, now: i64) -> impl IntoView {
+fn TrackPage(
+    tracked: Tracked,
+    token: String,
+    text: &'static hark_core::words::Words,
+    outcome: Outcome,
+    now: i64,
+) -> impl IntoView {
     let kind_index = Kind::ALL.iter().position(|k| *k == tracked.kind).unwrap_or_default();
     let current = step(tracked.status);
     let notice = match outcome.done.as_deref() {
@@ -242,7 +247,7 @@ fn TrackPage(tracked: Tracked, token: String, text: &'static Text, outcome: Outc
                                 let id = format!("recovery-{n}");
                                 view! {
                                     <input type="radio" name="rating" id=id.clone() value=n.to_string() required />
-                                    <label for=id>{n}" · "{text.words.ratings[n - 1]}</label>
+                                    <label for=id>{n}" · "{text.ratings[n - 1]}</label>
                                 }
                             })
                             .collect_view()}
@@ -267,7 +272,7 @@ fn TrackPage(tracked: Tracked, token: String, text: &'static Text, outcome: Outc
 /// A time in words ("3 hours ago") with the exact time beside it: in UTC, and in the
 /// shopper's own time zone once `local-time.js` has run.
 #[component]
-fn When(at: String, now: i64, text: &'static Text) -> impl IntoView {
+fn When(at: String, now: i64, text: &'static hark_core::words::Words) -> impl IntoView {
     use time::format_description::well_known::Rfc3339;
     let parsed = time::OffsetDateTime::parse(&at, &Rfc3339).ok();
     let words = parsed.map(|t| text.ago(now - (t.unix_timestamp_nanos() / 1_000_000) as i64)).unwrap_or_default();

@@ -82,6 +82,30 @@ async fn the_plain_form_stores_once_and_answers_every_input_without_a_5xx() {
         let queue = app.admin_get("/api/v1/admin/submissions").await.json();
         assert_eq!(queue["items"][0]["message"], "paid with ••••••••••••1111 twice", "{label}");
 
+        // The feedback card, as the widget's panel has it: its stage and five aspects.
+        let shown = app.send(Request::get(format!("{url}?kind=feedback")).body(Body::empty()).unwrap()).await;
+        for field in ["name=\"stage\"", "name=\"tangibles\"", "name=\"empathy\"", "Share your feedback"] {
+            assert!(shown.text.contains(field), "{label}: the feedback card has {field}");
+        }
+        let card = format!(
+            "id={}&kind=feedback&stage=after_sale&message=Box+was+crushed&tangibles=2&empathy=5&reliability=",
+            new_id()
+        );
+        assert_eq!(app.send(post_form(&url, None, &card)).await.status, StatusCode::OK, "{label}");
+        let queue = app.admin_get("/api/v1/admin/submissions").await.json();
+        let id = queue["items"][0]["id"].as_str().unwrap();
+        let stored = app.admin_get(&format!("/api/v1/admin/submissions/{id}")).await.json();
+        assert_eq!(stored["stage"], "after_sale", "{label}: {stored}");
+        assert_eq!(stored["dimensions"]["tangibles"], 2, "{label}: {stored}");
+        assert_eq!(stored["dimensions"]["empathy"], 5, "{label}: {stored}");
+        assert!(stored["dimensions"]["reliability"].is_null(), "{label}: an empty aspect is not scored: {stored}");
+        // Refused, the form comes back as it was filled in, the problem named.
+        let bad = format!("id={}&kind=complaint&order_ref=NW-7&message=", new_id());
+        let refused = app.send(post_form(&url, None, &bad)).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{label}");
+        assert!(refused.text.contains("value=\"NW-7\""), "{label}: {}", refused.text);
+        assert!(refused.text.contains("role=\"alert\""), "{label}");
+
         // Too fast to be human: stored, but as spam.
         let fast = format!("id={}&shown_at={}&kind=csat&rating=5", new_id(), hark_core::store::now_millis());
         assert_eq!(app.send(post_form(&url, None, &fast)).await.status, StatusCode::OK, "{label}");

@@ -6,6 +6,7 @@
 //! the shopper is told what to fix. The collector's idempotency (the id is chosen once,
 //! here) makes every retry safe.
 
+use hark_core::words::Words;
 use std::cell::Cell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -19,7 +20,7 @@ pub enum Delivery {
     /// Kept, to be sent later.
     Saved,
     /// Refused for good; the message says what to fix.
-    Refused(String),
+    Refused(&'static str),
 }
 
 thread_local! {
@@ -33,15 +34,15 @@ thread_local! {
 pub struct Outbox {
     key: String,
     url: String,
-    text: &'static crate::i18n::Strings,
+    words: &'static Words,
 }
 
 impl Outbox {
-    pub fn new(api_base: &str, site_key: &str, text: &'static crate::i18n::Strings) -> Self {
+    pub fn new(api_base: &str, site_key: &str, words: &'static Words) -> Self {
         Outbox {
             key: format!("hark-outbox:{site_key}"),
             url: format!("{api_base}/api/v1/sites/{site_key}/submissions"),
-            text,
+            words,
         }
     }
 
@@ -96,8 +97,8 @@ impl Outbox {
             }
             Ok(Answer { status, .. }) if (400..500).contains(&status) && status != 429 => {
                 self.forget(body);
-                let message = if status == 422 { self.text.refused_invalid } else { self.text.refused };
-                (Delivery::Refused(message.into()), None)
+                let message = if status == 422 { self.words.refused_invalid } else { self.words.refused };
+                (Delivery::Refused(message), None)
             }
             Ok(Answer { retry_after, .. }) => (Delivery::Saved, retry_after),
             Err(_) => (Delivery::Saved, None),
@@ -152,13 +153,11 @@ impl Outbox {
             None => backoff * (0.5 + js_sys::Math::random()),
         };
         let outbox = self.clone();
-        let retry = Closure::once_into_js(move || {
+        gloo_timers::callback::Timeout::new(delay as u32, move || {
             RETRY_PENDING.with(|p| p.set(false));
             outbox.flush(delivered);
-        });
-        if let Some(window) = web_sys::window() {
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(retry.unchecked_ref(), delay as i32);
-        }
+        })
+        .forget();
     }
 }
 

@@ -1,29 +1,27 @@
-//! What the panel sends: the submission's JSON, built once with its id. The browser
-//! writes the JSON (`JSON.stringify`): a serializer in wasm would only add size.
+//! What the panel sends: the submission's JSON, built once with its id, from the form's
+//! description and the answers. The browser writes the JSON (`JSON.stringify`): a
+//! serializer in wasm would only add size.
 
-use crate::forms::{COMPLAINT, DIMENSIONS, KINDS};
+use crate::fields::Answers;
+use crate::panel::Context;
+use hark_core::form::{dimension_names, Control, Form};
+use hark_core::model::Kind;
 use js_sys::{Object, Reflect, JSON};
 use wasm_bindgen::JsValue;
-use web_sys::FormData;
 
-/// A form's answers, read when the shopper presses Send.
+/// A form's answers, taken when the shopper presses Send.
 pub struct Submission<'a> {
-    pub kind: usize,
-    pub form: &'a FormData,
+    pub form: &'a Form,
+    pub answers: Answers,
+    /// What a robot put in the field no person sees.
+    pub honeypot: Option<String>,
     /// A rating given before the shopper turned it into a complaint.
-    pub carried_rating: Option<&'a str>,
+    pub carried_rating: Option<String>,
     pub locale: &'a str,
-    pub context: &'a crate::Context,
+    pub context: &'a Context,
     /// How long the form was open before it was sent: a bot's few milliseconds mark it
     /// as spam at the collector.
     pub fill_ms: u32,
-}
-
-/// The form's `name` field, trimmed; `None` when empty.
-pub fn field(form: &FormData, name: &str) -> Option<String> {
-    let value = form.get(name).as_string()?;
-    let value = value.trim();
-    (!value.is_empty()).then(|| value.to_owned())
 }
 
 /// A UUIDv7: the time in milliseconds, then 74 random bits. Ids that grow with time keep
@@ -53,7 +51,7 @@ fn put(object: &Object, key: &str, value: impl Into<JsValue>) {
     let _ = Reflect::set(object, &JsValue::from_str(key), &value.into());
 }
 
-/// A score field ("1" to "5") as the number the collector takes.
+/// A score ("1" to "5") as the number the collector takes.
 fn score(text: &str) -> Option<f64> {
     matches!(text, "1" | "2" | "3" | "4" | "5").then(|| f64::from(text.as_bytes()[0] - b'0'))
 }
@@ -62,34 +60,50 @@ fn score(text: &str) -> Option<f64> {
 /// outbox resends exactly this body); `None` where the browser cannot make ids.
 pub fn body(submission: &Submission) -> Option<String> {
     let form = submission.form;
+    let answers = submission.answers;
     let body = Object::new();
     put(&body, "id", new_id()?);
-    put(&body, "kind", KINDS[submission.kind]);
+    put(&body, "kind", form.kind.as_str());
     put(&body, "locale", submission.locale);
     put(&body, "fill_ms", f64::from(submission.fill_ms));
-    let rating = field(form, "rating");
-    if let Some(rating) = rating.as_deref().or(submission.carried_rating).and_then(score) {
+    if let Some(rating) = submission.carried_rating.as_deref().and_then(score) {
         put(&body, "rating", rating);
     }
-    for name in ["category", "stage", "email", "order_ref", "website"] {
-        if let Some(value) = field(form, name) {
-            put(&body, name, value);
+    for field in &form.fields {
+        match field.control {
+            Control::Score => {
+                if let Some(value) = answers.get(&field.name).as_deref().and_then(score) {
+                    put(&body, &field.name, value);
+                }
+            }
+            Control::Dimensions => {
+                let dimensions = Object::new();
+                let mut rated = false;
+                for name in dimension_names() {
+                    if let Some(value) = answers.get(name).as_deref().and_then(score) {
+                        put(&dimensions, name, value);
+                        rated = true;
+                    }
+                }
+                if rated {
+                    put(&body, &field.name, dimensions);
+                }
+            }
+            // A card number typed into the message never leaves the browser.
+            Control::Text => {
+                if let Some(text) = answers.get(&field.name) {
+                    put(&body, &field.name, hark_core::privacy::mask_card_numbers(&text).as_ref());
+                }
+            }
+            Control::Choice(_) | Control::Line(_) | Control::Email => {
+                if let Some(value) = answers.get(&field.name) {
+                    put(&body, &field.name, value);
+                }
+            }
         }
     }
-    // A card number typed into the message never leaves the browser.
-    if let Some(message) = field(form, "message") {
-        put(&body, "message", hark_core::privacy::mask_card_numbers(&message).as_ref());
-    }
-    let dimensions = Object::new();
-    let mut rated = false;
-    for name in DIMENSIONS {
-        if let Some(value) = field(form, name).as_deref().and_then(score) {
-            put(&dimensions, name, value);
-            rated = true;
-        }
-    }
-    if rated {
-        put(&body, "dimensions", dimensions);
+    if let Some(website) = &submission.honeypot {
+        put(&body, "website", website.as_str());
     }
     let context = submission.context;
     if let Some(customer) = &context.customer {
@@ -100,7 +114,7 @@ pub fn body(submission: &Submission) -> Option<String> {
         put(&body, "customer", signed);
     }
     // The order the merchant named, unless the complaint form says which.
-    if let Some(order_ref) = context.order_ref.as_deref().filter(|_| submission.kind != COMPLAINT) {
+    if let Some(order_ref) = context.order_ref.as_deref().filter(|_| form.kind != Kind::Complaint) {
         put(&body, "order_ref", order_ref);
     }
     if let Some(page) = web_sys::window().and_then(|w| w.location().href().ok()) {

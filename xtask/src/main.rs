@@ -69,12 +69,32 @@ struct Bundle {
     package: &'static str,
     /// `cargo rustc` arguments beyond package, target and profile.
     extra: &'static [&'static str],
+    /// Built with its own standard library, optimised for size, where a panic stops at
+    /// once with no message: what every shopper downloads (docs/PERFORMANCE.md,
+    /// "Widget"). Needs `rustup component add rust-src`; cargo's `-Zbuild-std` is
+    /// unstable, so RUSTC_BOOTSTRAP lets the stable toolchain run it.
+    own_std: bool,
 }
 
 const BUNDLES: &[Bundle] = &[
-    Bundle { name: "admin", package: "app", extra: &["--lib", "--crate-type", "cdylib", "--features", "hydrate"] },
-    Bundle { name: "widget", package: "widget", extra: &["--lib"] },
+    Bundle {
+        name: "admin",
+        package: "app",
+        extra: &["--lib", "--crate-type", "cdylib", "--features", "hydrate"],
+        own_std: false,
+    },
+    Bundle { name: "widget", package: "widget", extra: &["--lib", "--features", "csr"], own_std: true },
 ];
+
+/// Where a bundle is built: its own folder when it builds its own standard library, so
+/// that its flags never make cargo rebuild the other bundle's dependencies.
+fn bundle_target(target: &Path, bundle: &Bundle) -> PathBuf {
+    if bundle.own_std {
+        target.join("own-std")
+    } else {
+        target.to_path_buf()
+    }
+}
 
 /// Browser assets, then the server (`--release` for the optimised binary).
 fn build(release: bool) -> Result {
@@ -91,8 +111,10 @@ fn build(release: bool) -> Result {
 
     let mut bound = Vec::new();
     for bundle in BUNDLES {
-        run(Command::new(env!("CARGO"))
+        let mut cargo = Command::new(env!("CARGO"));
+        cargo
             .current_dir(&root)
+            .env("CARGO_TARGET_DIR", bundle_target(&target, bundle))
             .args([
                 "rustc",
                 "--package",
@@ -102,8 +124,16 @@ fn build(release: bool) -> Result {
                 "--profile",
                 "wasm-release",
             ])
-            .args(bundle.extra))?;
-        let wasm = target.join(format!("wasm32-unknown-unknown/wasm-release/{}.wasm", bundle.package));
+            .args(bundle.extra);
+        if bundle.own_std {
+            cargo
+                .env("RUSTC_BOOTSTRAP", "1")
+                .env("RUSTFLAGS", "-Zunstable-options -Cpanic=immediate-abort")
+                .args(["-Zbuild-std=std,panic_abort", "-Zbuild-std-features=optimize_for_size"]);
+        }
+        run(&mut cargo)?;
+        let wasm =
+            bundle_target(&target, bundle).join(format!("wasm32-unknown-unknown/wasm-release/{}.wasm", bundle.package));
         bound.push(bind_and_optimise(bundle.name, &wasm, &cache, &tools)?);
     }
     assemble(&root, &site, &bound, &tools.esbuild)?;

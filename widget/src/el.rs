@@ -1,0 +1,155 @@
+//! One element type for everything the panel and the forms draw: a Leptos element whose
+//! tag, attributes and children are values rather than types. Every `view!` element is a
+//! type of its own, and each type brings its own copy of Leptos's build, update and
+//! mount code into the wasm (measured: the forms in `view!` cost 25 KB gzip, the panel
+//! around them 26 more; docs/PERFORMANCE.md, "Widget"). Drawn through this, the panel
+//! pays for that code once. Reactive values are `Signal`s, which box their closure, so
+//! that they too are one type each. The server renders the same elements to HTML.
+
+use reactive_graph::wrappers::read::Signal;
+use std::borrow::Cow;
+use tachys::html::attribute::any_attribute::{AnyAttribute, IntoAnyAttribute};
+use tachys::html::attribute::custom::custom_attribute;
+use tachys::html::element::{custom, input, ElementChild};
+use tachys::html::event::{on, Custom};
+use tachys::html::property::prop;
+use tachys::view::add_attr::AddAnyAttr;
+use tachys::view::any_view::{AnyView, IntoAny};
+use wasm_bindgen::JsCast;
+
+/// Words, names and values: Hark's own or made at run time.
+pub type Str = Cow<'static, str>;
+
+/// An element being described.
+pub struct El {
+    tag: &'static str,
+    attrs: Vec<AnyAttribute>,
+    children: Vec<AnyView>,
+    /// A text area's text: its only content, written without the markers Leptos puts
+    /// between children on the server (a text area would show them).
+    text: String,
+}
+
+pub fn el(tag: &'static str) -> El {
+    El { tag, attrs: Vec::new(), children: Vec::new(), text: String::new() }
+}
+
+impl El {
+    pub fn attr(mut self, name: &'static str, value: impl Into<Str>) -> El {
+        self.attrs.push(custom_attribute(name, value.into()).into_any_attr());
+        self
+    }
+
+    /// `name`, when there is a `value`.
+    pub fn maybe(self, name: &'static str, value: Option<impl Into<Str>>) -> El {
+        match value {
+            Some(value) => self.attr(name, value),
+            None => self,
+        }
+    }
+
+    /// `name` as `value` says, kept up to date; absent while it is `None`.
+    pub fn bind(mut self, name: &'static str, value: Signal<Option<Str>>) -> El {
+        self.attrs.push(custom_attribute(name, value).into_any_attr());
+        self
+    }
+
+    /// The DOM property `name` (an input's `value`) kept as `value` says.
+    pub fn prop(mut self, name: &'static str, value: Signal<String>) -> El {
+        self.attrs.push(prop(name, value).into_any_attr());
+        self
+    }
+
+    /// The DOM property `name` (a radio's `checked`) kept as `value` says.
+    pub fn flag(mut self, name: &'static str, value: Signal<bool>) -> El {
+        self.attrs.push(prop(name, value).into_any_attr());
+        self
+    }
+
+    /// Calls `handler` on the element's `event`s (nothing is attached on the server).
+    pub fn on(mut self, event: &'static str, handler: impl FnMut(web_sys::Event) + 'static) -> El {
+        let handler: Box<dyn FnMut(web_sys::Event)> = Box::new(handler);
+        self.attrs.push(on(Custom::<web_sys::Event>::new(event), handler).into_any_attr());
+        self
+    }
+
+    pub fn child(mut self, child: impl Into<Node>) -> El {
+        self.children.push(child.into().0);
+        self
+    }
+
+    pub fn children(mut self, children: impl IntoIterator<Item = Node>) -> El {
+        self.children.extend(children.into_iter().map(|child| child.0));
+        self
+    }
+
+    /// A text area's text, as it starts.
+    pub fn initial_text(mut self, text: String) -> El {
+        self.text = text;
+        self
+    }
+
+    /// Text kept as `text` says.
+    pub fn text(mut self, text: Signal<Str>) -> El {
+        self.children.push(text.into_any());
+        self
+    }
+}
+
+/// Something drawn: an element or text.
+pub struct Node(AnyView);
+
+impl Node {
+    /// What `draw` gives, drawn again whenever a signal it reads changes.
+    pub fn dynamic(draw: impl Fn() -> Vec<Node> + Send + 'static) -> Node {
+        Node((move || draw().into_iter().map(|node| node.0).collect::<Vec<_>>()).into_any())
+    }
+
+    pub fn into_view(self) -> AnyView {
+        self.0
+    }
+}
+
+impl From<El> for Node {
+    fn from(el: El) -> Node {
+        // An input has no end tag; the other elements drawn here all do.
+        Node(if el.tag == "input" {
+            input().add_any_attr(el.attrs).into_any()
+        } else if el.tag == "textarea" {
+            if el.text.is_empty() {
+                custom(el.tag).add_any_attr(el.attrs).into_any()
+            } else {
+                custom(el.tag).child(el.text).add_any_attr(el.attrs).into_any()
+            }
+        } else {
+            custom(el.tag).child(el.children).add_any_attr(el.attrs).into_any()
+        })
+    }
+}
+
+impl From<&'static str> for Node {
+    fn from(text: &'static str) -> Node {
+        Node(text.into_any())
+    }
+}
+
+impl From<String> for Node {
+    fn from(text: String) -> Node {
+        Node(text.into_any())
+    }
+}
+
+impl From<Str> for Node {
+    fn from(text: Str) -> Node {
+        match text {
+            Cow::Borrowed(text) => text.into(),
+            Cow::Owned(text) => text.into(),
+        }
+    }
+}
+
+/// The value of the control an event happened on.
+pub fn target_value(event: &web_sys::Event) -> String {
+    // An input's, a text area's or a list's: each has a `value`.
+    event.target().map(|target| target.unchecked_into::<web_sys::HtmlInputElement>().value()).unwrap_or_default()
+}

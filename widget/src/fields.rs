@@ -1,0 +1,242 @@
+//! The components a form (`hark_core::form::Form`) is drawn with: a scored radio group, a
+//! choice list, a text area, a line, an email field and the five dimensions. The panel
+//! renders them in the browser, in its shadow root; the hosted form renders the same ones
+//! on the server, as plain HTML that posts without script. One renderer for every kind, so
+//! that a kind costs the panel's download its description, not a view tree of its own.
+
+use crate::el::target_value;
+use crate::el::{el, El, Node, Str};
+use hark_core::form::{dimension_names, scored, Control, Field, Form};
+use hark_core::words::Words;
+use reactive_graph::prelude::*;
+use reactive_graph::signal::RwSignal;
+use reactive_graph::wrappers::read::Signal;
+
+const SCORES: [&str; 5] = ["1", "2", "3", "4", "5"];
+
+/// The answers so far, by field name: what the controls show (a form drawn again with
+/// what to fix keeps them; the message stays when the shopper turns to another kind),
+/// updated as the shopper changes them.
+#[derive(Clone, Copy)]
+pub struct Answers(RwSignal<Vec<(Str, String)>>);
+
+impl Answers {
+    pub fn new(answers: Vec<(Str, String)>) -> Answers {
+        Answers(RwSignal::new(answers))
+    }
+
+    /// The answer to `name` as entered, tracked.
+    fn value(&self, name: &str) -> String {
+        self.0.with(|answers| answers.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone())).unwrap_or_default()
+    }
+
+    /// The answer to `name`, trimmed; `None` when empty. Not tracked: the panel reads it
+    /// when it acts.
+    pub fn get(&self, name: &str) -> Option<String> {
+        let value = self.0.with_untracked(|answers| answers.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone()))?;
+        let value = value.trim();
+        (!value.is_empty()).then(|| value.to_owned())
+    }
+
+    /// Whether `name` is answered with one of `values`; tracked.
+    pub fn is_one_of(&self, name: &str, values: &[&str]) -> bool {
+        self.0.with(|answers| answers.iter().any(|(n, v)| n == name && values.contains(&v.as_str())))
+    }
+
+    pub fn set(&self, name: &str, value: String) {
+        self.0.update(|answers| match answers.iter_mut().find(|(n, _)| n == name) {
+            Some(answer) => answer.1 = value,
+            None => answers.push((name.to_owned().into(), value)),
+        });
+    }
+
+    /// Forgets every answer.
+    pub fn clear(&self) {
+        self.0.set(Vec::new());
+    }
+}
+
+/// What the form's controls share: where answers go and which control is marked invalid
+/// (by id; empty for none).
+#[derive(Clone, Copy)]
+pub struct Bound {
+    pub answers: Answers,
+    pub invalid: RwSignal<String>,
+}
+
+impl Bound {
+    /// `control` named `name` (its id `id`): keeps what the shopper enters on each
+    /// `event`, and is marked while it is the one to fix.
+    fn bind(self, control: El, name: &Str, id: &str, event: &'static str) -> El {
+        let answers = self.answers;
+        let kept = name.clone();
+        let id = id.to_owned();
+        let invalid = self.invalid;
+        control
+            .attr("name", name.clone())
+            .bind("aria-invalid", Signal::derive(move || invalid.with(|i| *i == id).then_some("true".into())))
+            .on(event, move |event| answers.set(&kept, target_value(&event)))
+    }
+
+    /// `control` (its `value`) showing the answer to `name` as it changes.
+    fn show(self, control: El, name: &Str) -> El {
+        let (answers, name) = (self.answers, name.clone());
+        control.prop("value", Signal::derive(move || answers.value(&name)))
+    }
+}
+
+/// The id of the control for `name` on the form whose ids start with `prefix`.
+pub fn control_id(prefix: &str, name: &str) -> String {
+    [prefix, "-", name].concat()
+}
+
+/// The form's heading (id "{prefix}-title") and its fields, in order, their controls'
+/// ids starting with `prefix`; `after_score` follows a scored question (the panel's offer
+/// to make a low rating a complaint).
+pub fn fields(
+    form: &Form,
+    prefix: &str,
+    words: &'static Words,
+    bound: Bound,
+    after_score: impl Fn() -> Node,
+) -> Vec<Node> {
+    let title_id = [prefix, "-title"].concat();
+    let mut nodes = Vec::new();
+    if let Some(title) = form.title {
+        nodes.push(el("h2").attr("id", title_id.clone()).child(title).into());
+    }
+    for (i, field) in form.fields.iter().enumerate() {
+        let heads_form = (form.title.is_none() && i == 0).then(|| title_id.clone());
+        control(&mut nodes, field, prefix, words, bound, heads_form);
+        if matches!(field.control, Control::Score) {
+            nodes.push(after_score());
+        }
+    }
+    nodes
+}
+
+/// `label` for the control `id`.
+fn label(text: impl Into<Node>, id: &str) -> Node {
+    el("label").attr("class", "field").attr("for", id.to_owned()).child(text).into()
+}
+
+/// A list with an empty first choice and `options` as (value, words).
+fn choice(name: Str, id: &str, options: impl Iterator<Item = (Str, Str)>, words: &'static Words, bound: Bound) -> Node {
+    let chosen = bound.answers.with_untracked_value(&name);
+    let options = options.map(|(value, text)| {
+        let selected = *value == chosen;
+        el("option").attr("value", value).maybe("selected", selected.then_some("")).child(text).into()
+    });
+    let select = bound.show(el("select").attr("id", id.to_owned()), &name);
+    bound
+        .bind(select, &name, id, "change")
+        .child(el("option").attr("value", "").child(words.choose))
+        .children(options)
+        .into()
+}
+
+fn control(
+    nodes: &mut Vec<Node>,
+    field: &Field,
+    prefix: &str,
+    words: &'static Words,
+    bound: Bound,
+    heads_form: Option<String>,
+) {
+    let name = &field.name;
+    let id = control_id(prefix, name);
+    match &field.control {
+        Control::Score => {
+            let answers = bound.answers;
+            let chosen = answers.with_untracked_value(name);
+            let radios = (1..=5).map(|n| {
+                let value = SCORES[n - 1];
+                let shown = name.clone();
+                let mut radio = el("input")
+                    .attr("type", "radio")
+                    .attr("value", value)
+                    .maybe("checked", (chosen == value).then_some(""))
+                    .flag("checked", Signal::derive(move || answers.value(&shown) == value));
+                // The first radio stands for the group: focused and marked when it is
+                // the one to fix.
+                radio = if n == 1 {
+                    bound.bind(radio.attr("id", id.clone()), name, &id, "change")
+                } else {
+                    let kept = name.clone();
+                    radio.attr("name", name.clone()).on("change", move |event| answers.set(&kept, target_value(&event)))
+                };
+                el("label")
+                    .attr("class", "choice")
+                    .child(radio)
+                    .child(el("span").child(scored(n, words.ratings[n - 1])))
+                    .into()
+            });
+            let legend = el("legend").maybe("id", heads_form).child(field.label.clone());
+            nodes.push(el("fieldset").child(legend).child(el("div").attr("class", "choices").children(radios)).into());
+        }
+        Control::Choice(options) => {
+            nodes.push(label(field.label.clone(), &id));
+            nodes.push(choice(name.clone(), &id, options.iter().cloned(), words, bound));
+        }
+        Control::Text => {
+            nodes.push(label(field.label.clone(), &id));
+            let text = el("textarea")
+                .attr("id", id.clone())
+                .attr("rows", "4")
+                .attr("maxlength", hark_core::form::MESSAGE_MAX.to_string())
+                .maybe("aria-required", field.required.map(|_| "true"))
+                .initial_text(bound.answers.with_untracked_value(name));
+            nodes.push(bound.bind(bound.show(text, name), name, &id, "input").into());
+        }
+        Control::Line(max) => {
+            nodes.push(label(field.label.clone(), &id));
+            let line = el("input").attr("maxlength", max.to_string()).attr("autocomplete", "off");
+            nodes.push(line_of(line, field, &id, bound));
+        }
+        Control::Email => {
+            nodes.push(label(field.label.clone(), &id));
+            let email = el("input")
+                .attr("type", "email")
+                .attr("autocomplete", "email")
+                .attr("aria-required", if field.required.is_some() { "true" } else { "false" });
+            nodes.push(line_of(email, field, &id, bound));
+        }
+        Control::Dimensions => {
+            let scores: Vec<Str> = (1..).zip(words.dimension_words).map(|(n, word)| scored(n, word).into()).collect();
+            let dimensions = dimension_names().zip(words.dimensions).flat_map(|(name, text)| {
+                let options = SCORES.iter().map(|&s| Str::from(s)).zip(scores.iter().cloned());
+                let id = control_id(prefix, name);
+                [label(text, &id), choice(name.into(), &id, options, words, bound)]
+            });
+            let summary = el("summary").child(field.label.clone());
+            nodes.push(el("details").child(summary).children(dimensions.collect::<Vec<_>>()).into());
+        }
+    }
+    if let Some(note) = &field.note {
+        nodes.push(el("p").attr("class", "note").attr("id", [&id, "-note"].concat()).child(note.clone()).into());
+    }
+}
+
+/// A one-line input, its note (if any) describing it.
+fn line_of(input: El, field: &Field, id: &str, bound: Bound) -> Node {
+    let input = input
+        .attr("id", id.to_owned())
+        .attr("value", bound.answers.with_untracked_value(&field.name))
+        .maybe("aria-describedby", field.note.as_ref().map(|_| [id, "-note"].concat()));
+    bound.bind(bound.show(input, &field.name), &field.name, id, "input").into()
+}
+
+/// The field only robots fill in (the collector stores theirs as spam).
+pub fn honeypot(words: &'static Words) -> Node {
+    let input = el("input").attr("name", "website").attr("tabindex", "-1").attr("autocomplete", "off");
+    el("div").attr("hidden", "").child(el("label").child(words.honeypot).child(input)).into()
+}
+
+impl Answers {
+    /// The answer to `name` as entered, not tracked: what a control starts with.
+    fn with_untracked_value(&self, name: &str) -> String {
+        self.0
+            .with_untracked(|answers| answers.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone()))
+            .unwrap_or_default()
+    }
+}
