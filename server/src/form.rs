@@ -21,7 +21,7 @@ use hark_core::words::{Language, Words};
 use leptos::prelude::*;
 use serde::Deserialize;
 use widget::el::Str;
-use widget::fields::{fields, honeypot, Answers, Bound};
+use widget::fields::{fields, honeypot, Answers};
 
 /// No script, no framing, posts only to Hark itself.
 const FORM_CSP: &str =
@@ -109,9 +109,10 @@ fn render(site: &Site, words: &'static Words, kind: Kind, posted: Posted, proble
     let id = posted.get("id").map_or_else(new_id, str::to_owned);
     let shown_at = posted.get("shown_at").and_then(|s| s.parse().ok()).unwrap_or_else(now_millis).to_string();
     let answers: Vec<(Str, String)> = posted.0.into_iter().map(|(name, value)| (name.into(), value)).collect();
-    let bound = Bound { answers: Answers::new(answers), invalid: RwSignal::new(String::new()) };
-    let drawn: Vec<AnyView> =
-        fields(&form, "f", words, bound, || "".into()).into_iter().map(|node| node.into_view()).collect();
+    let drawn: Vec<AnyView> = fields(&form, "f", words, Answers::new(answers), || "".into())
+        .into_iter()
+        .map(|node| node.into_view())
+        .collect();
     view! {
         <p class="shop" translate="no">{site.name.clone()}</p>
         <h1>{words.shop_title(&site.name)}</h1>

@@ -3,8 +3,9 @@
 //! type of its own, and each type brings its own copy of Leptos's build, update and
 //! mount code into the wasm (measured: the forms in `view!` cost 25 KB gzip, the panel
 //! around them 26 more; docs/PERFORMANCE.md, "Widget"). Drawn through this, the panel
-//! pays for that code once. Reactive values are `Signal`s, which box their closure, so
-//! that they too are one type each. The server renders the same elements to HTML.
+//! pays for that code once. Reactive values are all `Signal<Option<Str>>` (an absent
+//! attribute, a false property: `None`), which boxes its closure, so that they too are
+//! one type. The server renders the same elements to HTML.
 
 use reactive_graph::wrappers::read::Signal;
 use std::borrow::Cow;
@@ -54,14 +55,9 @@ impl El {
         self
     }
 
-    /// The DOM property `name` (an input's `value`) kept as `value` says.
-    pub fn prop(mut self, name: &'static str, value: Signal<String>) -> El {
-        self.attrs.push(prop(name, value).into_any_attr());
-        self
-    }
-
-    /// The DOM property `name` (a radio's `checked`) kept as `value` says.
-    pub fn flag(mut self, name: &'static str, value: Signal<bool>) -> El {
+    /// The DOM property `name` (an input's `value`, a radio's `checked`) kept as `value`
+    /// says (`None` is false).
+    pub fn prop(mut self, name: &'static str, value: Signal<Option<Str>>) -> El {
         self.attrs.push(prop(name, value).into_any_attr());
         self
     }
@@ -90,7 +86,7 @@ impl El {
     }
 
     /// Text kept as `text` says.
-    pub fn text(mut self, text: Signal<Str>) -> El {
+    pub fn text(mut self, text: Signal<Option<Str>>) -> El {
         self.children.push(text.into_any());
         self
     }

@@ -14,74 +14,85 @@ use reactive_graph::wrappers::read::Signal;
 
 const SCORES: [&str; 5] = ["1", "2", "3", "4", "5"];
 
-/// The answers so far, by field name: what the controls show (a form drawn again with
-/// what to fix keeps them; the message stays when the shopper turns to another kind),
-/// updated as the shopper changes them.
+/// What the shopper entered so far, by field name, and the control to fix (by id; empty
+/// for none).
+#[derive(Clone, Default)]
+struct Entered {
+    values: Vec<(Str, String)>,
+    invalid: String,
+}
+
+/// The answers so far: what the controls show (a form drawn again with what to fix keeps
+/// them; the message stays when the shopper turns to another kind), updated as the
+/// shopper changes them. One signal, so that the panel's download carries Leptos's
+/// signal code for one more type, not one per piece of state.
 #[derive(Clone, Copy)]
-pub struct Answers(RwSignal<Vec<(Str, String)>>);
+pub struct Answers(RwSignal<Entered>);
 
 impl Answers {
-    pub fn new(answers: Vec<(Str, String)>) -> Answers {
-        Answers(RwSignal::new(answers))
+    pub fn new(values: Vec<(Str, String)>) -> Answers {
+        Answers(RwSignal::new(Entered { values, invalid: String::new() }))
+    }
+
+    fn find(entered: &Entered, name: &str) -> Option<String> {
+        entered.values.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone())
     }
 
     /// The answer to `name` as entered, tracked.
     fn value(&self, name: &str) -> String {
-        self.0.with(|answers| answers.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone())).unwrap_or_default()
+        self.0.with(|entered| Answers::find(entered, name)).unwrap_or_default()
+    }
+
+    /// The answer to `name` as entered, not tracked: what a control starts with.
+    fn initial(&self, name: &str) -> String {
+        self.0.with_untracked(|entered| Answers::find(entered, name)).unwrap_or_default()
     }
 
     /// The answer to `name`, trimmed; `None` when empty. Not tracked: the panel reads it
     /// when it acts.
     pub fn get(&self, name: &str) -> Option<String> {
-        let value = self.0.with_untracked(|answers| answers.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone()))?;
+        let value = self.initial(name);
         let value = value.trim();
         (!value.is_empty()).then(|| value.to_owned())
     }
 
     /// Whether `name` is answered with one of `values`; tracked.
     pub fn is_one_of(&self, name: &str, values: &[&str]) -> bool {
-        self.0.with(|answers| answers.iter().any(|(n, v)| n == name && values.contains(&v.as_str())))
+        self.0.with(|entered| entered.values.iter().any(|(n, v)| n == name && values.contains(&v.as_str())))
     }
 
     pub fn set(&self, name: &str, value: String) {
-        self.0.update(|answers| match answers.iter_mut().find(|(n, _)| n == name) {
+        self.0.update(|entered| match entered.values.iter_mut().find(|(n, _)| n == name) {
             Some(answer) => answer.1 = value,
-            None => answers.push((name.to_owned().into(), value)),
+            None => entered.values.push((name.to_owned().into(), value)),
         });
+    }
+
+    /// Marks the control `id` as the one to fix (none: empty).
+    pub fn mark(&self, id: String) {
+        self.0.update(|entered| entered.invalid = id);
     }
 
     /// Forgets every answer.
     pub fn clear(&self) {
-        self.0.set(Vec::new());
+        self.0.set(Entered::default());
     }
-}
 
-/// What the form's controls share: where answers go and which control is marked invalid
-/// (by id; empty for none).
-#[derive(Clone, Copy)]
-pub struct Bound {
-    pub answers: Answers,
-    pub invalid: RwSignal<String>,
-}
-
-impl Bound {
     /// `control` named `name` (its id `id`): keeps what the shopper enters on each
     /// `event`, and is marked while it is the one to fix.
     fn bind(self, control: El, name: &Str, id: &str, event: &'static str) -> El {
-        let answers = self.answers;
         let kept = name.clone();
         let id = id.to_owned();
-        let invalid = self.invalid;
         control
             .attr("name", name.clone())
-            .bind("aria-invalid", Signal::derive(move || invalid.with(|i| *i == id).then_some("true".into())))
-            .on(event, move |event| answers.set(&kept, target_value(&event)))
+            .bind("aria-invalid", Signal::derive(move || self.0.with(|e| e.invalid == id).then(|| "true".into())))
+            .on(event, move |event| self.set(&kept, target_value(&event)))
     }
 
     /// `control` (its `value`) showing the answer to `name` as it changes.
     fn show(self, control: El, name: &Str) -> El {
-        let (answers, name) = (self.answers, name.clone());
-        control.prop("value", Signal::derive(move || answers.value(&name)))
+        let name = name.clone();
+        control.prop("value", Signal::derive(move || Some(self.value(&name).into())))
     }
 }
 
@@ -97,7 +108,7 @@ pub fn fields(
     form: &Form,
     prefix: &str,
     words: &'static Words,
-    bound: Bound,
+    answers: Answers,
     after_score: impl Fn() -> Node,
 ) -> Vec<Node> {
     let title_id = [prefix, "-title"].concat();
@@ -107,7 +118,7 @@ pub fn fields(
     }
     for (i, field) in form.fields.iter().enumerate() {
         let heads_form = (form.title.is_none() && i == 0).then(|| title_id.clone());
-        control(&mut nodes, field, prefix, words, bound, heads_form);
+        control(&mut nodes, field, prefix, words, answers, heads_form);
         if matches!(field.control, Control::Score) {
             nodes.push(after_score());
         }
@@ -121,14 +132,20 @@ fn label(text: impl Into<Node>, id: &str) -> Node {
 }
 
 /// A list with an empty first choice and `options` as (value, words).
-fn choice(name: Str, id: &str, options: impl Iterator<Item = (Str, Str)>, words: &'static Words, bound: Bound) -> Node {
-    let chosen = bound.answers.with_untracked_value(&name);
+fn choice(
+    name: Str,
+    id: &str,
+    options: impl Iterator<Item = (Str, Str)>,
+    words: &'static Words,
+    answers: Answers,
+) -> Node {
+    let chosen = answers.initial(&name);
     let options = options.map(|(value, text)| {
         let selected = *value == chosen;
         el("option").attr("value", value).maybe("selected", selected.then_some("")).child(text).into()
     });
-    let select = bound.show(el("select").attr("id", id.to_owned()), &name);
-    bound
+    let select = answers.show(el("select").attr("id", id.to_owned()), &name);
+    answers
         .bind(select, &name, id, "change")
         .child(el("option").attr("value", "").child(words.choose))
         .children(options)
@@ -140,15 +157,14 @@ fn control(
     field: &Field,
     prefix: &str,
     words: &'static Words,
-    bound: Bound,
+    answers: Answers,
     heads_form: Option<String>,
 ) {
     let name = &field.name;
     let id = control_id(prefix, name);
     match &field.control {
         Control::Score => {
-            let answers = bound.answers;
-            let chosen = answers.with_untracked_value(name);
+            let chosen = answers.initial(name);
             let radios = (1..=5).map(|n| {
                 let value = SCORES[n - 1];
                 let shown = name.clone();
@@ -156,11 +172,14 @@ fn control(
                     .attr("type", "radio")
                     .attr("value", value)
                     .maybe("checked", (chosen == value).then_some(""))
-                    .flag("checked", Signal::derive(move || answers.value(&shown) == value));
+                    .prop(
+                        "checked",
+                        Signal::derive(move || (answers.value(&shown) == value).then(|| "checked".into())),
+                    );
                 // The first radio stands for the group: focused and marked when it is
                 // the one to fix.
                 radio = if n == 1 {
-                    bound.bind(radio.attr("id", id.clone()), name, &id, "change")
+                    answers.bind(radio.attr("id", id.clone()), name, &id, "change")
                 } else {
                     let kept = name.clone();
                     radio.attr("name", name.clone()).on("change", move |event| answers.set(&kept, target_value(&event)))
@@ -176,7 +195,7 @@ fn control(
         }
         Control::Choice(options) => {
             nodes.push(label(field.label.clone(), &id));
-            nodes.push(choice(name.clone(), &id, options.iter().cloned(), words, bound));
+            nodes.push(choice(name.clone(), &id, options.iter().cloned(), words, answers));
         }
         Control::Text => {
             nodes.push(label(field.label.clone(), &id));
@@ -185,13 +204,13 @@ fn control(
                 .attr("rows", "4")
                 .attr("maxlength", hark_core::form::MESSAGE_MAX.to_string())
                 .maybe("aria-required", field.required.map(|_| "true"))
-                .initial_text(bound.answers.with_untracked_value(name));
-            nodes.push(bound.bind(bound.show(text, name), name, &id, "input").into());
+                .initial_text(answers.initial(name));
+            nodes.push(answers.bind(answers.show(text, name), name, &id, "input").into());
         }
         Control::Line(max) => {
             nodes.push(label(field.label.clone(), &id));
             let line = el("input").attr("maxlength", max.to_string()).attr("autocomplete", "off");
-            nodes.push(line_of(line, field, &id, bound));
+            nodes.push(line_of(line, field, &id, answers));
         }
         Control::Email => {
             nodes.push(label(field.label.clone(), &id));
@@ -199,14 +218,14 @@ fn control(
                 .attr("type", "email")
                 .attr("autocomplete", "email")
                 .attr("aria-required", if field.required.is_some() { "true" } else { "false" });
-            nodes.push(line_of(email, field, &id, bound));
+            nodes.push(line_of(email, field, &id, answers));
         }
         Control::Dimensions => {
             let scores: Vec<Str> = (1..).zip(words.dimension_words).map(|(n, word)| scored(n, word).into()).collect();
             let dimensions = dimension_names().zip(words.dimensions).flat_map(|(name, text)| {
                 let options = SCORES.iter().map(|&s| Str::from(s)).zip(scores.iter().cloned());
                 let id = control_id(prefix, name);
-                [label(text, &id), choice(name.into(), &id, options, words, bound)]
+                [label(text, &id), choice(name.into(), &id, options, words, answers)]
             });
             let summary = el("summary").child(field.label.clone());
             nodes.push(el("details").child(summary).children(dimensions.collect::<Vec<_>>()).into());
@@ -218,25 +237,16 @@ fn control(
 }
 
 /// A one-line input, its note (if any) describing it.
-fn line_of(input: El, field: &Field, id: &str, bound: Bound) -> Node {
+fn line_of(input: El, field: &Field, id: &str, answers: Answers) -> Node {
     let input = input
         .attr("id", id.to_owned())
-        .attr("value", bound.answers.with_untracked_value(&field.name))
+        .attr("value", answers.initial(&field.name))
         .maybe("aria-describedby", field.note.as_ref().map(|_| [id, "-note"].concat()));
-    bound.bind(bound.show(input, &field.name), &field.name, id, "input").into()
+    answers.bind(answers.show(input, &field.name), &field.name, id, "input").into()
 }
 
 /// The field only robots fill in (the collector stores theirs as spam).
 pub fn honeypot(words: &'static Words) -> Node {
     let input = el("input").attr("name", "website").attr("tabindex", "-1").attr("autocomplete", "off");
     el("div").attr("hidden", "").child(el("label").child(words.honeypot).child(input)).into()
-}
-
-impl Answers {
-    /// The answer to `name` as entered, not tracked: what a control starts with.
-    fn with_untracked_value(&self, name: &str) -> String {
-        self.0
-            .with_untracked(|answers| answers.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone()))
-            .unwrap_or_default()
-    }
 }

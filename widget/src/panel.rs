@@ -3,7 +3,7 @@
 //! nothing is read back from the page but the robots' field.
 
 use crate::el::{el, Node, Str};
-use crate::fields::{fields, honeypot, Answers, Bound};
+use crate::fields::{control_id, fields, honeypot, Answers};
 use crate::outbox::{Delivery, Outbox};
 use crate::send;
 use hark_core::form::{Form, Settings};
@@ -60,6 +60,21 @@ pub fn order(order_ref: String) {
     CONTEXT.with(|context| context.borrow_mut().order_ref = (!order_ref.is_empty()).then_some(order_ref));
 }
 
+/// What the panel shows.
+#[derive(Clone, PartialEq)]
+struct State {
+    open: bool,
+    kind: Kind,
+    phase: Phase,
+    status: &'static str,
+}
+
+impl State {
+    fn editing(&self) -> bool {
+        self.phase == Phase::Editing
+    }
+}
+
 #[derive(Clone, PartialEq)]
 enum Phase {
     Editing,
@@ -102,8 +117,9 @@ impl Site {
     }
 }
 
-/// The panel's state and what it was set up with; signals are handles, so this is cheap
-/// to copy out of `PANEL`.
+/// What the panel was set up with and its state: one signal for what it shows, one for
+/// what the shopper entered (each signal type costs the download its own copy of
+/// Leptos's signal code). Signals are handles, so this is cheap to copy out of `PANEL`.
 #[derive(Clone)]
 struct Panel {
     root: ShadowRoot,
@@ -111,11 +127,8 @@ struct Panel {
     site: &'static Site,
     locale: &'static str,
     outbox: Outbox,
-    open: RwSignal<bool>,
-    kind: RwSignal<Kind>,
-    phase: RwSignal<Phase>,
-    status: RwSignal<&'static str>,
-    bound: Bound,
+    state: RwSignal<State>,
+    answers: Answers,
 }
 
 /// Renders the panel (closed) into `root`, next to the launcher.
@@ -136,11 +149,8 @@ pub fn mount(
         site,
         locale: Box::leak(locale.into_boxed_str()),
         outbox: Outbox::new(&api_base, &site_key, words),
-        open: RwSignal::new(false),
-        kind: RwSignal::new(site.kinds[0]),
-        phase: RwSignal::new(Phase::Editing),
-        status: RwSignal::new(""),
-        bound: Bound { answers: Answers::new(Vec::new()), invalid: RwSignal::new(String::new()) },
+        state: RwSignal::new(State { open: false, kind: site.kinds[0], phase: Phase::Editing, status: "" }),
+        answers: Answers::new(Vec::new()),
     };
     PANEL.with(|cell| *cell.borrow_mut() = Some(panel.clone()));
     // Leptos's reactive system runs on the browser's microtasks; the panel lives as long
@@ -193,7 +203,7 @@ pub fn close() {
 /// Called once the outbox has delivered what it kept: a saved submission is now sent.
 fn delivered() {
     if let Some(panel) = current() {
-        if panel.phase.get_untracked() == Phase::Saved {
+        if panel.state.with_untracked(|state| state.phase == Phase::Saved) {
             panel.finish(Phase::Sent(None));
         }
     }
@@ -224,34 +234,35 @@ const FIRST_CONTROL: &str = ".form :is(input, select, textarea)";
 
 impl Panel {
     fn editing(&self) -> bool {
-        self.phase.with(|phase| *phase == Phase::Editing)
+        self.state.with_untracked(State::editing)
     }
 
     fn show(&self, kind: Option<Kind>) {
         let kind = kind.filter(|k| self.site.kinds.contains(k));
-        match self.phase.get_untracked() {
+        let State { open, kind: shown, phase, .. } = self.state.get_untracked();
+        match phase {
             // A new submission after the last one: a fresh form.
-            Phase::Saved | Phase::Sent(_) => self.edit(kind.unwrap_or(self.kind.get_untracked()), true),
+            Phase::Saved | Phase::Sent(_) => self.edit(kind.unwrap_or(shown), true),
             Phase::Editing => {
-                if let Some(kind) = kind.filter(|&k| k != self.kind.get_untracked()) {
+                if let Some(kind) = kind.filter(|&k| k != shown) {
                     self.edit(kind, false);
                 }
             }
             // What is being sent stays on screen until the collector has answered.
             Phase::Sending => {}
         }
-        if !self.open.get_untracked() {
+        if !open {
             OPENED_AT.with(|at| at.set(js_sys::Date::now()));
-            self.open.set(true);
+            self.state.update(|state| state.open = true);
         }
         focus_later(FIRST_CONTROL);
     }
 
     fn hide(&self) {
-        if !self.open.get_untracked() {
+        if !self.state.with_untracked(|state| state.open) {
             return;
         }
-        self.open.set(false);
+        self.state.update(|state| state.open = false);
         // Focus goes back where the shopper came from: the launcher.
         if let Ok(Some(launcher)) = self.root.query_selector(".launcher") {
             let _ = launcher.set_attribute("aria-expanded", "false");
@@ -262,19 +273,25 @@ impl Panel {
     /// Shows `kind`'s form, keeping what was entered unless `fresh`.
     fn edit(&self, kind: Kind, fresh: bool) {
         if fresh {
-            self.bound.answers.clear();
+            self.answers.clear();
             CARRIED.with(|carried| carried.set(false));
             OPENED_AT.with(|at| at.set(js_sys::Date::now()));
         }
         if let Some(order_ref) = CONTEXT.with(|context| context.borrow().order_ref.clone()) {
-            if self.bound.answers.get("order_ref").is_none() {
-                self.bound.answers.set("order_ref", order_ref);
+            if self.answers.get("order_ref").is_none() {
+                self.answers.set("order_ref", order_ref);
             }
         }
-        self.bound.invalid.set(String::new());
-        self.status.set("");
-        self.phase.set(Phase::Editing);
-        self.kind.set(kind);
+        self.answers.mark(String::new());
+        self.state.update(|state| {
+            state.status = "";
+            state.phase = Phase::Editing;
+            state.kind = kind;
+        });
+    }
+
+    fn say(&self, status: &'static str) {
+        self.state.update(|state| state.status = status);
     }
 
     /// Tab from the panel's last control goes to its first, Shift+Tab from its first to
@@ -299,19 +316,19 @@ impl Panel {
     }
 
     fn submit(&self) {
-        if self.phase.get_untracked() == Phase::Sending {
+        let State { kind, phase, .. } = self.state.get_untracked();
+        if phase == Phase::Sending {
             return;
         }
-        let kind = self.kind.get_untracked();
         let form = self.site.form(kind, self.words);
-        let answers = self.bound.answers;
+        let answers = self.answers;
         if let Some((field, message)) = form.problem(self.words, |name| answers.get(name)) {
-            self.bound.invalid.set(crate::fields::control_id(&prefix(kind), &field.name));
-            self.status.set(message);
+            answers.mark(control_id(&prefix(kind), &field.name));
+            self.say(message);
             focus_later("[aria-invalid=true]");
             return;
         }
-        self.bound.invalid.set(String::new());
+        answers.mark(String::new());
         // Only robots fill this in, and not always with events: read from the page.
         let honeypot = self
             .root
@@ -334,11 +351,14 @@ impl Panel {
             })
         });
         let Some(body) = body else {
-            self.status.set(self.words.cannot_send);
+            self.say(self.words.cannot_send);
             return;
         };
-        self.phase.set(Phase::Sending);
-        self.status.set(self.words.sending);
+        let sending = self.words.sending;
+        self.state.update(|state| {
+            state.phase = Phase::Sending;
+            state.status = sending;
+        });
         let outbox = self.outbox.clone();
         wasm_bindgen_futures::spawn_local(async move {
             let delivery = outbox.send(body, delivered).await;
@@ -346,10 +366,10 @@ impl Panel {
             match delivery {
                 Delivery::Sent(track_url) => panel.finish(Phase::Sent(track_url)),
                 Delivery::Saved => panel.finish(Phase::Saved),
-                Delivery::Refused(message) => {
-                    panel.phase.set(Phase::Editing);
-                    panel.status.set(message);
-                }
+                Delivery::Refused(message) => panel.state.update(|state| {
+                    state.phase = Phase::Editing;
+                    state.status = message;
+                }),
             }
         });
     }
@@ -358,8 +378,11 @@ impl Panel {
     /// collector's answer was seen here) or saved until the browser is online.
     fn finish(&self, phase: Phase) {
         let words = self.words;
-        self.status.set(if phase == Phase::Saved { words.saved_status } else { words.sent_status });
-        self.phase.set(phase);
+        let status = if phase == Phase::Saved { words.saved_status } else { words.sent_status };
+        self.state.update(|state| {
+            state.status = status;
+            state.phase = phase;
+        });
         // The form is gone: keyboard focus stays inside the panel, on the heading.
         focus_later("#hark-thanks");
     }
@@ -372,21 +395,28 @@ impl Panel {
     }
 }
 
+/// A boolean attribute's value: present (empty) or absent.
+fn flag(on: bool) -> Option<Str> {
+    on.then(|| "".into())
+}
+
 fn view(panel: Panel) -> AnyView {
-    let Panel { words, site, open, kind, phase, status, bound, .. } = panel.clone();
-    let editing = move || phase.with(|phase| *phase == Phase::Editing);
-    let hidden = |hide: Signal<bool>| Signal::derive(move || hide.get().then_some(Str::from("")));
+    let Panel { words, site, state, answers, .. } = panel.clone();
+    // Every value drawn from the state is one type: `Some` text, or `None` for no
+    // attribute.
+    let shows = move |value: fn(&State) -> Option<Str>| Signal::derive(move || state.with(value));
     let kinds: Vec<Node> = site
         .kinds
         .iter()
         .map(|&k| {
             let panel = panel.clone();
-            let pressed = Signal::derive(move || Some(if kind.get() == k { "true" } else { "false" }.into()));
+            let pressed =
+                Signal::derive(move || Some(if state.with(|s| s.kind == k) { "true" } else { "false" }.into()));
             el("button")
                 .attr("type", "button")
                 .bind("aria-pressed", pressed)
                 .on("click", move |_| {
-                    if panel.editing() && kind.get_untracked() != k {
+                    if panel.editing() && state.with_untracked(|s| s.kind != k) {
                         panel.edit(k, false);
                     }
                 })
@@ -397,7 +427,7 @@ fn view(panel: Panel) -> AnyView {
     let complaints = site.kinds.contains(&Kind::Complaint);
     // A rating of 1 or 2 offers to make it a complaint, in one tap.
     let offer = move || {
-        let content = Signal::derive(move || !(complaints && bound.answers.is_one_of("rating", &["1", "2"])));
+        let content = Signal::derive(move || flag(!(complaints && answers.is_one_of("rating", &["1", "2"]))));
         let button = el("button")
             .attr("type", "button")
             .attr("class", "to-complaint")
@@ -409,27 +439,26 @@ fn view(panel: Panel) -> AnyView {
             .child(words.to_complaint);
         el("p")
             .attr("class", "turn")
-            .bind("hidden", hidden(content))
+            .bind("hidden", content)
             .child(el("span").child(words.unhappy))
             .child(button)
             .into()
     };
-    let complaint = move || kind.get() == Kind::Complaint;
-    let title = Signal::derive(move || {
-        Str::from(match phase.get() {
-            Phase::Saved => words.saved_title,
-            _ if complaint() => words.complaint_sent_title,
-            _ => words.sent_title,
+    let receipt = move |saved: &'static str, complaint: &'static str, other: &'static str| {
+        Signal::derive(move || {
+            state.with(|s| {
+                Some(
+                    match s.phase {
+                        Phase::Saved => saved,
+                        _ if s.kind == Kind::Complaint => complaint,
+                        _ => other,
+                    }
+                    .into(),
+                )
+            })
         })
-    });
-    let note = Signal::derive(move || {
-        Str::from(match phase.get() {
-            Phase::Saved => words.saved_note,
-            _ if complaint() => words.complaint_sent_note,
-            _ => words.sent_note,
-        })
-    });
-    let track_url = move || phase.with(|phase| if let Phase::Sent(url) = phase { url.clone() } else { None });
+    };
+    let track_url = shows(|s| if let Phase::Sent(Some(url)) = &s.phase { Some(url.clone().into()) } else { None });
     let on_key = {
         let panel = panel.clone();
         move |event: web_sys::Event| {
@@ -448,9 +477,6 @@ fn view(panel: Panel) -> AnyView {
             panel.submit();
         }
     };
-    let labelled_by = Signal::derive(move || {
-        Some(if editing() { [&prefix(kind.get()), "-title"].concat().into() } else { "hark-thanks".into() })
-    });
     let close = el("button")
         .attr("type", "button")
         .attr("class", "close")
@@ -461,42 +487,44 @@ fn view(panel: Panel) -> AnyView {
         .attr("class", "kinds")
         .attr("role", "group")
         .attr("aria-label", words.kinds_label)
-        .bind("hidden", hidden(Signal::derive(move || site.kinds.len() < 2 || !editing())))
+        .bind("hidden", Signal::derive(move || flag(site.kinds.len() < 2 || !state.with(State::editing))))
         .children(kinds);
     let send = el("button")
         .attr("type", "submit")
         .attr("class", "send")
-        .bind("disabled", hidden(Signal::derive(move || phase.with(|p| *p == Phase::Sending))))
+        .bind("disabled", shows(|s| flag(s.phase == Phase::Sending)))
         .child(words.send);
     let form = el("form")
         .attr("class", "form")
         .attr("novalidate", "")
-        .bind("hidden", hidden(Signal::derive(move || !editing())))
+        .bind("hidden", shows(|s| flag(!s.editing())))
         .on("submit", on_submit)
         // The chosen kind's form, drawn again when the shopper picks another (its
         // controls show the answers so far).
         .child(Node::dynamic(move || {
-            let chosen = kind.get();
-            fields(&site.form(chosen, words), &prefix(chosen), words, bound, offer)
+            let chosen = state.with(|s| s.kind);
+            fields(&site.form(chosen, words), &prefix(chosen), words, answers, offer)
         }))
         .child(honeypot(words))
         .child(send);
-    let link = el("a")
-        .bind("href", Signal::derive(move || track_url().map(Str::from)))
-        .attr("target", "_blank")
-        .attr("rel", "noopener")
-        .child(words.track);
+    let link = el("a").bind("href", track_url).attr("target", "_blank").attr("rel", "noopener").child(words.track);
     let thanks = el("div")
         .attr("class", "thanks")
-        .bind("hidden", hidden(Signal::derive(editing)))
-        .child(el("h2").attr("id", "hark-thanks").attr("tabindex", "-1").text(title))
-        .child(el("p").text(note))
-        .child(el("p").bind("hidden", hidden(Signal::derive(move || track_url().is_none()))).child(link));
+        .bind("hidden", shows(|s| flag(s.editing())))
+        .child(el("h2").attr("id", "hark-thanks").attr("tabindex", "-1").text(receipt(
+            words.saved_title,
+            words.complaint_sent_title,
+            words.sent_title,
+        )))
+        .child(el("p").text(receipt(words.saved_note, words.complaint_sent_note, words.sent_note)))
+        .child(el("p").bind("hidden", shows(|s| flag(!matches!(s.phase, Phase::Sent(Some(_)))))).child(link));
     let status = el("p")
         .attr("class", "status")
         .attr("role", "status")
         .attr("aria-live", "polite")
-        .text(Signal::derive(move || Str::from(status.get())));
+        .text(shows(|s| Some(s.status.into())));
+    let labelled_by =
+        shows(|s| Some(if s.editing() { [&prefix(s.kind), "-title"].concat().into() } else { "hark-thanks".into() }));
     Node::from(
         el("div")
             .attr("class", "panel")
@@ -504,7 +532,7 @@ fn view(panel: Panel) -> AnyView {
             .attr("role", "dialog")
             .attr("aria-modal", "true")
             .bind("aria-labelledby", labelled_by)
-            .bind("hidden", hidden(Signal::derive(move || !open.get())))
+            .bind("hidden", shows(|s| flag(!s.open)))
             .on("keydown", on_key)
             .child(close)
             .child(choose)

@@ -70,7 +70,7 @@ struct Bundle {
     /// `cargo rustc` arguments beyond package, target and profile.
     extra: &'static [&'static str],
     /// Built with its own standard library, optimised for size, where a panic stops at
-    /// once with no message: what every shopper downloads (docs/PERFORMANCE.md,
+    /// once with no message (nor the file and line it would have printed): what every shopper downloads (docs/PERFORMANCE.md,
     /// "Widget"). Needs `rustup component add rust-src`; cargo's `-Zbuild-std` is
     /// unstable, so RUSTC_BOOTSTRAP lets the stable toolchain run it.
     own_std: bool,
@@ -128,7 +128,8 @@ fn build(release: bool) -> Result {
         if bundle.own_std {
             cargo
                 .env("RUSTC_BOOTSTRAP", "1")
-                .env("RUSTFLAGS", "-Zunstable-options -Cpanic=immediate-abort")
+                // No file names and lines for panics that print nothing, no Debug output.
+                .env("RUSTFLAGS", "-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none")
                 .args(["-Zbuild-std=std,panic_abort", "-Zbuild-std-features=optimize_for_size"]);
         }
         run(&mut cargo)?;
