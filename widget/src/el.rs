@@ -9,14 +9,17 @@
 
 use reactive_graph::wrappers::read::Signal;
 use std::borrow::Cow;
+use std::rc::Rc;
 use tachys::html::attribute::any_attribute::{AnyAttribute, IntoAnyAttribute};
 use tachys::html::attribute::custom::custom_attribute;
+use tachys::html::directive::directive;
 use tachys::html::element::{custom, input, ElementChild};
-use tachys::html::event::{on, Custom};
 use tachys::html::property::prop;
 use tachys::view::add_attr::AddAnyAttr;
 use tachys::view::any_view::{AnyView, IntoAny};
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
+use wasm_bindgen::JsValue;
 
 /// Words, names and values: Hark's own or made at run time.
 pub type Str = Cow<'static, str>;
@@ -63,9 +66,14 @@ impl El {
     }
 
     /// Calls `handler` on the element's `event`s (nothing is attached on the server).
-    pub fn on(mut self, event: &'static str, handler: impl FnMut(web_sys::Event) + 'static) -> El {
-        let handler: Box<dyn FnMut(web_sys::Event)> = Box::new(handler);
-        self.attrs.push(on(Custom::<web_sys::Event>::new(event), handler).into_any_attr());
+    ///
+    /// Set as the element's `on{event}` handler, by a Leptos directive, rather than with
+    /// Leptos's `on:` listeners: their code keeps a registry for delegated events that
+    /// this panel never uses (5 KB of wasm), and a handler property is replaced, never
+    /// added twice, when the element is drawn again.
+    pub fn on(mut self, event: &'static str, handler: impl Fn(web_sys::Event) + 'static) -> El {
+        let listener: Listener = (event, Rc::new(handler));
+        self.attrs.push(directive(listen as fn(web_sys::Element, Listener), listener).into_any_attr());
         self
     }
 
@@ -90,6 +98,14 @@ impl El {
         self.children.push(text.into_any());
         self
     }
+}
+
+/// An event's name and what to do on it.
+type Listener = (&'static str, Rc<dyn Fn(web_sys::Event)>);
+
+fn listen(element: web_sys::Element, (event, handler): Listener) {
+    let handler = Closure::<dyn Fn(web_sys::Event)>::new(move |event| handler(event)).into_js_value();
+    let _ = js_sys::Reflect::set(&element, &JsValue::from_str(&["on", event].concat()), &handler);
 }
 
 /// Something drawn: an element or text.
