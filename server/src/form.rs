@@ -12,7 +12,7 @@ use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use hark_core::form::{dimension_names, Control, Form, Settings};
+use hark_core::form::{dimension_names, Control, Form, Settings, Text};
 use hark_core::model::Kind;
 use hark_core::store::{new_id, now_millis};
 use hark_core::store::{Destination, Insert, Site};
@@ -20,7 +20,6 @@ use hark_core::submission::{self, Rejection};
 use hark_core::words::{Language, Words};
 use leptos::prelude::*;
 use serde::Deserialize;
-use widget::el::Str;
 use widget::fields::{fields, honeypot, Answers};
 
 /// No script, no framing, posts only to Hark itself.
@@ -108,7 +107,7 @@ fn render(site: &Site, words: &'static Words, kind: Kind, posted: Posted, proble
     });
     let id = posted.get("id").map_or_else(new_id, str::to_owned);
     let shown_at = posted.get("shown_at").and_then(|s| s.parse().ok()).unwrap_or_else(now_millis).to_string();
-    let answers: Vec<(Str, String)> = posted.0.into_iter().map(|(name, value)| (name.into(), value)).collect();
+    let answers: Vec<(Text, String)> = posted.0.into_iter().map(|(name, value)| (name.into(), value)).collect();
     let drawn: Vec<AnyView> = fields(&form, "f", words, Answers::new(answers), || "".into())
         .into_iter()
         .map(|node| node.into_view())

@@ -1,12 +1,13 @@
 //! One element type for everything the panel and the forms draw: a Leptos element whose
 //! tag, attributes and children are values rather than types. Every `view!` element is a
 //! type of its own, and each type brings its own copy of Leptos's build, update and
-//! mount code into the wasm (measured: the forms in `view!` cost 25 KB gzip, the panel
-//! around them 26 more; docs/PERFORMANCE.md, "Widget"). Drawn through this, the panel
-//! pays for that code once. Reactive values are all `Signal<Option<Str>>` (an absent
-//! attribute, a false property: `None`), which boxes its closure, so that they too are
-//! one type. The server renders the same elements to HTML.
+//! mount code into the shopper's download; drawn through this, the panel pays for that
+//! code once (docs/PERFORMANCE.md, "Widget", measures each step). Reactive values are all
+//! `Signal<Option<Text>>` (an absent attribute, a false property: `None`), which boxes
+//! its closure, so that they too are one type. The server renders the same elements to
+//! HTML.
 
+use hark_core::form::Text;
 use reactive_graph::wrappers::read::Signal;
 use std::borrow::Cow;
 use std::rc::Rc;
@@ -20,9 +21,6 @@ use tachys::view::any_view::{AnyView, IntoAny};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::JsValue;
-
-/// Words, names and values: Hark's own or made at run time.
-pub type Str = Cow<'static, str>;
 
 /// An element being described.
 pub struct El {
@@ -39,13 +37,13 @@ pub fn el(tag: &'static str) -> El {
 }
 
 impl El {
-    pub fn attr(mut self, name: &'static str, value: impl Into<Str>) -> El {
+    pub fn attr(mut self, name: &'static str, value: impl Into<Text>) -> El {
         self.attrs.push(custom_attribute(name, value.into()).into_any_attr());
         self
     }
 
     /// `name`, when there is a `value`.
-    pub fn maybe(self, name: &'static str, value: Option<impl Into<Str>>) -> El {
+    pub fn maybe(self, name: &'static str, value: Option<impl Into<Text>>) -> El {
         match value {
             Some(value) => self.attr(name, value),
             None => self,
@@ -53,14 +51,14 @@ impl El {
     }
 
     /// `name` as `value` says, kept up to date; absent while it is `None`.
-    pub fn bind(mut self, name: &'static str, value: Signal<Option<Str>>) -> El {
+    pub fn bind(mut self, name: &'static str, value: Signal<Option<Text>>) -> El {
         self.attrs.push(custom_attribute(name, value).into_any_attr());
         self
     }
 
     /// The DOM property `name` (an input's `value`, a radio's `checked`) kept as `value`
     /// says (`None` is false).
-    pub fn prop(mut self, name: &'static str, value: Signal<Option<Str>>) -> El {
+    pub fn prop(mut self, name: &'static str, value: Signal<Option<Text>>) -> El {
         self.attrs.push(prop(name, value).into_any_attr());
         self
     }
@@ -94,7 +92,7 @@ impl El {
     }
 
     /// Text kept as `text` says.
-    pub fn text(mut self, text: Signal<Option<Str>>) -> El {
+    pub fn text(mut self, text: Signal<Option<Text>>) -> El {
         self.children.push(text.into_any());
         self
     }
@@ -151,8 +149,8 @@ impl From<String> for Node {
     }
 }
 
-impl From<Str> for Node {
-    fn from(text: Str) -> Node {
+impl From<Text> for Node {
+    fn from(text: Text) -> Node {
         match text {
             Cow::Borrowed(text) => text.into(),
             Cow::Owned(text) => text.into(),

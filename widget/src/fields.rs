@@ -4,9 +4,8 @@
 //! on the server, as plain HTML that posts without script. One renderer for every kind, so
 //! that a kind costs the panel's download its description, not a view tree of its own.
 
-use crate::el::target_value;
-use crate::el::{el, El, Node, Str};
-use hark_core::form::{dimension_names, scored, Control, Field, Form};
+use crate::el::{el, target_value, El, Node};
+use hark_core::form::{dimension_names, scored, Control, Field, Form, Text};
 use hark_core::words::Words;
 use reactive_graph::prelude::*;
 use reactive_graph::signal::RwSignal;
@@ -18,7 +17,7 @@ const SCORES: [&str; 5] = ["1", "2", "3", "4", "5"];
 /// for none).
 #[derive(Clone, Default)]
 struct Entered {
-    values: Vec<(Str, String)>,
+    values: Vec<(Text, String)>,
     invalid: String,
 }
 
@@ -30,7 +29,7 @@ struct Entered {
 pub struct Answers(RwSignal<Entered>);
 
 impl Answers {
-    pub fn new(values: Vec<(Str, String)>) -> Answers {
+    pub fn new(values: Vec<(Text, String)>) -> Answers {
         Answers(RwSignal::new(Entered { values, invalid: String::new() }))
     }
 
@@ -80,7 +79,7 @@ impl Answers {
 
     /// `control` named `name` (its id `id`): keeps what the shopper enters on each
     /// `event`, and is marked while it is the one to fix.
-    fn bind(self, control: El, name: &Str, id: &str, event: &'static str) -> El {
+    fn bind(self, control: El, name: &Text, id: &str, event: &'static str) -> El {
         let kept = name.clone();
         let id = id.to_owned();
         control
@@ -90,7 +89,7 @@ impl Answers {
     }
 
     /// `control` (its `value`) showing the answer to `name` as it changes.
-    fn show(self, control: El, name: &Str) -> El {
+    fn show(self, control: El, name: &Text) -> El {
         let name = name.clone();
         control.prop("value", Signal::derive(move || Some(self.value(&name).into())))
     }
@@ -133,9 +132,9 @@ fn label(text: impl Into<Node>, id: &str) -> Node {
 
 /// A list with an empty first choice and `options` as (value, words).
 fn choice(
-    name: Str,
+    name: Text,
     id: &str,
-    options: impl Iterator<Item = (Str, Str)>,
+    options: impl Iterator<Item = (Text, Text)>,
     words: &'static Words,
     answers: Answers,
 ) -> Node {
@@ -221,9 +220,9 @@ fn control(
             nodes.push(line_of(email, field, &id, answers));
         }
         Control::Dimensions => {
-            let scores: Vec<Str> = (1..).zip(words.dimension_words).map(|(n, word)| scored(n, word).into()).collect();
+            let scores: Vec<Text> = (1..).zip(words.dimension_words).map(|(n, word)| scored(n, word).into()).collect();
             let dimensions = dimension_names().zip(words.dimensions).flat_map(|(name, text)| {
-                let options = SCORES.iter().map(|&s| Str::from(s)).zip(scores.iter().cloned());
+                let options = SCORES.iter().map(|&s| Text::from(s)).zip(scores.iter().cloned());
                 let id = control_id(prefix, name);
                 [label(text, &id), choice(name.into(), &id, options, words, answers)]
             });

@@ -2,11 +2,11 @@
 //! driven by signals. What the shopper enters is kept in `Answers` as they enter it, so
 //! nothing is read back from the page but the robots' field.
 
-use crate::el::{el, Node, Str};
+use crate::el::{el, Node};
 use crate::fields::{control_id, fields, honeypot, Answers};
 use crate::outbox::{Delivery, Outbox};
 use crate::send;
-use hark_core::form::{Form, Settings};
+use hark_core::form::{Form, Settings, Text};
 use hark_core::model::Kind;
 use hark_core::words::{Language, Words};
 use reactive_graph::owner::Owner;
@@ -396,7 +396,7 @@ impl Panel {
 }
 
 /// A boolean attribute's value: present (empty) or absent.
-fn flag(on: bool) -> Option<Str> {
+fn flag(on: bool) -> Option<Text> {
     on.then(|| "".into())
 }
 
@@ -404,7 +404,7 @@ fn view(panel: Panel) -> AnyView {
     let Panel { words, site, state, answers, .. } = panel.clone();
     // Every value drawn from the state is one type: `Some` text, or `None` for no
     // attribute.
-    let shows = move |value: fn(&State) -> Option<Str>| Signal::derive(move || state.with(value));
+    let shows = move |value: fn(&State) -> Option<Text>| Signal::derive(move || state.with(value));
     let kinds: Vec<Node> = site
         .kinds
         .iter()
