@@ -20,7 +20,7 @@ use hark_core::submission::{self, Rejection};
 use hark_core::words::{Language, Words};
 use leptos::prelude::*;
 use serde::Deserialize;
-use widget::fields::{fields, honeypot, Answers};
+use widget::fields::{control_id, fields, honeypot, Answers};
 
 /// No script, no framing, posts only to Hark itself.
 const FORM_CSP: &str =
@@ -85,8 +85,15 @@ impl Posted {
 }
 
 /// The form page for `kind`, filled with `posted` and headed by `problems` when a send
-/// was refused.
-fn render(site: &Site, words: &'static Words, kind: Kind, posted: Posted, problems: Vec<String>) -> impl IntoView {
+/// was refused, the field `to_fix` marked invalid.
+fn render(
+    site: &Site,
+    words: &'static Words,
+    kind: Kind,
+    posted: Posted,
+    problems: Vec<String>,
+    to_fix: Option<&str>,
+) -> impl IntoView {
     let form = form_of(site, kind, words);
     let key = site.site_key.clone();
     let kinds = (site.enabled_kinds.len() > 1).then(|| {
@@ -108,10 +115,12 @@ fn render(site: &Site, words: &'static Words, kind: Kind, posted: Posted, proble
     let id = posted.get("id").map_or_else(new_id, str::to_owned);
     let shown_at = posted.get("shown_at").and_then(|s| s.parse().ok()).unwrap_or_else(now_millis).to_string();
     let answers: Vec<(Text, String)> = posted.0.into_iter().map(|(name, value)| (name.into(), value)).collect();
-    let drawn: Vec<AnyView> = fields(&form, "f", words, Answers::new(answers), || "".into())
-        .into_iter()
-        .map(|node| node.into_view())
-        .collect();
+    let answers = Answers::new(answers);
+    if let Some(name) = to_fix {
+        answers.mark(control_id("f", name));
+    }
+    let drawn: Vec<AnyView> =
+        fields(&form, "f", words, answers, || "".into()).into_iter().map(|node| node.into_view()).collect();
     view! {
         <p class="shop" translate="no">{site.name.clone()}</p>
         <h1>{words.shop_title(&site.name)}</h1>
@@ -148,7 +157,7 @@ pub async fn show(
         Ok(site) => {
             let kind = offered(&site, query.kind.as_deref());
             page(StatusCode::OK, words, words.shop_title(&site.name), move || {
-                render(&site, words, kind, Posted::default(), Vec::new())
+                render(&site, words, kind, Posted::default(), Vec::new(), None)
             })
         }
         Err(response) => response,
@@ -244,6 +253,7 @@ pub async fn send(
     let words = language.words();
     let kind = offered(&site, posted.get("kind"));
     let form = form_of(&site, kind, words);
+    let mut to_fix = None;
     let problems = match submission::parse(request_body(&form, &posted, language).to_string().as_bytes(), &site) {
         Ok(submission) => match state.writer.insert(Destination::from(&*site), submission).await {
             Ok(Insert::Created(receipt)) | Ok(Insert::Replayed(receipt)) => {
@@ -261,12 +271,16 @@ pub async fn send(
             Err(err) => return ApiError::from(err).into_response(),
         },
         Err(Rejection::Malformed(message)) => vec![message],
-        Err(Rejection::Invalid(fields)) => fields
-            .into_iter()
-            .flat_map(|(field, messages)| messages.into_iter().map(move |m| words.problem(&field, &m)))
-            .collect(),
+        Err(Rejection::Invalid(fields)) => {
+            // The first of the form's fields to fix is marked (`aria-invalid`).
+            to_fix = form.fields.iter().find(|field| fields.contains_key(&*field.name)).map(|field| field.name.clone());
+            fields
+                .into_iter()
+                .flat_map(|(field, messages)| messages.into_iter().map(move |m| words.problem(&field, &m)))
+                .collect()
+        }
     };
     page(StatusCode::UNPROCESSABLE_ENTITY, words, words.please_check.to_owned(), move || {
-        render(&site, words, kind, posted, problems)
+        render(&site, words, kind, posted, problems, to_fix.as_deref())
     })
 }

@@ -105,6 +105,10 @@ async fn the_plain_form_stores_once_and_answers_every_input_without_a_5xx() {
         assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{label}");
         assert!(refused.text.contains("value=\"NW-7\""), "{label}: {}", refused.text);
         assert!(refused.text.contains("role=\"alert\""), "{label}");
+        let marked = refused.text.split("aria-invalid=\"true\"").count() - 1;
+        assert_eq!(marked, 1, "{label}: one field marked: {}", refused.text);
+        let message = refused.text.split("<textarea").nth(1).unwrap().split('>').next().unwrap();
+        assert!(message.contains("aria-invalid=\"true\""), "{label}: the message is the one to fix: {message}");
 
         // Too fast to be human: stored, but as spam.
         let fast = format!("id={}&shown_at={}&kind=csat&rating=5", new_id(), hark_core::store::now_millis());
