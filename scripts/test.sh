@@ -32,7 +32,7 @@ cargo xtask build
 cargo clippy --package hark-core --package hark-server --package xtask --all-targets -- -D warnings
 cargo clippy --package app --features hydrate --package widget --features widget/csr --target wasm32-unknown-unknown -- -D warnings
 status=0
-cargo test --package hark-core --package hark-server --package widget 2>&1 | tee "$log_dir/cargo.log" || status=1
+cargo test --package hark-core --package hark-server --package widget --package xtask 2>&1 | tee "$log_dir/cargo.log" || status=1
 rust_passed=$(awk '/^test result:/ { sum += $4 } END { print sum + 0 }' "$log_dir/cargo.log")
 rust_failed=$(awk '/^test result:/ { sum += $6 } END { print sum + 0 }' "$log_dir/cargo.log")
 
