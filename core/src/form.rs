@@ -131,6 +131,55 @@ impl Form {
     }
 }
 
+/// An answer as the collector takes it.
+#[derive(Debug, PartialEq)]
+pub enum Answer {
+    /// A score, 1 to 5.
+    Number(u8),
+    Text(String),
+    /// The five dimensions, by name: those answered.
+    Scores(Vec<(&'static str, Answer)>),
+}
+
+impl Answer {
+    /// A score ("1" to "5") as a number; anything else as typed, for the collector to
+    /// refuse. Matched by hand: parsing numbers would cost the panel's download 1 KB gzip.
+    pub fn score(text: String) -> Answer {
+        match text.as_bytes() {
+            [digit @ b'1'..=b'5'] => Answer::Number(digit - b'0'),
+            _ => Answer::Text(text),
+        }
+    }
+}
+
+impl Form {
+    /// The answered fields, each under its name as the collector takes it: a score as a
+    /// number, the five dimensions as one object, a message with any card number masked
+    /// (it must not leave the browser, nor be stored from the hosted form), the rest as
+    /// typed. `answer` gives a field's answer, trimmed, `None` when empty.
+    pub fn answers(&self, answer: impl Fn(&str) -> Option<String>) -> Vec<(&str, Answer)> {
+        let mut answers = Vec::with_capacity(self.fields.len());
+        for field in &self.fields {
+            let value = match field.control {
+                Control::Score => answer(&field.name).map(Answer::score),
+                Control::Dimensions => {
+                    let scores: Vec<_> =
+                        dimension_names().filter_map(|name| Some((name, Answer::score(answer(name)?)))).collect();
+                    (!scores.is_empty()).then_some(Answer::Scores(scores))
+                }
+                Control::Text => {
+                    answer(&field.name).map(|text| Answer::Text(crate::privacy::mask_card_numbers(&text).into_owned()))
+                }
+                Control::Choice(_) | Control::Line(_) | Control::Email => answer(&field.name).map(Answer::Text),
+            };
+            if let Some(value) = value {
+                answers.push((&*field.name, value));
+            }
+        }
+        answers
+    }
+}
+
 /// The names the five dimensions are sent under.
 pub fn dimension_names() -> impl Iterator<Item = &'static str> {
     Dimension::ALL.iter().map(|d| d.as_str())
@@ -194,6 +243,28 @@ mod tests {
         let complaint = Form::of(Kind::Complaint, &bare, &EN);
         assert_eq!(names(&complaint), ["order_ref", "message", "email"]);
         assert_eq!(complaint.fields[2].required, None);
+    }
+
+    #[test]
+    fn answers_are_sent_as_the_collector_takes_them() {
+        let site = Settings { categories: &[], require_email: false };
+        let given =
+            [("stage", "after_sale"), ("message", "Card 4111 1111 1111 1111"), ("empathy", "5"), ("tangibles", "x")];
+        let answer = |name: &str| given.iter().find(|(n, _)| *n == name).map(|(_, v)| v.to_string());
+        let feedback = Form::of(Kind::Feedback, &site, &EN);
+        assert_eq!(
+            feedback.answers(answer),
+            [
+                ("stage", Answer::Text("after_sale".into())),
+                ("message", Answer::Text("Card •••• •••• •••• 1111".into())),
+                (
+                    "dimensions",
+                    Answer::Scores(vec![("tangibles", Answer::Text("x".into())), ("empathy", Answer::Number(5))])
+                ),
+            ]
+        );
+        let csat = Form::of(Kind::Csat, &site, &EN);
+        assert_eq!(csat.answers(|name| (name == "rating").then(|| "4".into())), [("rating", Answer::Number(4))]);
     }
 
     #[test]

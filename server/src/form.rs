@@ -12,7 +12,7 @@ use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use hark_core::form::{dimension_names, Control, Form, Settings, Text};
+use hark_core::form::{Answer, Form, Settings, Text};
 use hark_core::model::Kind;
 use hark_core::store::{new_id, now_millis};
 use hark_core::store::{Destination, Insert, Site};
@@ -185,6 +185,14 @@ async fn read_fields(
         .map_err(|err| ApiError::bad_json(format!("not a form of this shape: {err}")))
 }
 
+fn json(answer: Answer) -> serde_json::Value {
+    match answer {
+        Answer::Number(n) => n.into(),
+        Answer::Text(text) => text.into(),
+        Answer::Scores(scores) => scores.into_iter().map(|(name, score)| (name.to_owned(), json(score))).collect(),
+    }
+}
+
 /// The submission JSON the collector takes: the answers to `form`'s fields, by what each
 /// field is, and the form's own fields.
 fn request_body(form: &Form, posted: &Posted, language: Language) -> serde_json::Value {
@@ -194,27 +202,11 @@ fn request_body(form: &Form, posted: &Posted, language: Language) -> serde_json:
             body.insert(name.to_owned(), value);
         }
     };
-    // A score is a number; anything else is sent as typed, for the collector to refuse.
-    let score = |text: &str| text.parse::<i64>().map_or_else(|_| text.into(), serde_json::Value::from);
     put("id", posted.get("id").map(Into::into));
     // As posted, for the collector to refuse one this site does not take.
     put("kind", Some(posted.get("kind").unwrap_or(form.kind.as_str()).into()));
-    for field in &form.fields {
-        let value = match field.control {
-            Control::Score => posted.get(&field.name).map(score),
-            Control::Dimensions => {
-                let scores: serde_json::Map<_, _> =
-                    dimension_names().filter_map(|name| Some((name.to_owned(), score(posted.get(name)?)))).collect();
-                (!scores.is_empty()).then_some(scores.into())
-            }
-            // The form has no script to mask card numbers before sending; they are
-            // masked here, before anything is stored.
-            Control::Text => {
-                posted.get(&field.name).map(|m| hark_core::privacy::mask_card_numbers(m).into_owned().into())
-            }
-            Control::Choice(_) | Control::Line(_) | Control::Email => posted.get(&field.name).map(Into::into),
-        };
-        put(&field.name, value);
+    for (name, answer) in form.answers(|name| posted.get(name).map(str::to_owned)) {
+        put(name, Some(json(answer)));
     }
     put("website", posted.get("website").map(Into::into));
     // Only a fill too fast to be human is reported (it marks spam): a human's resend of the

@@ -4,7 +4,7 @@
 
 use crate::fields::Answers;
 use crate::panel::Context;
-use hark_core::form::{dimension_names, Control, Form};
+use hark_core::form::{Answer, Form};
 use hark_core::model::Kind;
 use js_sys::{Object, Reflect, JSON};
 use wasm_bindgen::JsValue;
@@ -51,9 +51,18 @@ fn put(object: &Object, key: &str, value: impl Into<JsValue>) {
     let _ = Reflect::set(object, &JsValue::from_str(key), &value.into());
 }
 
-/// A score ("1" to "5") as the number the collector takes.
-fn score(text: &str) -> Option<f64> {
-    matches!(text, "1" | "2" | "3" | "4" | "5").then(|| f64::from(text.as_bytes()[0] - b'0'))
+fn js(answer: Answer) -> JsValue {
+    match answer {
+        Answer::Number(n) => JsValue::from(f64::from(n)),
+        Answer::Text(text) => JsValue::from(text),
+        Answer::Scores(scores) => {
+            let object = Object::new();
+            for (name, score) in scores {
+                put(&object, name, js(score));
+            }
+            object.into()
+        }
+    }
 }
 
 /// The JSON the collector takes for `submission`, under a new id (chosen once, here: the
@@ -66,41 +75,11 @@ pub fn body(submission: &Submission) -> Option<String> {
     put(&body, "kind", form.kind.as_str());
     put(&body, "locale", submission.locale);
     put(&body, "fill_ms", f64::from(submission.fill_ms));
-    if let Some(rating) = submission.carried_rating.as_deref().and_then(score) {
-        put(&body, "rating", rating);
+    if let Some(rating) = submission.carried_rating.clone() {
+        put(&body, "rating", js(Answer::score(rating)));
     }
-    for field in &form.fields {
-        match field.control {
-            Control::Score => {
-                if let Some(value) = answers.get(&field.name).as_deref().and_then(score) {
-                    put(&body, &field.name, value);
-                }
-            }
-            Control::Dimensions => {
-                let dimensions = Object::new();
-                let mut rated = false;
-                for name in dimension_names() {
-                    if let Some(value) = answers.get(name).as_deref().and_then(score) {
-                        put(&dimensions, name, value);
-                        rated = true;
-                    }
-                }
-                if rated {
-                    put(&body, &field.name, dimensions);
-                }
-            }
-            // A card number typed into the message never leaves the browser.
-            Control::Text => {
-                if let Some(text) = answers.get(&field.name) {
-                    put(&body, &field.name, hark_core::privacy::mask_card_numbers(&text).as_ref());
-                }
-            }
-            Control::Choice(_) | Control::Line(_) | Control::Email => {
-                if let Some(value) = answers.get(&field.name) {
-                    put(&body, &field.name, value);
-                }
-            }
-        }
+    for (name, answer) in form.answers(|name| answers.get(name)) {
+        put(&body, name, js(answer));
     }
     if let Some(website) = &submission.honeypot {
         put(&body, "website", website.as_str());
