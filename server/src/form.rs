@@ -120,7 +120,7 @@ fn render(
         answers.mark(control_id("f", name));
     }
     let drawn: Vec<AnyView> =
-        fields(&form, "f", words, answers, || "".into()).into_iter().map(|node| node.into_view()).collect();
+        fields(&form, "f", words, &answers, || "".into()).into_iter().map(|node| node.into_view()).collect();
     view! {
         <p class="shop" translate="no">{site.name.clone()}</p>
         <h1>{words.shop_title(&site.name)}</h1>

@@ -4,12 +4,11 @@
 //! on the server, as plain HTML that posts without script. One renderer for every kind, so
 //! that a kind costs the panel's download its description, not a view tree of its own.
 
-use crate::el::{el, target_value, El, Node};
+use crate::el::{derived, el, target_value, El, Node};
 use hark_core::form::{dimension_names, scored, Control, Field, Form, Text};
 use hark_core::words::Words;
 use reactive_graph::prelude::*;
-use reactive_graph::signal::RwSignal;
-use reactive_graph::wrappers::read::Signal;
+use reactive_graph::signal::ArcRwSignal;
 
 const SCORES: [&str; 5] = ["1", "2", "3", "4", "5"];
 
@@ -24,13 +23,15 @@ struct Entered {
 /// The answers so far: what the controls show (a form drawn again with what to fix keeps
 /// them; the message stays when the shopper turns to another kind), updated as the
 /// shopper changes them. One signal, so that the panel's download carries Leptos's
-/// signal code for one more type, not one per piece of state.
-#[derive(Clone, Copy)]
-pub struct Answers(RwSignal<Entered>);
+/// signal code for one more type, not one per piece of state. A reference-counted
+/// signal (`ArcRwSignal`), cloned into what reads it: the `Copy` kind keeps its value in
+/// Leptos's arena, whose code for each type costs the download 1.2 KB gzip for the two.
+#[derive(Clone)]
+pub struct Answers(ArcRwSignal<Entered>);
 
 impl Answers {
     pub fn new(values: Vec<(Text, String)>) -> Answers {
-        Answers(RwSignal::new(Entered { values, invalid: String::new() }))
+        Answers(ArcRwSignal::new(Entered { values, invalid: String::new() }))
     }
 
     fn find(entered: &Entered, name: &str) -> Option<String> {
@@ -79,19 +80,19 @@ impl Answers {
 
     /// `control` named `name` (its id `id`): keeps what the shopper enters on each
     /// `event`, and is marked while it is the one to fix.
-    fn bind(self, control: El, name: &Text, id: &str, event: &'static str) -> El {
-        let kept = name.clone();
-        let id = id.to_owned();
+    fn bind(&self, control: El, name: &Text, id: &str, event: &'static str) -> El {
+        let (kept, id) = (name.clone(), id.to_owned());
+        let (marked, entered) = (self.clone(), self.clone());
         control
             .attr("name", name.clone())
-            .bind("aria-invalid", Signal::derive(move || self.0.with(|e| e.invalid == id).then(|| "true".into())))
-            .on(event, move |event| self.set(&kept, target_value(&event)))
+            .bind("aria-invalid", derived(move || marked.0.with(|e| e.invalid == id).then(|| "true".into())))
+            .on(event, move |event| entered.set(&kept, target_value(&event)))
     }
 
     /// `control` (its `value`) showing the answer to `name` as it changes.
-    fn show(self, control: El, name: &Text) -> El {
-        let name = name.clone();
-        control.prop("value", Signal::derive(move || Some(self.value(&name).into())))
+    fn show(&self, control: El, name: &Text) -> El {
+        let (answers, name) = (self.clone(), name.clone());
+        control.prop("value", derived(move || Some(answers.value(&name).into())))
     }
 }
 
@@ -107,7 +108,7 @@ pub fn fields(
     form: &Form,
     prefix: &str,
     words: &'static Words,
-    answers: Answers,
+    answers: &Answers,
     after_score: impl Fn() -> Node,
 ) -> Vec<Node> {
     let title_id = [prefix, "-title"].concat();
@@ -136,7 +137,7 @@ fn choice(
     id: &str,
     options: impl Iterator<Item = (Text, Text)>,
     words: &'static Words,
-    answers: Answers,
+    answers: &Answers,
 ) -> Node {
     let chosen = answers.initial(&name);
     let options = options.map(|(value, text)| {
@@ -156,7 +157,7 @@ fn control(
     field: &Field,
     prefix: &str,
     words: &'static Words,
-    answers: Answers,
+    answers: &Answers,
     heads_form: Option<String>,
 ) {
     let name = &field.name;
@@ -166,21 +167,18 @@ fn control(
             let chosen = answers.initial(name);
             let radios = (1..=5).map(|n| {
                 let value = SCORES[n - 1];
-                let shown = name.clone();
+                let (shown, checked) = (name.clone(), answers.clone());
                 let mut radio = el("input")
                     .attr("type", "radio")
                     .attr("value", value)
                     .maybe("checked", (chosen == value).then_some(""))
-                    .prop(
-                        "checked",
-                        Signal::derive(move || (answers.value(&shown) == value).then(|| "checked".into())),
-                    );
+                    .prop("checked", derived(move || (checked.value(&shown) == value).then(|| "checked".into())));
                 // The first radio stands for the group: focused and marked when it is
                 // the one to fix.
                 radio = if n == 1 {
                     answers.bind(radio.attr("id", id.clone()), name, &id, "change")
                 } else {
-                    let kept = name.clone();
+                    let (kept, answers) = (name.clone(), answers.clone());
                     radio.attr("name", name.clone()).on("change", move |event| answers.set(&kept, target_value(&event)))
                 };
                 el("label")
@@ -236,7 +234,7 @@ fn control(
 }
 
 /// A one-line input, its note (if any) describing it.
-fn line_of(input: El, field: &Field, id: &str, answers: Answers) -> Node {
+fn line_of(input: El, field: &Field, id: &str, answers: &Answers) -> Node {
     let input = input
         .attr("id", id.to_owned())
         .attr("value", answers.initial(&field.name))

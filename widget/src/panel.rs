@@ -2,7 +2,7 @@
 //! driven by signals. What the shopper enters is kept in `Answers` as they enter it, so
 //! nothing is read back from the page but the robots' field.
 
-use crate::el::{el, Node};
+use crate::el::{derived, el, Node};
 use crate::fields::{control_id, fields, honeypot, Answers};
 use crate::outbox::{Delivery, Outbox};
 use crate::send;
@@ -11,8 +11,7 @@ use hark_core::model::Kind;
 use hark_core::words::{Language, Words};
 use reactive_graph::owner::Owner;
 use reactive_graph::prelude::*;
-use reactive_graph::signal::RwSignal;
-use reactive_graph::wrappers::read::Signal;
+use reactive_graph::signal::ArcRwSignal;
 use std::cell::{Cell, RefCell};
 use tachys::view::any_view::AnyView;
 use tachys::view::{Mountable, Render};
@@ -119,7 +118,8 @@ impl Site {
 
 /// What the panel was set up with and its state: one signal for what it shows, one for
 /// what the shopper entered (each signal type costs the download its own copy of
-/// Leptos's signal code). Signals are handles, so this is cheap to copy out of `PANEL`.
+/// Leptos's signal code). Signals are reference-counted handles, so this is cheap to
+/// clone out of `PANEL`.
 #[derive(Clone)]
 struct Panel {
     root: ShadowRoot,
@@ -127,7 +127,7 @@ struct Panel {
     site: &'static Site,
     locale: &'static str,
     outbox: Outbox,
-    state: RwSignal<State>,
+    state: ArcRwSignal<State>,
     answers: Answers,
 }
 
@@ -149,7 +149,7 @@ pub fn mount(
         site,
         locale: Box::leak(locale.into_boxed_str()),
         outbox: Outbox::new(&api_base, &site_key, words),
-        state: RwSignal::new(State { open: false, kind: site.kinds[0], phase: Phase::Editing, status: "" }),
+        state: ArcRwSignal::new(State { open: false, kind: site.kinds[0], phase: Phase::Editing, status: "" }),
         answers: Answers::new(Vec::new()),
     };
     PANEL.with(|cell| *cell.borrow_mut() = Some(panel.clone()));
@@ -321,7 +321,7 @@ impl Panel {
             return;
         }
         let form = self.site.form(kind, self.words);
-        let answers = self.answers;
+        let answers = &self.answers;
         if let Some((field, message)) = form.problem(self.words, |name| answers.get(name)) {
             answers.mark(control_id(&prefix(kind), &field.name));
             self.say(message);
@@ -404,19 +404,25 @@ fn view(panel: Panel) -> AnyView {
     let Panel { words, site, state, answers, .. } = panel.clone();
     // Every value drawn from the state is one type: `Some` text, or `None` for no
     // attribute.
-    let shows = move |value: fn(&State) -> Option<Text>| Signal::derive(move || state.with(value));
+    let shows = {
+        let state = state.clone();
+        move |value: fn(&State) -> Option<Text>| {
+            let state = state.clone();
+            derived(move || state.with(value))
+        }
+    };
     let kinds: Vec<Node> = site
         .kinds
         .iter()
         .map(|&k| {
             let panel = panel.clone();
-            let pressed =
-                Signal::derive(move || Some(if state.with(|s| s.kind == k) { "true" } else { "false" }.into()));
+            let shown = panel.state.clone();
+            let pressed = derived(move || Some(if shown.with(|s| s.kind == k) { "true" } else { "false" }.into()));
             el("button")
                 .attr("type", "button")
                 .bind("aria-pressed", pressed)
                 .on("click", move |_| {
-                    if panel.editing() && state.with_untracked(|s| s.kind != k) {
+                    if panel.editing() && panel.state.with_untracked(|s| s.kind != k) {
                         panel.edit(k, false);
                     }
                 })
@@ -426,8 +432,10 @@ fn view(panel: Panel) -> AnyView {
         .collect();
     let complaints = site.kinds.contains(&Kind::Complaint);
     // A rating of 1 or 2 offers to make it a complaint, in one tap.
+    let rated = answers.clone();
     let offer = move || {
-        let content = Signal::derive(move || flag(!(complaints && answers.is_one_of("rating", &["1", "2"]))));
+        let rated = rated.clone();
+        let content = derived(move || flag(!(complaints && rated.is_one_of("rating", &["1", "2"]))));
         let button = el("button")
             .attr("type", "button")
             .attr("class", "to-complaint")
@@ -444,8 +452,9 @@ fn view(panel: Panel) -> AnyView {
             .child(button)
             .into()
     };
-    let receipt = move |saved: &'static str, complaint: &'static str, other: &'static str| {
-        Signal::derive(move || {
+    let receipt = |saved: &'static str, complaint: &'static str, other: &'static str| {
+        let state = state.clone();
+        derived(move || {
             state.with(|s| {
                 Some(
                     match s.phase {
@@ -487,7 +496,10 @@ fn view(panel: Panel) -> AnyView {
         .attr("class", "kinds")
         .attr("role", "group")
         .attr("aria-label", words.kinds_label)
-        .bind("hidden", Signal::derive(move || flag(site.kinds.len() < 2 || !state.with(State::editing))))
+        .bind("hidden", {
+            let state = state.clone();
+            derived(move || flag(site.kinds.len() < 2 || !state.with(State::editing)))
+        })
         .children(kinds);
     let send = el("button")
         .attr("type", "submit")
@@ -503,9 +515,12 @@ fn view(panel: Panel) -> AnyView {
         // controls show the answers so far). It is also drawn again on the panel's other
         // changes (open, status, phase), a few per submission: that patches the same
         // elements in place, and a memo of the kind to avoid it costs 1.1 KB gzip.
-        .child(Node::dynamic(move || {
-            let chosen = state.with(|s| s.kind);
-            fields(&site.form(chosen, words), &prefix(chosen), words, answers, offer)
+        .child(Node::dynamic({
+            let state = state.clone();
+            move || {
+                let chosen = state.with(|s| s.kind);
+                fields(&site.form(chosen, words), &prefix(chosen), words, &answers, &offer)
+            }
         }))
         .child(honeypot(words))
         .child(send);

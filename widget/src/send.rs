@@ -12,7 +12,7 @@ use wasm_bindgen::JsValue;
 /// A form's answers, taken when the shopper presses Send.
 pub struct Submission<'a> {
     pub form: &'a Form,
-    pub answers: Answers,
+    pub answers: &'a Answers,
     /// What a robot put in the field no person sees.
     pub honeypot: Option<String>,
     /// A rating given before the shopper turned it into a complaint.
