@@ -35,12 +35,12 @@ fn language(query: Option<&str>, headers: &HeaderMap) -> Language {
 
 fn page<V: IntoView + 'static>(
     status: StatusCode,
-    words: &'static Words,
+    language: Language,
     title: String,
     body: impl FnOnce() -> V + 'static,
 ) -> Response {
     let html = crate::page::document(
-        words.lang,
+        language.tag(),
         format!("{title} — Hark"),
         || view! { <link rel="stylesheet" href="/pages.css" /> },
         move || view! { <main class="sheet">{body()}</main> },
@@ -50,14 +50,14 @@ fn page<V: IntoView + 'static>(
 }
 
 /// A page that only says `message`.
-fn notice(status: StatusCode, words: &'static Words, message: &'static str) -> Response {
-    page(status, words, message.to_owned(), move || view! { <h1>{message}</h1> })
+fn notice(status: StatusCode, language: Language, message: &'static str) -> Response {
+    page(status, language, message.to_owned(), move || view! { <h1>{message}</h1> })
 }
 
-async fn site(state: &AppState, words: &'static Words, site_key: &str) -> Result<std::sync::Arc<Site>, Response> {
+async fn site(state: &AppState, language: Language, site_key: &str) -> Result<std::sync::Arc<Site>, Response> {
     match state.sites.active(site_key).await {
         Ok(Some(site)) => Ok(site),
-        Ok(None) => Err(notice(StatusCode::NOT_FOUND, words, words.not_found)),
+        Ok(None) => Err(notice(StatusCode::NOT_FOUND, language, language.pages().not_found)),
         Err(err) => Err(ApiError::from(err).into_response()),
     }
 }
@@ -88,12 +88,13 @@ impl Posted {
 /// was refused, the field `to_fix` marked invalid.
 fn render(
     site: &Site,
-    words: &'static Words,
+    language: Language,
     kind: Kind,
     posted: Posted,
     problems: Vec<String>,
     to_fix: Option<&str>,
 ) -> impl IntoView {
+    let (words, pages) = (language.words(), language.pages());
     let form = form_of(site, kind, words);
     let key = site.site_key.clone();
     let kinds = (site.enabled_kinds.len() > 1).then(|| {
@@ -110,7 +111,7 @@ fn render(
     });
     let problems = (!problems.is_empty()).then(|| {
         let items: Vec<_> = problems.into_iter().map(|p| view! { <li>{p}</li> }).collect();
-        view! { <div class="problem" role="alert"><p>{words.please_check}</p><ul>{items}</ul></div> }
+        view! { <div class="problem" role="alert"><p>{pages.please_check}</p><ul>{items}</ul></div> }
     });
     let id = posted.get("id").map_or_else(new_id, str::to_owned);
     let shown_at = posted.get("shown_at").and_then(|s| s.parse().ok()).unwrap_or_else(now_millis).to_string();
@@ -123,7 +124,7 @@ fn render(
         fields(&form, "f", words, &answers, || "".into()).into_iter().map(|node| node.into_view()).collect();
     view! {
         <p class="shop" translate="no">{site.name.clone()}</p>
-        <h1>{words.shop_title(&site.name)}</h1>
+        <h1>{pages.shop_title(&site.name)}</h1>
         {kinds}
         {problems}
         <form method="post" action=format!("/f/{key}") class="plain">
@@ -152,12 +153,12 @@ pub async fn show(
     Query(query): Query<ShowQuery>,
     headers: HeaderMap,
 ) -> Response {
-    let words = language(query.lang.as_deref(), &headers).words();
-    match site(&state, words, &site_key).await {
+    let language = language(query.lang.as_deref(), &headers);
+    match site(&state, language, &site_key).await {
         Ok(site) => {
             let kind = offered(&site, query.kind.as_deref());
-            page(StatusCode::OK, words, words.shop_title(&site.name), move || {
-                render(&site, words, kind, Posted::default(), Vec::new(), None)
+            page(StatusCode::OK, language, language.pages().shop_title(&site.name), move || {
+                render(&site, language, kind, Posted::default(), Vec::new(), None)
             })
         }
         Err(response) => response,
@@ -226,15 +227,15 @@ pub async fn send(
 ) -> Response {
     // Decided from the headers before the body is read: the site (in the browser's
     // language, the form's own is in the body), its origins, the rate limit, the type.
-    let browser_words = language(None, &headers).words();
-    let site = match site(&state, browser_words, &site_key).await {
+    let browser_language = language(None, &headers);
+    let site = match site(&state, browser_language, &site_key).await {
         Ok(site) => site,
         Err(response) => return response,
     };
     // Posted from this form (Hark's own origin), from the shop's pages, or by no browser.
     if let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) {
         if origin != state.config.public_url && !site.allows_origin(origin) {
-            return notice(StatusCode::FORBIDDEN, browser_words, browser_words.not_allowed);
+            return notice(StatusCode::FORBIDDEN, browser_language, browser_language.pages().not_allowed);
         }
     }
     let posted = match read_fields(&state, &site, peer, &headers, body).await {
@@ -242,7 +243,7 @@ pub async fn send(
         Err(err) => return err.into_response(),
     };
     let language = language(posted.get("lang"), &headers);
-    let words = language.words();
+    let (words, pages) = (language.words(), language.pages());
     let kind = offered(&site, posted.get("kind"));
     let form = form_of(&site, kind, words);
     let mut to_fix = None;
@@ -251,15 +252,15 @@ pub async fn send(
             Ok(Insert::Created(receipt)) | Ok(Insert::Replayed(receipt)) => {
                 let link = format!("{}/track/{}", state.config.public_url, receipt.track_token);
                 let shop = site.name.clone();
-                return page(StatusCode::OK, words, words.sent_title.to_owned(), move || {
+                return page(StatusCode::OK, language, words.sent_title.to_owned(), move || {
                     view! {
                         <h1>{words.sent_title}</h1>
-                        <p>{words.sent_to.0}<span translate="no">{shop}</span>{words.sent_to.1}</p>
-                        <p>{words.follow}" "<a href=link.clone()>{link.clone()}</a></p>
+                        <p>{pages.sent_to.0}<span translate="no">{shop}</span>{pages.sent_to.1}</p>
+                        <p>{pages.follow}" "<a href=link.clone()>{link.clone()}</a></p>
                     }
                 });
             }
-            Ok(Insert::Conflict) => vec![words.conflict.to_owned()],
+            Ok(Insert::Conflict) => vec![pages.conflict.to_owned()],
             Err(err) => return ApiError::from(err).into_response(),
         },
         Err(Rejection::Malformed(message)) => vec![message],
@@ -268,11 +269,11 @@ pub async fn send(
             to_fix = form.fields.iter().find(|field| fields.contains_key(&*field.name)).map(|field| field.name.clone());
             fields
                 .into_iter()
-                .flat_map(|(field, messages)| messages.into_iter().map(move |m| words.problem(&field, &m)))
+                .flat_map(|(field, messages)| messages.into_iter().map(move |m| language.problem(&field, &m)))
                 .collect()
         }
     };
-    page(StatusCode::UNPROCESSABLE_ENTITY, words, words.please_check.to_owned(), move || {
-        render(&site, words, kind, posted, problems, to_fix.as_deref())
+    page(StatusCode::UNPROCESSABLE_ENTITY, language, pages.please_check.to_owned(), move || {
+        render(&site, language, kind, posted, problems, to_fix.as_deref())
     })
 }

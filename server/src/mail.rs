@@ -21,7 +21,7 @@ pub fn composer(public_url: &str, smtp: &SmtpArgs) -> SharedComposer {
     }
     let public_url = public_url.to_owned();
     Arc::new(move |reply: &ReplyContext<'_>| {
-        let text = Language::from_locale(reply.locale.unwrap_or_default()).words();
+        let text = Language::from_locale(reply.locale.unwrap_or_default()).pages();
         let link = format!("{public_url}/track/{}", reply.track_token);
         Some(Mail {
             recipient: reply.email.to_owned(),

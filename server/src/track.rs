@@ -123,17 +123,17 @@ pub async fn page(
     outcome: Result<Query<Outcome>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Some(tracked) = state.store.tracked(&token).await? else {
-        let text = Language::En.words();
+        let text = Language::En.pages();
         let html = render(Language::En, text.track_not_found, move || {
             view! { <h1>{text.track_not_found}</h1> }
         });
         return Ok((StatusCode::NOT_FOUND, PAGE_HEADERS, Html(html)).into_response());
     };
     let language = Language::from_locale(tracked.locale.as_deref().unwrap_or_default());
-    let text = language.words();
     let outcome = outcome.map(|Query(o)| o).unwrap_or_default();
     let now = hark_core::store::now_millis();
-    let html = render(language, text.track_title, move || view! { <TrackPage tracked token text outcome now /> });
+    let title = language.pages().track_title;
+    let html = render(language, title, move || view! { <TrackPage tracked token language outcome now /> });
     Ok((PAGE_HEADERS, Html(html)).into_response())
 }
 
@@ -158,13 +158,9 @@ fn step(status: Status) -> usize {
 }
 
 #[component]
-fn TrackPage(
-    tracked: Tracked,
-    token: String,
-    text: &'static hark_core::words::Words,
-    outcome: Outcome,
-    now: i64,
-) -> impl IntoView {
+fn TrackPage(tracked: Tracked, token: String, language: Language, outcome: Outcome, now: i64) -> impl IntoView {
+    // The page's words, and the forms' (the ratings, Send).
+    let (text, words) = (language.pages(), language.words());
     let kind_index = Kind::ALL.iter().position(|k| *k == tracked.kind).unwrap_or_default();
     let current = step(tracked.status);
     let notice = match outcome.done.as_deref() {
@@ -247,7 +243,7 @@ fn TrackPage(
                                 let id = format!("recovery-{n}");
                                 view! {
                                     <input type="radio" name="rating" id=id.clone() value=n.to_string() required />
-                                    <label for=id>{n}" · "{text.ratings[n - 1]}</label>
+                                    <label for=id>{n}" · "{words.ratings[n - 1]}</label>
                                 }
                             })
                             .collect_view()}
@@ -264,7 +260,7 @@ fn TrackPage(
         <form class="card" method="post" action=messages_action>
             <label for="answer">{if reopens { text.answer_reopens } else { text.answer }}</label>
             <textarea id="answer" name="body" required maxlength="5000" rows="4"></textarea>
-            <button type="submit">{text.send}</button>
+            <button type="submit">{words.send}</button>
         </form>
     }
 }
@@ -272,7 +268,7 @@ fn TrackPage(
 /// A time in words ("3 hours ago") with the exact time beside it: in UTC, and in the
 /// shopper's own time zone once `local-time.js` has run.
 #[component]
-fn When(at: String, now: i64, text: &'static hark_core::words::Words) -> impl IntoView {
+fn When(at: String, now: i64, text: &'static hark_core::words::Pages) -> impl IntoView {
     use time::format_description::well_known::Rfc3339;
     let parsed = time::OffsetDateTime::parse(&at, &Rfc3339).ok();
     let words = parsed.map(|t| text.ago(now - (t.unix_timestamp_nanos() / 1_000_000) as i64)).unwrap_or_default();
