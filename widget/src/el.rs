@@ -8,7 +8,6 @@
 //! HTML.
 
 use hark_core::form::Text;
-use std::borrow::Cow;
 use std::rc::Rc;
 use std::sync::Arc;
 use tachys::html::attribute::any_attribute::{AnyAttribute, IntoAnyAttribute};
@@ -48,8 +47,15 @@ pub fn el(tag: &'static str) -> El {
 }
 
 impl El {
-    pub fn attr(mut self, name: &'static str, value: impl Into<Text>) -> El {
-        self.attrs.push(custom_attribute(name, value.into()).into_any_attr());
+    pub fn attr(self, name: &'static str, value: impl Into<Text>) -> El {
+        self.text_attr(name, value.into())
+    }
+
+    // Kept out of line, here and below: the panel describes some hundred elements, and
+    // this code at each of them would be in the download each time.
+    #[inline(never)]
+    fn text_attr(mut self, name: &'static str, value: Text) -> El {
+        self.attrs.push(custom_attribute(name, value).into_any_attr());
         self
     }
 
@@ -80,14 +86,23 @@ impl El {
     /// Leptos's `on:` listeners: their code keeps a registry for delegated events that
     /// this panel never uses (5 KB of wasm), and a handler property is replaced, never
     /// added twice, when the element is drawn again.
-    pub fn on(mut self, event: &'static str, handler: impl Fn(web_sys::Event) + 'static) -> El {
-        let listener: Listener = (event, Rc::new(handler));
+    pub fn on(self, event: &'static str, handler: impl Fn(web_sys::Event) + 'static) -> El {
+        self.listener((event, Rc::new(handler)))
+    }
+
+    #[inline(never)]
+    fn listener(mut self, listener: Listener) -> El {
         self.attrs.push(directive(listen as fn(web_sys::Element, Listener), listener).into_any_attr());
         self
     }
 
-    pub fn child(mut self, child: impl Into<Node>) -> El {
-        self.children.push(child.into().0);
+    pub fn child(self, child: impl Into<Node>) -> El {
+        self.node(child.into())
+    }
+
+    #[inline(never)]
+    fn node(mut self, child: Node) -> El {
+        self.children.push(child.0);
         self
     }
 
@@ -137,11 +152,7 @@ impl From<El> for Node {
         Node(if el.tag == "input" {
             input().add_any_attr(el.attrs).into_any()
         } else if el.tag == "textarea" {
-            if el.text.is_empty() {
-                custom(el.tag).add_any_attr(el.attrs).into_any()
-            } else {
-                custom(el.tag).child(el.text).add_any_attr(el.attrs).into_any()
-            }
+            custom(el.tag).child(el.text).add_any_attr(el.attrs).into_any()
         } else {
             custom(el.tag).child(el.children).add_any_attr(el.attrs).into_any()
         })
@@ -150,7 +161,7 @@ impl From<El> for Node {
 
 impl From<&'static str> for Node {
     fn from(text: &'static str) -> Node {
-        Node(text.into_any())
+        text.to_owned().into()
     }
 }
 
@@ -162,10 +173,7 @@ impl From<String> for Node {
 
 impl From<Text> for Node {
     fn from(text: Text) -> Node {
-        match text {
-            Cow::Borrowed(text) => text.into(),
-            Cow::Owned(text) => text.into(),
-        }
+        text.into_owned().into()
     }
 }
 
