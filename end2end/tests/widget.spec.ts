@@ -281,16 +281,16 @@ test("where WebAssembly is refused, the launcher opens Hark's plain form and the
 
 test("a panel that fails as it starts or opens gives way to the plain form, every time after", async ({ page }) => {
   for (const call of ["mount", "open"]) {
-    // The panel's module, its `call` throwing as the wasm's panic would (the glue's
-    // function is kept, renamed and unused).
+    // The panel's module, its `call` throwing as the wasm's panic would: the function
+    // the glue exports under that name is replaced (a module's exports are live).
     await page.unrouteAll();
     await page.route(/\/pkg\/widget\.[0-9a-f]+\.js$/, async (route) => {
       const response = await route.fetch();
       const glue = await response.text();
-      const exported = `export function ${call}(`;
-      expect(glue).toContain(exported);
-      const throwing = `export function ${call}(){throw new Error("unreachable")}function ${call}_gone(`;
-      await route.fulfill({ response, body: glue.replace(exported, throwing) });
+      const exported = new RegExp(`([\\w$]+) as ${call}\\b`).exec(glue);
+      expect(exported, `the glue exports ${call}`).not.toBeNull();
+      const throwing = `;${exported![1]}=function(){throw new Error("unreachable")};`;
+      await route.fulfill({ response, body: glue + throwing });
     });
     await page.goto(`${shopUrl}/plain`);
     for (const attempt of [1, 2]) {

@@ -85,6 +85,9 @@ struct Bundle {
     /// "Widget"). Needs `rustup component add rust-src`; cargo's `-Zbuild-std` is
     /// unstable, so RUSTC_BOOTSTRAP lets the stable toolchain run it.
     own_std: bool,
+    /// What the page takes from the glue (`default` is wasm-bindgen's init): the rest,
+    /// such as `initSync`, is left out of it.
+    glue_exports: &'static str,
 }
 
 const BUNDLES: &[Bundle] = &[
@@ -93,8 +96,15 @@ const BUNDLES: &[Bundle] = &[
         package: "app",
         extra: &["--lib", "--crate-type", "cdylib", "--features", "hydrate"],
         own_std: false,
+        glue_exports: "default, hydrate",
     },
-    Bundle { name: "widget", package: "widget", extra: &["--lib", "--features", "csr"], own_std: true },
+    Bundle {
+        name: "widget",
+        package: "widget",
+        extra: &["--lib", "--features", "csr"],
+        own_std: true,
+        glue_exports: "default, mount, open, close, identify, order",
+    },
 ];
 
 /// Where a bundle is built: its own folder when it builds its own standard library, so
@@ -146,7 +156,7 @@ fn build(release: bool) -> Result {
         run(&mut cargo)?;
         let wasm =
             bundle_target(&target, bundle).join(format!("wasm32-unknown-unknown/wasm-release/{}.wasm", bundle.package));
-        bound.push(bind_and_optimise(bundle.name, &wasm, &cache, &tools)?);
+        bound.push(bind_and_optimise(bundle, &wasm, &cache, &tools)?);
     }
     assemble(&root, &site, &bound, &tools.esbuild)?;
     let mut server = Command::new(env!("CARGO"));
@@ -159,7 +169,7 @@ fn build(release: bool) -> Result {
 
 /// The steps `bind_and_optimise` applies, in its cache stamp.
 const PIPELINE: &str =
-    "wasm-bindgen --target web; wasm-opt -Oz --minify-imports-and-exports-and-modules; names renamed in glue; esbuild --minify glue";
+    "wasm-bindgen --target web; wasm-opt -Oz --minify-imports-and-exports-and-modules; names renamed in glue; esbuild --bundle --minify glue's exports";
 
 /// The programs the asset build runs.
 struct Tools {
@@ -170,10 +180,13 @@ struct Tools {
 
 /// wasm-bindgen + wasm-opt + a minified glue, skipped when the compiled module is what it
 /// was last time.
-fn bind_and_optimise(name: &str, wasm: &Path, cache: &Path, tools: &Tools) -> Result<PathBuf> {
+fn bind_and_optimise(bundle: &Bundle, wasm: &Path, cache: &Path, tools: &Tools) -> Result<PathBuf> {
+    let name = bundle.name;
     let input = fs::read(wasm).map_err(|e| format!("{}: {e}", wasm.display()))?;
     // What is done to the module is part of the stamp: a changed step redoes the cache.
-    let input_hash = hex::encode(Sha256::new().chain_update(&input).chain_update(PIPELINE).finalize());
+    let input_hash = hex::encode(
+        Sha256::new().chain_update(&input).chain_update(PIPELINE).chain_update(bundle.glue_exports).finalize(),
+    );
     let out = cache.join(name);
     let stamp = cache.join(format!("{name}.input"));
     if fs::read_to_string(&stamp).ok().as_deref() == Some(input_hash.as_str())
@@ -199,7 +212,16 @@ fn bind_and_optimise(name: &str, wasm: &Path, cache: &Path, tools: &Tools) -> Re
     )?;
     let bound = String::from_utf8(read(&glue)?).map_err(|e| e.to_string())?;
     fs::write(&glue, rename(&bound, &format!("./{name}_bg"), &renamed)?).map_err(|e| e.to_string())?;
-    minify(&tools.esbuild, &glue, &glue)?;
+    // Minified with only what the page takes from it.
+    let entry = out.join(format!("{name}.entry.js"));
+    fs::write(&entry, format!("export {{ {} }} from \"./{name}.js\";\n", bundle.glue_exports))
+        .map_err(|e| e.to_string())?;
+    let shaken = out.join(format!("{name}.shaken.js"));
+    run(Command::new(&tools.esbuild)
+        .arg(&entry)
+        .args(["--bundle", "--format=esm", "--minify", "--log-level=warning"])
+        .arg(format!("--outfile={}", shaken.display())))?;
+    fs::rename(&shaken, &glue).map_err(|e| e.to_string())?;
     fs::write(&stamp, input_hash).map_err(|e| e.to_string())?;
     Ok(out)
 }
