@@ -129,30 +129,7 @@ impl Form {
             Some(_) => None,
         })
     }
-}
 
-/// An answer as the collector takes it.
-#[derive(Debug, PartialEq)]
-pub enum Answer {
-    /// A score, 1 to 5.
-    Number(u8),
-    Text(String),
-    /// The five dimensions, by name: those answered.
-    Scores(Vec<(&'static str, Answer)>),
-}
-
-impl Answer {
-    /// A score ("1" to "5") as a number; anything else as typed, for the collector to
-    /// refuse. Matched by hand: parsing numbers would cost the panel's download 1 KB gzip.
-    pub fn score(text: String) -> Answer {
-        match text.as_bytes() {
-            [digit @ b'1'..=b'5'] => Answer::Number(digit - b'0'),
-            _ => Answer::Text(text),
-        }
-    }
-}
-
-impl Form {
     /// The answered fields, each under its name as the collector takes it: a score as a
     /// number, the five dimensions as one object, a message with any card number masked
     /// (it must not leave the browser, nor be stored from the hosted form), the rest as
@@ -177,6 +154,27 @@ impl Form {
             }
         }
         answers
+    }
+}
+
+/// An answer as the collector takes it.
+#[derive(Debug, PartialEq)]
+pub enum Answer {
+    /// A score, 1 to 5.
+    Number(u8),
+    Text(String),
+    /// The five dimensions, by name: those answered.
+    Scores(Vec<(&'static str, Answer)>),
+}
+
+impl Answer {
+    /// A score ("1" to "5") as a number; anything else as typed, for the collector to
+    /// refuse. Matched by hand: parsing a number costs the panel's download 0.4 KB gzip more.
+    pub fn score(text: String) -> Answer {
+        match text.as_bytes() {
+            [digit @ b'1'..=b'5'] => Answer::Number(digit - b'0'),
+            _ => Answer::Text(text),
+        }
     }
 }
 

@@ -81,9 +81,10 @@ struct Bundle {
     /// `cargo rustc` arguments beyond package, target and profile.
     extra: &'static [&'static str],
     /// Built with its own standard library, optimised for size, where a panic stops at
-    /// once with no message (nor the file and line it would have printed): what every shopper downloads (docs/PERFORMANCE.md,
-    /// "Widget"). Needs `rustup component add rust-src`; cargo's `-Zbuild-std` is
-    /// unstable, so RUSTC_BOOTSTRAP lets the stable toolchain run it.
+    /// once with no message (nor the file and line it would have printed): what every
+    /// shopper downloads (docs/PERFORMANCE.md, "Widget"). Needs `rustup component add
+    /// rust-src`; cargo's `-Zbuild-std` is unstable, so RUSTC_BOOTSTRAP lets the stable
+    /// toolchain run it.
     own_std: bool,
     /// What the page takes from the glue (`default` is wasm-bindgen's init): the rest,
     /// such as `initSync`, is left out of it.
